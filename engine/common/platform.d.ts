@@ -1,0 +1,15 @@
+/**
+ * The few web-platform globals engine/common relies on. Node, Electron and browsers all
+ * provide them; declaring them here keeps common free of both DOM and Node typings.
+ */
+interface AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+interface AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: unknown): void;
+}
+declare var AbortController: { prototype: AbortController; new (): AbortController };

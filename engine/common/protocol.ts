@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./sampling.js";
+
+/**
+ * The engine protocol: argument schemas (validated at every transport boundary), result
+ * types and pushed events. The API type itself is inferred from the handlers in
+ * engine/node/engine.ts; this file holds only what both sides need to agree on.
+ */
+
+const MAX_TEXT = 4_000_000;
+const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "job ids are 1-64 letters, digits, _ or -");
+
+export const loadModelArgs = z.strictObject({
+  path: z.string().min(1).max(4096),
+  gpu: z.enum(["auto", "off"]).optional(),
+  /** "auto" lets llama.cpp fit as many layers as memory allows; 0 keeps everything on the CPU. */
+  gpuLayers: z.union([z.literal("auto"), z.number().int().min(0).max(10_000)]).optional(),
+  threads: z.number().int().min(1).max(1024).optional(),
+  contextSize: z.number().int().min(64).max(1_048_576).optional(),
+  /**
+   * "exact" (default): F32 KV cache and no flash attention, so a token's log-prob is the same
+   * whether it was generated or teacher-forced (to ~1e-6). "fast": llama.cpp's defaults
+   * (F16 KV, flash attention auto), half the KV memory, log-probs differ by ~1e-3.
+   */
+  precision: z.enum(["exact", "fast"]).optional(),
+});
+export type LoadModelArgs = z.infer<typeof loadModelArgs>;
+
+export const completeArgs = z.strictObject({
+  /** Chosen by the client so it can match streamed events and cancel before the reply. */
+  jobId: jobIdSchema,
+  prompt: z.string().max(MAX_TEXT),
+  maxTokens: z.number().int().min(1).max(100_000),
+  sampling: samplerSettingsSchema.partial().optional(),
+  /** Omitted: a random seed is drawn and recorded. */
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
+  stop: z.array(z.string().min(1).max(256)).max(16).optional(),
+  /** How many alternatives to report per generated token (0 = only the chosen token). */
+  topLogprobs: z.number().int().min(0).max(20).optional(),
+});
+export type CompleteArgs = z.infer<typeof completeArgs>;
+
+export const cancelArgs = z.strictObject({ jobId: jobIdSchema });
+
+export const scoreArgs = z.strictObject({
+  prefix: z.string().max(MAX_TEXT),
+  continuation: z.string().min(1).max(MAX_TEXT),
+});
+export type ScoreArgs = z.infer<typeof scoreArgs>;
+
+export const tokenizeArgs = z.strictObject({ text: z.string().max(MAX_TEXT) });
+export const detokenizeArgs = z.strictObject({
+  tokens: z.array(z.number().int().min(0)).max(1_000_000),
+});
+export const emptyArgs = z.strictObject({});
+
+/** What the library knows about a GGUF file (read from its header, not its weights). */
+export interface ModelInfo {
+  path: string;
+  fileName: string;
+  fileSize: number;
+  sha256: string;
+  architecture: string;
+  name: string | null;
+  parameterCount: number;
+  trainContextSize: number;
+  vocabType: string;
+  vocabSize: number;
+  addsBos: boolean;
+}
+
+/** The runtime actually in use, as opposed to what was asked for. */
+export interface BackendInfo {
+  /** "cpu" or the GPU backend llama.cpp activated ("cuda", "vulkan", "metal"). */
+  backend: string;
+  gpuRequested: "auto" | "off";
+  gpuLayers: number;
+  threads: number;
+  cores: number;
+  contextSize: number;
+  precision: "exact" | "fast";
+}
+
+export interface LoadedModel {
+  model: ModelInfo;
+  backend: BackendInfo;
+}
+
+export interface TokenAlternative {
+  id: number;
+  text: string;
+  logprob: number;
+}
+
+export interface GeneratedToken {
+  id: number;
+  text: string;
+  /** Natural log of the probability this token had when it was chosen. */
+  logprob: number;
+  top: TokenAlternative[];
+}
+
+export type StopReason = "max-tokens" | "stop-sequence" | "eos" | "cancelled" | "context-full";
+
+/** Everything needed to reproduce a generation exactly. */
+export interface GenerationRecord {
+  modelSha256: string;
+  modelFile: string;
+  engineVersion: string;
+  nodeLlamaCppVersion: string;
+  sampling: SamplerSettings;
+  seed: number;
+  maxTokens: number;
+  stop: string[];
+  /** False when the sampler reshaped the distribution: log-probs are then post-sampler. */
+  rawProbabilities: boolean;
+}
+
+export interface CompletionResult {
+  jobId: string;
+  text: string;
+  tokens: GeneratedToken[];
+  stopReason: StopReason;
+  /** The stop sequence that ended generation, if any. */
+  stopSequence: string | null;
+  record: GenerationRecord;
+  timings: {
+    promptTokens: number;
+    /** Prompt tokens actually evaluated (the rest came from the KV cache). */
+    promptTokensEvaluated: number;
+    generatedTokens: number;
+    promptMs: number;
+    generateMs: number;
+  };
+}
+
+export interface ScoredToken {
+  id: number;
+  text: string;
+  logprob: number;
+}
+
+export interface ScoreResult {
+  tokens: ScoredToken[];
+  totalLogprob: number;
+  meanLogprob: number;
+  /** Tokens of prefix+continuation that belong to the prefix (merges across the seam go to the continuation). */
+  prefixTokenCount: number;
+}
+
+/** Events the engine pushes to every connected client. */
+export type EngineEvent =
+  | { type: "completion.tokens"; jobId: string; tokens: GeneratedToken[]; text: string }
+  | { type: "model.loading"; path: string }
+  | { type: "model.changed"; loaded: LoadedModel | null };
+
+export type EngineEventType = EngineEvent["type"];

@@ -1,0 +1,41 @@
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createEngine } from "../node/createEngine.js";
+import { defaultModelFolders } from "../node/modelLibrary.js";
+import { startWebServer } from "./webServer.js";
+
+/**
+ * `node dist/hosts/serve.mjs`: web mode. Serves the renderer build and the engine on
+ * 127.0.0.1 and prints the URL (with its per-launch token) to open in a browser.
+ * Environment: MASQUE_PORT (default: a free port), MASQUE_MODEL (loaded at start),
+ * MASQUE_MODELS_DIR (an extra models folder), MASQUE_THREADS.
+ */
+const here = dirname(fileURLToPath(import.meta.url));
+const appRoot = resolve(here, "../..");
+const envModel = process.env.MASQUE_MODEL || undefined;
+const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel });
+const server = await startWebServer({
+  engine,
+  port: Number(process.env.MASQUE_PORT ?? 0),
+  staticDir: join(appRoot, "dist", "renderer"),
+});
+process.stdout.write(`Masque web mode (loopback only): ${server.openUrl}\nMASQUE_URL=${server.openUrl}\n`);
+
+if (envModel !== undefined) {
+  const threads = process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined;
+  engine.handlers.loadModel({ path: resolve(envModel), ...(threads ? { threads } : {}) }).then(
+    (loaded) => process.stdout.write(`Loaded ${loaded.model.fileName} (${loaded.backend.backend}, ${loaded.backend.threads} thread(s))\n`),
+    (error: Error) => process.stderr.write(`Could not load MASQUE_MODEL: ${error.message}\n`),
+  );
+}
+
+let closing = false;
+const shutdown = async () => {
+  if (closing) return;
+  closing = true;
+  await server.close();
+  await engine.dispose();
+  process.exit(0);
+};
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());

@@ -1,0 +1,57 @@
+import { createHandlers, dispatch, type EngineHandlers } from "../common/handlers.js";
+import type { EngineEvent } from "../common/protocol.js";
+import { LlamaRuntime } from "./llamaRuntime.js";
+import { listModels } from "./modelLibrary.js";
+import { coreCount } from "./threads.js";
+import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
+
+/** What a host passes in: the edges of the engine (STYLE rule 5). */
+export interface EngineOptions {
+  /** Folders scanned for .gguf files. */
+  modelFolders: string[];
+  /** A model offered first in the picker (MASQUE_MODEL). */
+  envModel?: string | undefined;
+}
+
+export interface Engine {
+  handlers: EngineHandlers;
+  /** Validates a call from a transport and runs it. */
+  dispatch(method: unknown, args: unknown): Promise<unknown>;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  runtime: LlamaRuntime;
+  dispose(): Promise<void>;
+}
+
+/** Creates the engine that every host (Electron utility process, web server, CLI, tests) serves. */
+export function createEngine(options: EngineOptions): Engine {
+  const runtime = new LlamaRuntime();
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const jobs = new Map<string, AbortController>();
+  const emit = (event: EngineEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const handlers = createHandlers(
+    runtime,
+    {
+      engineVersion: ENGINE_VERSION,
+      nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
+      cores: coreCount(),
+      listModels: () => listModels(options.modelFolders, options.envModel),
+    },
+    emit,
+    jobs,
+  );
+  return {
+    handlers,
+    runtime,
+    dispatch: (method, args) => dispatch(handlers, method, args),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      for (const job of jobs.values()) job.abort();
+      await runtime.dispose();
+    },
+  };
+}

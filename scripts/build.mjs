@@ -1,0 +1,21 @@
+// Builds everything `npm start`, the web server, benchmarks and e2e tests run:
+//   dist/renderer/          the React app (Vite), shared by Electron and web mode
+//   dist/hosts/serve.mjs    web mode server            (esbuild, ESM)
+//   dist/electron/*.{mjs,cjs}  Electron main, preload (CJS: sandboxed preloads cannot be ESM), engine process
+//   dist/bench/bench.mjs    npm run bench
+// Packages stay external: node-llama-cpp loads native binaries relative to its own folder.
+import { build } from "esbuild";
+import { build as viteBuild } from "vite";
+import { existsSync } from "node:fs";
+
+const node = { bundle: true, platform: "node", target: "node20", packages: "external", sourcemap: true, logLevel: "warning" };
+const esm = { ...node, format: "esm", outExtension: { ".js": ".mjs" } };
+const only = process.argv.includes("--node-only");
+
+await build({ ...esm, entryPoints: { serve: "engine/hosts/serve.ts" }, outdir: "dist/hosts" });
+await build({ ...esm, entryPoints: { bench: "bench/bench.ts" }, outdir: "dist/bench" });
+if (existsSync("electron/main.ts")) {
+  await build({ ...esm, entryPoints: { main: "electron/main.ts", engineProcess: "electron/engineProcess.ts" }, outdir: "dist/electron", external: ["electron"] });
+  await build({ ...node, format: "cjs", entryPoints: { preload: "electron/preload.ts" }, outdir: "dist/electron", outExtension: { ".js": ".cjs" }, external: ["electron"] });
+}
+if (!only) await viteBuild({ configFile: "vite.config.ts", logLevel: "warn" });

@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createEngine } from "../../engine/node/createEngine.js";
+import type { ErrorCode } from "../../engine/common/errors.js";
+import { MasqueError } from "../../engine/common/errors.js";
+import { testModel } from "../testModels.js";
+
+const dir = mkdtempSync(join(tmpdir(), "masque-bad-"));
+const good = readFileSync(testModel("stories"));
+const ggufV1 = Buffer.alloc(24);
+ggufV1.write("GGUF", 0, "latin1");
+ggufV1.writeUInt32LE(1, 4);
+
+const cases: [string, Buffer | null, ErrorCode][] = [
+  ["missing.gguf", null, "model-not-found"],
+  ["empty.gguf", Buffer.alloc(0), "not-gguf"],
+  ["notes.gguf", Buffer.from("These are my notes, not a model.\n".repeat(20)), "not-gguf"],
+  ["v1.gguf", ggufV1, "unsupported-gguf"],
+  ["truncated-header.gguf", good.subarray(0, 4096), "corrupt-gguf"],
+  ["truncated-weights.gguf", good.subarray(0, Math.floor(good.length * 0.6)), "corrupt-gguf"],
+];
+for (const [name, bytes] of cases) if (bytes !== null) writeFileSync(join(dir, name), bytes);
+
+const engine = createEngine({ modelFolders: [] });
+afterAll(() => engine.dispose());
+
+describe("bad model files", () => {
+  it.each(cases)("%s is rejected with a clear, typed error", async (name, _bytes, code) => {
+    const error = await engine.dispatch("loadModel", { path: join(dir, name), gpu: "off" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MasqueError);
+    expect((error as MasqueError).code).toBe(code);
+    expect((error as MasqueError).message).toContain(name);
+  });
+
+  it("leaves the engine up: it then loads and runs a good model", async () => {
+    const loaded = (await engine.dispatch("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 })) as { model: { fileName: string } };
+    expect(loaded.model.fileName).toBe("stories260K.gguf");
+    const result = (await engine.dispatch("complete", { jobId: "after-bad", prompt: "Once upon a time", maxTokens: 5, sampling: { temperature: 0 } })) as { tokens: unknown[] };
+    expect(result.tokens).toHaveLength(5);
+  });
+
+  it("a bad file does not unload the model that is already loaded", async () => {
+    await engine.dispatch("loadModel", { path: join(dir, "notes.gguf") }).catch(() => undefined);
+    const status = (await engine.dispatch("getStatus", {})) as { loaded: { model: { fileName: string } } | null };
+    expect(status.loaded?.model.fileName).toBe("stories260K.gguf");
+  });
+});

@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+// Two suites, split by cost (STYLE rule 8): unit tests need no model and run in
+// milliseconds; model tests load the real GGUF test models and run one file at a time,
+// because llama.cpp threads and a 2-core machine do not mix with parallel workers.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "model",
+          include: ["tests/model/**/*.test.ts"],
+          environment: "node",
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
