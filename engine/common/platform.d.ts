@@ -12,4 +12,5 @@ interface AbortController {
   readonly signal: AbortSignal;
   abort(reason?: unknown): void;
 }
+// eslint-disable-next-line no-var -- an ambient global must be declared with var
 declare var AbortController: { prototype: AbortController; new (): AbortController };

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: speed as ratios measured in one run, never as timed tests.
+ *
+ * 1. engine / raw: Masque's streaming completion (with per-token log-probs) against
+ *    node-llama-cpp's own LlamaCompletion on the same model, settings and seed. Rounds
+ *    alternate which goes first; the median of per-round ratios is reported.
+ * 2. Thread sweep: tokens/s at 1..N threads, the evidence behind the default thread count.
+ */
+import { availableParallelism } from "node:os";
+import { getLlama, LlamaCompletion, LlamaLogLevel } from "node-llama-cpp";
+import { LlamaRuntime } from "../engine/node/llamaRuntime.js";
+import { defaultThreads } from "../engine/node/threads.js";
+import { testModel } from "../tests/testModels.js";
+
+const PROMPT = "Once upon a time, there was a little";
+const TOKENS = 500;
+const ROUNDS = 11;
+const SEED = 1234;
+const sampling = { temperature: 1, topK: 0, topP: 1, minP: 0 };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function engineVsRaw(modelPath: string) {
+  const runtime = new LlamaRuntime();
+  const loaded = await runtime.load({ path: modelPath, gpu: "off", threads: 1 });
+  // The raw side gets an identical context: 1 thread, F32 KV cache, no flash attention.
+  const llama = await getLlama({ gpu: false, build: "never", maxThreads: availableParallelism(), logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath });
+  const context = await model.createContext({
+    contextSize: loaded.backend.contextSize,
+    threads: { ideal: 1, min: 1 },
+    flashAttention: false,
+    experimentalKvCacheKeyType: "F32",
+    experimentalKvCacheValueType: "F32",
+  });
+  const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
+
+  const runEngine = async () => {
+    const t0 = performance.now();
+    const r = await runtime.complete({ jobId: "bench", prompt: PROMPT, maxTokens: TOKENS, seed: SEED, sampling }, new AbortController().signal, () => undefined);
+    return { ms: performance.now() - t0, tokens: r.tokens.length, text: r.text };
+  };
+  const runRaw = async () => {
+    const t0 = performance.now();
+    let tokens = 0;
+    const text = await completion.generateCompletion(PROMPT, { maxTokens: TOKENS, seed: SEED, repeatPenalty: false, ...sampling, onToken: (t) => void (tokens += t.length) });
+    return { ms: performance.now() - t0, tokens, text };
+  };
+  await runEngine();
+  await runRaw(); // warm-up
+  const ratios: number[] = [];
+  let engineTokens = 0;
+  let rawTokens = 0;
+  let engineRate = 0;
+  let rawRate = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    let engineRun, rawRun;
+    if (round % 2 === 0) {
+      engineRun = await runEngine();
+      rawRun = await runRaw();
+    } else {
+      rawRun = await runRaw();
+      engineRun = await runEngine();
+    }
+    const eRate = engineRun.tokens / (engineRun.ms / 1000);
+    const rRate = rawRun.tokens / (rawRun.ms / 1000);
+    engineRate += eRate / ROUNDS;
+    rawRate += rRate / ROUNDS;
+    ratios.push(eRate / rRate);
+    engineTokens += engineRun.tokens;
+    rawTokens += rawRun.tokens;
+  }
+  await context.dispose();
+  await model.dispose();
+  await runtime.dispose();
+  return { ratio: median(ratios), ratios, engineRate, rawRate, engineTokens, rawTokens };
+}
+
+async function threadSweep(modelPath: string) {
+  const cores = availableParallelism();
+  const rows: { threads: number; tokensPerSecond: number; tokens: number }[] = [];
+  const counts = [...new Set([1, 2, 4, 8, 16, cores].filter((n) => n <= cores))].sort((a, b) => a - b);
+  for (const threads of counts) {
+    const runtime = new LlamaRuntime();
+    await runtime.load({ path: modelPath, gpu: "off", threads });
+    const signal = AbortSignal.timeout(4000);
+    const t0 = performance.now();
+    const r = await runtime.complete({ jobId: "sweep", prompt: PROMPT, maxTokens: 300, seed: SEED, sampling }, signal, () => undefined);
+    rows.push({ threads, tokensPerSecond: r.tokens.length / ((performance.now() - t0) / 1000), tokens: r.tokens.length });
+    await runtime.dispose();
+  }
+  return { cores, rows };
+}
+
+const modelPath = testModel("stories");
+console.log(`Masque benchmarks — ${availableParallelism()} cores, model stories260K.gguf\n`);
+const vs = await engineVsRaw(modelPath);
+console.log("1. Single-stream generation, engine vs raw node-llama-cpp LlamaCompletion");
+console.log(`   ${TOKENS} tokens max, temperature 1, full distribution, seed ${SEED}, 1 thread, ${ROUNDS} alternating rounds`);
+console.log(`   engine ${vs.engineRate.toFixed(0)} tok/s (with per-token log-probs), raw ${vs.rawRate.toFixed(0)} tok/s`);
+console.log(`   per-round ratios: ${vs.ratios.map((r) => r.toFixed(3)).join(" ")}`);
+console.log(`   tokens generated: engine ${vs.engineTokens}, raw ${vs.rawTokens} (LlamaCompletion re-seeds its sampler between internal evaluate calls, so the texts differ after a few tokens)`);
+console.log(`   RATIO engine/raw (median) = ${vs.ratio.toFixed(3)}   (target >= 0.95)\n`);
+const sweep = await threadSweep(modelPath);
+console.log("2. Thread sweep (engine, tokens/s, 4 s cap per row)");
+for (const row of sweep.rows) console.log(`   ${String(row.threads).padStart(2)} thread(s): ${row.tokensPerSecond.toFixed(0).padStart(6)} tok/s (${row.tokens} tokens)`);
+const best = sweep.rows.reduce((a, b) => (b.tokensPerSecond > a.tokensPerSecond ? b : a));
+console.log(`   fastest: ${best.threads} thread(s); default chosen for this model: ${defaultThreads(292_800, sweep.cores)}`);

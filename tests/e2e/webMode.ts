@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { repoRoot } from "../testModels.js";
+
+/** A web-mode server (the built dist/hosts/serve.mjs) running as a real child process. */
+export interface WebModeServer {
+  /** The URL with the token in its fragment, as a user would open it. */
+  openUrl: string;
+  origin: string;
+  token: string;
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startWebMode(env: Record<string, string | undefined> = {}): Promise<WebModeServer> {
+  const child = spawn(process.execPath, [join(repoRoot, "dist/hosts/serve.mjs")], {
+    cwd: repoRoot,
+    env: { ...process.env, MASQUE_PORT: "0", MASQUE_THREADS: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /MASQUE_URL=(\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        const openUrl = match[1]!;
+        const url = new URL(openUrl);
+        resolve({
+          openUrl,
+          origin: url.origin,
+          token: url.hash.replace("#token=", ""),
+          process: child,
+          output: () => output,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    child.once("exit", (code) => reject(new Error(`web mode exited with ${code}:\n${output}`)));
+  });
+}
