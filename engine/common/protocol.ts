@@ -23,6 +23,8 @@ export const loadModelArgs = z.strictObject({
    * (F16 KV, flash attention auto), half the KV memory, log-probs differ by ~1e-3.
    */
   precision: z.enum(["exact", "fast"]).optional(),
+  /** Parallel sequences (branches generated in one batch); each holds a full context. */
+  parallel: z.number().int().min(1).max(16).optional(),
 });
 export type LoadModelArgs = z.infer<typeof loadModelArgs>;
 
@@ -79,6 +81,7 @@ export interface BackendInfo {
   cores: number;
   contextSize: number;
   precision: "exact" | "fast";
+  parallel: number;
 }
 
 export interface LoadedModel {
@@ -114,6 +117,9 @@ export interface GenerationRecord {
   stop: string[];
   /** False when the sampler reshaped the distribution: log-probs are then post-sampler. */
   rawProbabilities: boolean;
+  /** sha256 of the exact prompt text (a replay checks it is unchanged). */
+  promptSha256: string;
+  promptTokens: number;
 }
 
 export interface CompletionResult {

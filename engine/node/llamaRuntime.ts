@@ -1,4 +1,7 @@
-import { randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import { MasqueError } from "../common/errors.js";
@@ -28,12 +31,36 @@ interface Loaded {
   backend: BackendInfo;
   model: LlamaModel;
   context: LlamaContext;
-  sequence: LlamaContextSequence;
+  /** Parallel sequences; 0 also serves single completions and scoring. */
+  sequences: LlamaContextSequence[];
+}
+
+/** Arguments of `branch`: a completion asked for N times with one seed per branch. */
+export type BranchArgs = Omit<CompleteArgs, "seed"> & { n: number; seeds?: number[] | undefined };
+export type BranchSink = (branch: number, tokens: GeneratedToken[], text: string) => void;
+
+/**
+ * Distinct, well-mixed seeds from one base seed (splitmix32): reusing one seed per branch
+ * would correlate them, and base+i seeds are correlated in some samplers.
+ */
+export function deriveSeeds(base: number, count: number): number[] {
+  const seeds: number[] = [];
+  let state = base >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    seeds.push((z ^ (z >>> 16)) >>> 0);
+  }
+  return seeds;
 }
 
 export type TokenSink = (tokens: GeneratedToken[], text: string) => void;
 
 const DEFAULT_CONTEXT = 2048;
+/** Sequences per context: how many branches generate in one batch. */
+const DEFAULT_PARALLEL = 8;
 
 /**
  * The model runtime: one loaded GGUF at a time on node-llama-cpp. It never builds llama.cpp
@@ -56,6 +83,7 @@ export class LlamaRuntime implements RuntimePort {
     return this.lock.run(async () => {
       const gpu = args.gpu ?? "auto";
       const precision = args.precision ?? "exact";
+      const parallel = args.parallel ?? DEFAULT_PARALLEL;
       const llama = await this.getLlamaFor(gpu);
       const info = await inspectModelFile(args.path, llama);
       const threads = clampThreads(args.threads ?? defaultThreads(info.parameterCount));
@@ -74,7 +102,7 @@ export class LlamaRuntime implements RuntimePort {
       try {
         context = await model.createContext({
           contextSize,
-          sequences: 1,
+          sequences: parallel,
           threads: { ideal: threads, min: threads },
           ...(precision === "exact" ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
         });
@@ -87,7 +115,7 @@ export class LlamaRuntime implements RuntimePort {
         info,
         model,
         context,
-        sequence: context.getSequence(),
+        sequences: Array.from({ length: parallel }, () => context.getSequence()),
         backend: {
           backend: llama.gpu === false ? "cpu" : llama.gpu,
           gpuRequested: gpu,
@@ -96,6 +124,7 @@ export class LlamaRuntime implements RuntimePort {
           cores: coreCount(),
           contextSize: context.contextSize,
           precision,
+          parallel,
         },
       };
       return { model: info, backend: this.loaded.backend };
@@ -126,112 +155,185 @@ export class LlamaRuntime implements RuntimePort {
    * limit, a full context or `signal`, and returns the full generation record.
    */
   complete(args: CompleteArgs, signal: AbortSignal, sink: TokenSink): Promise<CompletionResult> {
+    return this.branch({ ...args, n: 1, seeds: args.seed === undefined ? undefined : [args.seed] }, signal, (_i, tokens, text) =>
+      sink(tokens, text),
+    ).then((results) => results[0]!);
+  }
+
+  /**
+   * N continuations of one prompt, generated in parallel on batched sequences. The shared
+   * prompt is evaluated once: into sequence 0, whose state is then copied into the other
+   * sequences, so each branch only evaluates its own new tokens. Branch i uses seeds[i]
+   * (or a seed derived from one random base seed), so each branch is reproducible alone.
+   */
+  branch(args: BranchArgs, signal: AbortSignal, sink: BranchSink): Promise<CompletionResult[]> {
     return this.lock.run(async () => {
-      const { model, sequence, info } = this.require();
-      const sampling: SamplerSettings = { ...defaultSamplerSettings, ...args.sampling };
-      const seed = args.seed ?? randomInt(0, MAX_SEED);
-      const stop = args.stop ?? [];
-      const topLogprobs = args.topLogprobs ?? 0;
+      const loaded = this.require();
       const input = this.promptTokens(args.prompt);
-      const contextSize = sequence.contextSize;
+      const contextSize = loaded.sequences[0]!.contextSize;
       if (input.length >= contextSize) {
         throw new MasqueError("bad-request", `The prompt is ${input.length} tokens; the context holds ${contextSize}.`);
       }
-      const started = performance.now();
-      const toEvaluate = await this.reusePrefix(sequence, input);
-      this.counters.promptTokensEvaluated += toEvaluate.length;
+      const seeds = args.seeds ?? deriveSeeds(randomInt(0, MAX_SEED), args.n);
+      if (seeds.length !== args.n) throw new MasqueError("bad-request", `Expected ${args.n} seeds, got ${seeds.length}.`);
+      const promptSha256 = createHash("sha256").update(args.prompt).digest("hex");
       this.counters.operations++;
-
-      const stream = new TextStream(
-        (tokens, context) => model.detokenize(tokens as Token[], false, context as Token[]),
-        stop,
-        input,
-      );
-      const generated: GeneratedToken[] = [];
-      let stopReason: StopReason = "max-tokens";
-      let stopSequence: string | null = null;
-      let firstTokenAt = 0;
-      const history: Token[] = [];
-      const options: SequenceEvaluateOptions = {
-        temperature: sampling.temperature,
-        topK: sampling.topK,
-        topP: sampling.topP,
-        minP: sampling.minP,
-        seed,
-        yieldEogToken: true,
-        repeatPenalty:
-          sampling.repeatPenalty === 1
-            ? undefined
-            : { punishTokens: () => history.slice(-sampling.repeatLastTokens), penalty: sampling.repeatPenalty },
-      };
-      if (signal.aborted) stopReason = "cancelled";
-      else {
-        const metadata = { confidence: true, probabilities: topLogprobs > 0 } as const;
-        const iterator = sequence.evaluateWithMetadata(toEvaluate, metadata as { confidence: true; probabilities: true }, options);
-        for await (const next of iterator) {
-          if (firstTokenAt === 0) firstTokenAt = performance.now();
-          if (signal.aborted) {
-            stopReason = "cancelled";
-            break;
-          }
-          if (model.isEogToken(next.token)) {
-            stopReason = "eos";
-            break;
-          }
-          history.push(next.token);
-          const top =
-            topLogprobs > 0 && next.probabilities !== undefined ? this.topAlternatives(model, next.probabilities, topLogprobs) : [];
-          const step = stream.push(next.token);
-          const token: GeneratedToken = {
-            id: next.token,
-            text: model.detokenize([next.token], false, history.length > 1 ? history.slice(-2, -1) : (input.slice(-1) as Token[])),
-            logprob: Math.log(next.confidence),
-            top,
-          };
-          generated.push(token);
-          this.counters.tokensGenerated++;
-          sink([token], step.emitted);
-          if (step.stop !== null) {
-            stopReason = "stop-sequence";
-            stopSequence = step.stop;
-            break;
-          }
-          if (generated.length >= args.maxTokens) break;
-          if (input.length + generated.length >= contextSize) {
-            stopReason = "context-full";
-            break;
-          }
+      const results: CompletionResult[] = [];
+      for (let waveStart = 0; waveStart < args.n; waveStart += loaded.sequences.length) {
+        const wave = Math.min(loaded.sequences.length, args.n - waveStart);
+        const started = performance.now();
+        const evaluated = await this.sharePrefix(loaded, input, wave);
+        const prepMs = performance.now() - started;
+        const waveResults = await Promise.all(
+          Array.from({ length: wave }, (_, i) =>
+            this.generate(loaded, loaded.sequences[i]!, input, { ...args, jobId: args.jobId, seed: seeds[waveStart + i]! }, signal, (tokens, text) =>
+              sink(waveStart + i, tokens, text),
+            ),
+          ),
+        );
+        for (const [i, result] of waveResults.entries()) {
+          result.record.promptSha256 = promptSha256;
+          // The shared part is charged to the first branch of the wave; the rest evaluated one token each.
+          result.timings.promptTokensEvaluated = (i === 0 ? evaluated : 0) + 1;
+          result.timings.promptMs += prepMs;
+          results.push(result);
         }
       }
-      const rest = stream.flush();
-      if (rest.length > 0) sink([], rest);
-      const ended = performance.now();
-      return {
-        jobId: args.jobId,
-        text: stream.emittedText,
-        tokens: generated,
-        stopReason,
-        stopSequence,
-        record: {
-          modelSha256: info.sha256,
-          modelFile: info.fileName,
-          engineVersion: ENGINE_VERSION,
-          nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
-          sampling,
-          seed,
-          maxTokens: args.maxTokens,
-          stop,
-          rawProbabilities: reportsRawProbabilities(sampling),
-        },
-        timings: {
-          promptTokens: input.length,
-          promptTokensEvaluated: toEvaluate.length,
-          generatedTokens: generated.length,
-          promptMs: (firstTokenAt || ended) - started,
-          generateMs: firstTokenAt === 0 ? 0 : ended - firstTokenAt,
-        },
-      };
+      return results;
     });
+  }
+
+  /**
+   * Brings sequences 0..count-1 to hold `input` minus its last token, evaluating the missing
+   * tokens once (in sequence 0) and copying that state to the others. Returns how many
+   * prompt tokens were evaluated.
+   */
+  private async sharePrefix(loaded: Loaded, input: Token[], count: number): Promise<number> {
+    const shared = input.slice(0, -1);
+    const source = loaded.sequences[0]!;
+    const keep = Math.min(source.compareContextTokens(shared).firstDifferentIndex, shared.length);
+    if (keep < source.nextTokenIndex) await source.eraseContextTokenRanges([{ start: keep, end: source.nextTokenIndex }]);
+    if (keep < shared.length) await source.evaluateWithoutGeneratingNewTokens(shared.slice(keep));
+    const evaluated = shared.length - keep;
+    const targets = loaded.sequences.slice(1, count).filter((seq) => seq.compareContextTokens(shared).firstDifferentIndex < shared.length);
+    if (targets.length > 0 && shared.length > 0) {
+      const file = join(tmpdir(), `masque-${process.pid}-${randomBytes(6).toString("hex")}.kv`);
+      try {
+        await source.saveStateToFile(file);
+        for (const seq of targets) await seq.loadStateFromFile(file, { acceptRisk: true });
+      } finally {
+        await rm(file, { force: true });
+      }
+    }
+    for (const seq of loaded.sequences.slice(1, count)) {
+      // A sequence may hold the shared prefix plus an older branch: drop the branch.
+      if (seq.nextTokenIndex > shared.length) await seq.eraseContextTokenRanges([{ start: shared.length, end: seq.nextTokenIndex }]);
+    }
+    // Each branch then evaluates the prompt's last token itself (its logits pick the first new token).
+    this.counters.promptTokensEvaluated += evaluated + count;
+    return evaluated;
+  }
+
+  /** The generation loop for one sequence that already holds `input` minus its last token. */
+  private async generate(
+    loaded: Loaded,
+    sequence: LlamaContextSequence,
+    input: Token[],
+    args: Omit<BranchArgs, "n" | "seeds"> & { seed: number },
+    signal: AbortSignal,
+    sink: TokenSink,
+  ): Promise<CompletionResult> {
+    const { model, info } = loaded;
+    const sampling: SamplerSettings = { ...defaultSamplerSettings, ...args.sampling };
+    const stop = args.stop ?? [];
+    const topLogprobs = args.topLogprobs ?? 0;
+    const contextSize = sequence.contextSize;
+    const started = performance.now();
+    const stream = new TextStream((tokens, context) => model.detokenize(tokens as Token[], false, context as Token[]), stop, input);
+    const generated: GeneratedToken[] = [];
+    let stopReason: StopReason = "max-tokens";
+    let stopSequence: string | null = null;
+    let firstTokenAt = 0;
+    const history: Token[] = [];
+    const options: SequenceEvaluateOptions = {
+      temperature: sampling.temperature,
+      topK: sampling.topK,
+      topP: sampling.topP,
+      minP: sampling.minP,
+      seed: args.seed,
+      yieldEogToken: true,
+      repeatPenalty:
+        sampling.repeatPenalty === 1 ? undefined : { punishTokens: () => history.slice(-sampling.repeatLastTokens), penalty: sampling.repeatPenalty },
+    };
+    if (signal.aborted) stopReason = "cancelled";
+    else {
+      const metadata = { confidence: true, probabilities: topLogprobs > 0 } as const;
+      const iterator = sequence.evaluateWithMetadata(input.slice(-1), metadata as { confidence: true; probabilities: true }, options);
+      for await (const next of iterator) {
+        if (firstTokenAt === 0) firstTokenAt = performance.now();
+        if (signal.aborted) {
+          stopReason = "cancelled";
+          break;
+        }
+        if (model.isEogToken(next.token)) {
+          stopReason = "eos";
+          break;
+        }
+        const previous = history.length > 0 ? history.slice(-1) : input.slice(-1);
+        history.push(next.token);
+        const top = topLogprobs > 0 && next.probabilities !== undefined ? this.topAlternatives(model, next.probabilities, topLogprobs) : [];
+        const step = stream.push(next.token);
+        const token: GeneratedToken = {
+          id: next.token,
+          text: model.detokenize([next.token], false, previous),
+          logprob: Math.log(next.confidence),
+          top,
+        };
+        generated.push(token);
+        this.counters.tokensGenerated++;
+        sink([token], step.emitted);
+        if (step.stop !== null) {
+          stopReason = "stop-sequence";
+          stopSequence = step.stop;
+          break;
+        }
+        if (generated.length >= args.maxTokens) break;
+        if (input.length + generated.length >= contextSize) {
+          stopReason = "context-full";
+          break;
+        }
+      }
+    }
+    const rest = stream.flush();
+    if (rest.length > 0) sink([], rest);
+    const ended = performance.now();
+    return {
+      jobId: args.jobId,
+      text: stream.emittedText,
+      tokens: generated,
+      stopReason,
+      stopSequence,
+      record: {
+        modelSha256: info.sha256,
+        modelFile: info.fileName,
+        engineVersion: ENGINE_VERSION,
+        nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
+        sampling,
+        seed: args.seed,
+        maxTokens: args.maxTokens,
+        stop,
+        rawProbabilities: reportsRawProbabilities(sampling),
+        promptSha256: "",
+        promptTokens: input.length,
+      },
+      timings: {
+        promptTokens: input.length,
+        promptTokensEvaluated: 1,
+        generatedTokens: generated.length,
+        promptMs: (firstTokenAt || ended) - started,
+        generateMs: firstTokenAt === 0 ? 0 : ended - firstTokenAt,
+      },
+    };
   }
 
   /**
@@ -241,7 +343,8 @@ export class LlamaRuntime implements RuntimePort {
    */
   score(args: ScoreArgs): Promise<ScoreResult> {
     return this.lock.run(async () => {
-      const { model, sequence } = this.require();
+      const { model, sequences } = this.require();
+      const sequence = sequences[0]!;
       const prefixTokens = this.promptTokens(args.prefix);
       const full = this.promptTokens(args.prefix + args.continuation);
       let boundary = 0;
@@ -288,15 +391,6 @@ export class LlamaRuntime implements RuntimePort {
     const { model } = this.require();
     const tokens = model.tokenize(text, false);
     return model.tokens.shouldPrependBosToken && model.tokens.bos !== null ? [model.tokens.bos, ...tokens] : tokens;
-  }
-
-  /** Keeps the KV cache's common prefix with `input`; returns the tokens still to evaluate. */
-  private async reusePrefix(sequence: LlamaContextSequence, input: Token[]): Promise<Token[]> {
-    let keep = sequence.compareContextTokens(input).firstDifferentIndex;
-    // The last prompt token is always evaluated: its logits choose the first new token.
-    keep = Math.min(keep, input.length - 1);
-    if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
-    return input.slice(keep);
   }
 
   private topAlternatives(model: LlamaModel, probabilities: Map<Token, number>, k: number) {
