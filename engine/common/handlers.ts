@@ -63,22 +63,28 @@ function handler<S extends z.ZodType, R>(schema: S, run: (args: z.infer<S>) => P
 
 /** Builds the engine's handler map. The API type is inferred from this (STYLE rule 2). */
 export function createHandlers(runtime: RuntimePort, host: HostPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+  /** The model being loaded, so a client that connects mid-load can show it. */
+  let loadingPath: string | null = null;
   return {
     getStatus: handler(emptyArgs, async () => ({
       engineVersion: host.engineVersion,
       nodeLlamaCppVersion: host.nodeLlamaCppVersion,
       cores: host.cores,
       loaded: runtime.current,
+      loadingPath,
       counters: { ...runtime.counters },
     })),
     listModels: handler(emptyArgs, () => host.listModels()),
     loadModel: handler(loadModelArgs, async (args) => {
       emit({ type: "model.loading", path: args.path });
+      loadingPath = args.path;
       try {
         const loaded = await runtime.load(args);
+        loadingPath = null;
         emit({ type: "model.changed", loaded });
         return loaded;
       } catch (error) {
+        loadingPath = null;
         emit({ type: "model.changed", loaded: runtime.current });
         throw error;
       }

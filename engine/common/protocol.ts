@@ -4,7 +4,7 @@ import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./samplin
 /**
  * The engine protocol: argument schemas (validated at every transport boundary), result
  * types and pushed events. The API type itself is inferred from the handlers in
- * engine/node/engine.ts; this file holds only what both sides need to agree on.
+ * engine/common/handlers.ts; this file holds only what both sides need to agree on.
  */
 
 const MAX_TEXT = 4_000_000;

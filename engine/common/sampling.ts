@@ -1,10 +1,9 @@
 import { z } from "zod";
+import type { SamplerSettings } from "./samplerDefaults.js";
 
-/**
- * Sampler settings recorded with every generation. The defaults are the measurement
- * defaults from the brief: full distribution (no top-k / top-p / min-p truncation) and no
- * repetition penalty, because truncation silently erases rare transitions.
- */
+export { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "./samplerDefaults.js";
+
+/** Validates sampler settings arriving over a transport (see samplerDefaults.ts for meanings). */
 export const samplerSettingsSchema = z.strictObject({
   /** 0 means greedy decoding. */
   temperature: z.number().min(0).max(10),
@@ -20,27 +19,7 @@ export const samplerSettingsSchema = z.strictObject({
   repeatLastTokens: z.number().int().min(0).max(4096),
 });
 
-export type SamplerSettings = z.infer<typeof samplerSettingsSchema>;
 
-export const defaultSamplerSettings: SamplerSettings = {
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  minP: 0,
-  repeatPenalty: 1,
-  repeatLastTokens: 64,
-};
-
-/**
- * True when the sampler leaves the model's distribution untouched, so the probabilities
- * reported for generated tokens are the model's own (greedy decoding reports the raw
- * distribution too). Otherwise they are post-sampler probabilities and the UI says so.
- */
-export function reportsRawProbabilities(s: SamplerSettings): boolean {
-  if (s.repeatPenalty !== 1) return false;
-  if (s.temperature === 0) return true;
-  return s.temperature === 1 && s.topK === 0 && s.topP >= 1 && s.minP === 0;
-}
-
-/** Largest seed accepted: seeds are unsigned 32-bit integers, like llama.cpp's. */
-export const MAX_SEED = 0xffff_ffff;
+// The schema and the interface must describe the same object.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const samplerSchemaMatches: Same<z.infer<typeof samplerSettingsSchema>, SamplerSettings> = true;

@@ -1,0 +1,152 @@
+import { MasqueError } from "../errors.js";
+import { migrateLine } from "./migrations.js";
+import { applyPatch, recordsOf } from "./patch.js";
+import { currentHeader, headerSchema, lineSchema } from "./schema.js";
+import type { Patch, ProjectMeta, ProjectRecord, ProjectState, Tree, TreeNode } from "./types.js";
+
+/**
+ * The project file: JSON Lines. Line 1 is a header; then one line per record (the
+ * compacted state); then one line per patch appended since. A patch is one line, so a
+ * crash can tear at most the last patch, which is then dropped whole. Readers stop at the
+ * first line that does not parse or validate and keep everything before it.
+ */
+export interface DecodedProject {
+  state: ProjectState;
+  warnings: string[];
+  /** True when anything was dropped: the caller backs the file up and rewrites it. */
+  damaged: boolean;
+  /** Patch lines after the compacted records (drives compaction). */
+  patchLines: number;
+}
+
+const encoder = (value: unknown) => JSON.stringify(value);
+
+export function encodeProject(state: ProjectState, writer: string, writtenAt: string): string {
+  const lines = [encoder(currentHeader(writer, writtenAt)), ...recordsOf(state).map(encoder)];
+  return lines.join("\n") + "\n";
+}
+
+export function encodePatch(patch: Patch): string {
+  return encoder({ kind: "patch", puts: patch.puts, dels: patch.dels }) + "\n";
+}
+
+export function decodeProject(text: string): DecodedProject {
+  const warnings: string[] = [];
+  const lines = text.split("\n");
+  // A file always ends in "\n", so the last element is "" unless the last line was torn.
+  if (lines.at(-1) === "") lines.pop();
+  const headerLine = lines[0];
+  let headerRaw: unknown;
+  try {
+    headerRaw = JSON.parse(headerLine ?? "");
+  } catch {
+    throw new MasqueError("bad-request", "This is not a Masque project file (its first line is not a Masque project header).");
+  }
+  const header = headerSchema.safeParse(headerRaw);
+  if (!header.success) throw new MasqueError("bad-request", "This is not a Masque project file (its first line is not a Masque project header).");
+
+  let state: ProjectState | null = null;
+  const records: ProjectRecord[] = [];
+  let patchLines = 0;
+  let damaged = false;
+  for (let i = 1; i < lines.length; i++) {
+    let parsed;
+    try {
+      parsed = lineSchema.safeParse(migrateLine(header.data.version, JSON.parse(lines[i]!) as Record<string, unknown>));
+    } catch (error) {
+      if (error instanceof MasqueError) throw error;
+      parsed = null;
+    }
+    if (parsed === null || !parsed.success) {
+      const dropped = lines.length - i;
+      warnings.push(
+        `Line ${i + 1} is damaged (${i === lines.length - 1 ? "probably a write cut short by a crash" : "unreadable"}); ${dropped} line(s) from there on were set aside and everything before kept.`,
+      );
+      damaged = true;
+      break;
+    }
+    const line = parsed.data;
+    if (line.kind === "patch") {
+      if (state === null) state = buildState(records, warnings);
+      if (state === null) break;
+      state = applyPatch(state, line as Patch).state;
+      patchLines++;
+    } else if (state === null) records.push(line as ProjectRecord);
+    else state = applyPatch(state, { puts: [line as ProjectRecord], dels: [] }).state;
+  }
+  if (state === null) state = buildState(records, warnings);
+  if (state === null) throw new MasqueError("bad-request", "The project file has no project record; nothing could be recovered.");
+  const checked = checkIntegrity(state, warnings);
+  return { state: checked.state, warnings, damaged: damaged || checked.repaired, patchLines };
+}
+
+function buildState(records: ProjectRecord[], warnings: string[]): ProjectState | null {
+  const meta = records.find((r): r is ProjectMeta => r.kind === "meta");
+  if (meta === undefined) {
+    warnings.push("The project record is missing.");
+    return null;
+  }
+  const trees = new Map<string, Tree>();
+  const nodes = new Map<string, TreeNode>();
+  let nextSeq = 0;
+  let lastMeta = meta;
+  for (const r of records) {
+    if (r.kind === "meta") lastMeta = r;
+    else if (r.kind === "tree") trees.set(r.id, r);
+    else {
+      nodes.set(r.id, r);
+      nextSeq = Math.max(nextSeq, r.seq + 1);
+    }
+  }
+  return { meta: lastMeta, trees, nodes, nextSeq };
+}
+
+/**
+ * Ids from files are not trusted: nodes must belong to an existing tree and hang from an
+ * existing parent of the same tree without cycles; a tree needs its root. Whatever fails is
+ * dropped with a warning (the original file is kept as a backup by the caller).
+ */
+function checkIntegrity(state: ProjectState, warnings: string[]): { state: ProjectState; repaired: boolean } {
+  const nodes = new Map(state.nodes);
+  const trees = new Map(state.trees);
+  let repaired = false;
+  for (const tree of [...trees.values()]) {
+    const root = nodes.get(tree.rootId);
+    if (root === undefined || root.parentId !== null || root.treeId !== tree.id) {
+      trees.delete(tree.id);
+      warnings.push(`Tree "${tree.name}" has no valid root and was set aside.`);
+      repaired = true;
+    }
+  }
+  // Keep exactly the nodes reachable from a tree's root through same-tree parent links.
+  const children = new Map<string, TreeNode[]>();
+  for (const node of nodes.values()) {
+    if (node.parentId === null) continue;
+    const list = children.get(node.parentId) ?? [];
+    list.push(node);
+    children.set(node.parentId, list);
+  }
+  const reachable = new Set<string>();
+  for (const tree of trees.values()) {
+    const stack = [tree.rootId];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (reachable.has(id)) continue;
+      reachable.add(id);
+      for (const child of children.get(id) ?? []) if (child.treeId === tree.id) stack.push(child.id);
+    }
+  }
+  const orphans = [...nodes.keys()].filter((id) => !reachable.has(id));
+  if (orphans.length > 0) {
+    for (const id of orphans) nodes.delete(id);
+    warnings.push(`${orphans.length} node(s) not attached to any tree were set aside.`);
+    repaired = true;
+  }
+  for (const tree of trees.values()) {
+    if (!nodes.has(tree.activeId)) {
+      trees.set(tree.id, { ...tree, activeId: tree.rootId });
+      repaired = true;
+    }
+  }
+  return { state: { ...state, nodes, trees }, repaired };
+}

@@ -1,0 +1,184 @@
+import { MasqueError } from "../errors.js";
+import { childrenOf, pathTo, subtreeIds } from "./queries.js";
+import type { NodeGeneration, NodeOrigin, Patch, ProjectState, Tree, TreeNode } from "./types.js";
+
+/**
+ * Tree commands (STYLE rule 3). Each is a pure function from the state and its arguments to
+ * a patch; applyPatch derives the undo, so every command is undoable by construction.
+ * `undoable: false` marks navigation, which the undo stack skips.
+ */
+export interface CommandContext {
+  newId(): string;
+  now(): string;
+}
+
+export interface NewChild {
+  text: string;
+  origin?: NodeOrigin;
+  generation?: NodeGeneration | null;
+  sourceId?: string | null;
+}
+
+function requireNode(state: ProjectState, id: string): TreeNode {
+  const node = state.nodes.get(id);
+  if (node === undefined) throw new MasqueError("bad-request", `No node ${id} in this project.`);
+  return node;
+}
+
+function requireTree(state: ProjectState, id: string): Tree {
+  const tree = state.trees.get(id);
+  if (tree === undefined) throw new MasqueError("bad-request", `No tree ${id} in this project.`);
+  return tree;
+}
+
+function makeNode(_state: ProjectState, ctx: CommandContext, seq: number, fields: Partial<TreeNode> & Pick<TreeNode, "treeId" | "parentId" | "text" | "origin">): TreeNode {
+  // Keys in the schema's order, so files read the same whichever path wrote them.
+  return {
+    kind: "node",
+    id: ctx.newId(),
+    treeId: fields.treeId,
+    parentId: fields.parentId,
+    seq,
+    text: fields.text,
+    origin: fields.origin,
+    sourceId: fields.sourceId ?? null,
+    createdAt: ctx.now(),
+    bookmarked: fields.bookmarked ?? false,
+    tags: fields.tags ?? [],
+    note: fields.note ?? "",
+    generation: fields.generation ?? null,
+  };
+}
+
+export const commands = {
+  newTree: {
+    undoable: true,
+    perform(state: ProjectState, args: { name: string; rootText: string }, ctx: CommandContext): Patch {
+      const treeId = ctx.newId();
+      const root = makeNode(state, ctx, state.nextSeq, { treeId, parentId: null, text: args.rootText, origin: "root" });
+      const tree: Tree = { kind: "tree", id: treeId, name: args.name, rootId: root.id, activeId: root.id, createdAt: ctx.now() };
+      return { puts: [tree, root], dels: [] };
+    },
+  },
+  renameTree: {
+    undoable: true,
+    perform(state: ProjectState, args: { treeId: string; name: string }): Patch {
+      return { puts: [{ ...requireTree(state, args.treeId), name: args.name }], dels: [] };
+    },
+  },
+  deleteTree: {
+    undoable: true,
+    perform(state: ProjectState, args: { treeId: string }): Patch {
+      const tree = requireTree(state, args.treeId);
+      return { puts: [], dels: [{ kind: "tree", id: tree.id }, ...subtreeIds(state, tree.rootId).map((id) => ({ kind: "node" as const, id }))] };
+    },
+  },
+  /** Adds children under a node (a human turn, or generated children) and makes the first active. */
+  addChildren: {
+    undoable: true,
+    perform(state: ProjectState, args: { parentId: string; children: NewChild[]; activate?: boolean }, ctx: CommandContext): Patch {
+      const parent = requireNode(state, args.parentId);
+      const nodes = args.children.map((child, i) =>
+        makeNode(state, ctx, state.nextSeq + i, {
+          treeId: parent.treeId,
+          parentId: parent.id,
+          text: child.text,
+          origin: child.origin ?? "human",
+          generation: child.generation ?? null,
+          sourceId: child.sourceId ?? null,
+        }),
+      );
+      const puts: Patch["puts"] = [...nodes];
+      if ((args.activate ?? true) && nodes[0] !== undefined) puts.push({ ...requireTree(state, parent.treeId), activeId: nodes[0].id });
+      return { puts, dels: [] };
+    },
+  },
+  /** An edit never overwrites: it adds a sibling marked as a human intervention. */
+  editNode: {
+    undoable: true,
+    perform(state: ProjectState, args: { nodeId: string; text: string }, ctx: CommandContext): Patch {
+      const node = requireNode(state, args.nodeId);
+      if (node.parentId === null) {
+        // The root has no siblings. Its text (the prompt) may change while nothing hangs from
+        // it; after that, changing it would silently re-condition every generated child.
+        if (childrenOf(state, node.id).length > 0) {
+          throw new MasqueError("bad-request", "The root already has children; start a new tree to change the prompt they were generated from.");
+        }
+        return { puts: [{ ...node, text: args.text }], dels: [] };
+      }
+      const edited = makeNode(state, ctx, state.nextSeq, { treeId: node.treeId, parentId: node.parentId, text: args.text, origin: "edit", sourceId: node.id });
+      return { puts: [edited, { ...requireTree(state, node.treeId), activeId: edited.id }], dels: [] };
+    },
+  },
+  deleteSubtree: {
+    undoable: true,
+    perform(state: ProjectState, args: { nodeId: string }): Patch {
+      const node = requireNode(state, args.nodeId);
+      if (node.parentId === null) throw new MasqueError("bad-request", "The root cannot be deleted; delete the tree instead.");
+      const ids = subtreeIds(state, node.id);
+      const tree = requireTree(state, node.treeId);
+      const puts: Patch["puts"] = ids.includes(tree.activeId) ? [{ ...tree, activeId: node.parentId }] : [];
+      return { puts, dels: ids.map((id) => ({ kind: "node" as const, id })) };
+    },
+  },
+  setBookmark: {
+    undoable: true,
+    perform(state: ProjectState, args: { nodeId: string; bookmarked: boolean }): Patch {
+      return { puts: [{ ...requireNode(state, args.nodeId), bookmarked: args.bookmarked }], dels: [] };
+    },
+  },
+  setTags: {
+    undoable: true,
+    perform(state: ProjectState, args: { nodeId: string; tags: string[] }): Patch {
+      const tags = [...new Set(args.tags.map((t) => t.trim()).filter((t) => t !== ""))];
+      return { puts: [{ ...requireNode(state, args.nodeId), tags }], dels: [] };
+    },
+  },
+  setNote: {
+    undoable: true,
+    perform(state: ProjectState, args: { nodeId: string; note: string }): Patch {
+      return { puts: [{ ...requireNode(state, args.nodeId), note: args.note }], dels: [] };
+    },
+  },
+  setGeneration: {
+    undoable: false,
+    perform(state: ProjectState, args: { nodeId: string; generation: NodeGeneration }): Patch {
+      return { puts: [{ ...requireNode(state, args.nodeId), generation: args.generation }], dels: [] };
+    },
+  },
+  /** Navigation: not on the undo stack. Moving to a node makes the path through it active. */
+  setActive: {
+    undoable: false,
+    perform(state: ProjectState, args: { nodeId: string }): Patch {
+      const node = requireNode(state, args.nodeId);
+      return { puts: [{ ...requireTree(state, node.treeId), activeId: node.id }], dels: [] };
+    },
+  },
+} as const;
+
+export type CommandName = keyof typeof commands;
+export type CommandArgs<K extends CommandName> = Parameters<(typeof commands)[K]["perform"]>[1];
+
+/** Where keyboard navigation lands from a node. */
+export function neighbour(state: ProjectState, id: string, direction: "parent" | "child" | "prev" | "next"): string | null {
+  const node = state.nodes.get(id);
+  if (node === undefined) return null;
+  if (direction === "parent") return node.parentId;
+  if (direction === "child") return childrenOf(state, id)[0]?.id ?? null;
+  if (node.parentId === null) return null;
+  const siblings = childrenOf(state, node.parentId);
+  const at = siblings.findIndex((s) => s.id === id);
+  const to = siblings[at + (direction === "next" ? 1 : -1)];
+  return to?.id ?? null;
+}
+
+/** Repairs a tree whose active node vanished (after an undo) by pointing it at the root. */
+export function repairActive(state: ProjectState): Patch {
+  const puts: Patch["puts"] = [];
+  for (const tree of state.trees.values()) {
+    if (!state.nodes.has(tree.activeId) && state.nodes.has(tree.rootId)) puts.push({ ...tree, activeId: tree.rootId });
+  }
+  return { puts, dels: [] };
+}
+
+export { pathTo };

@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { MAX_SEED } from "../sampling.js";
+import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
+
+/**
+ * The on-disk schema of a project file, one JSON value per line. Everything read from a
+ * file is validated here; ids are checked for shape (never trusted to be well-formed) and
+ * graph integrity (parents, trees) is checked after all lines are read.
+ * docs/project.schema.json is generated from these schemas (`npm run schema`).
+ */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const text = (max: number) => z.string().max(max);
+const isoDate = z.string().max(40);
+
+const samplerSchema = z.object({
+  temperature: z.number(),
+  topK: z.number().int(),
+  topP: z.number(),
+  minP: z.number(),
+  repeatPenalty: z.number(),
+  repeatLastTokens: z.number().int(),
+});
+
+export const generationRecordSchema = z.object({
+  modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  modelFile: text(1024),
+  engineVersion: text(64),
+  nodeLlamaCppVersion: text(64),
+  sampling: samplerSchema,
+  seed: z.number().int().min(0).max(MAX_SEED),
+  maxTokens: z.number().int().min(1),
+  stop: z.array(text(256)).max(64),
+  rawProbabilities: z.boolean(),
+  promptSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  promptTokens: z.number().int().min(0),
+});
+
+export const nodeGenerationSchema = z.object({
+  record: generationRecordSchema,
+  tokenIds: z.array(z.number().int().min(0)).max(1_000_000),
+  logprobs: z.array(z.number().max(0)).max(1_000_000),
+  stopReason: z.enum(["max-tokens", "stop-sequence", "eos", "cancelled", "context-full"]),
+  stopSequence: text(256).nullable(),
+  timings: z.object({ promptMs: z.number(), generateMs: z.number(), promptTokensEvaluated: z.number().int() }),
+  replay: z.object({ matched: z.boolean(), at: isoDate, firstMismatch: z.number().int().nullable() }).optional(),
+});
+
+export const generationDefaultsSchema = z.object({
+  n: z.number().int().min(1).max(16),
+  maxTokens: z.number().int().min(1).max(100_000),
+  temperature: z.number().min(0).max(10),
+  topK: z.number().int().min(0),
+  topP: z.number().min(0).max(1),
+  minP: z.number().min(0).max(1),
+  repeatPenalty: z.number().min(1).max(10),
+  stop: z.array(text(256)).max(16),
+});
+
+export const metaSchema = z.object({
+  kind: z.literal("meta"),
+  id: idSchema,
+  name: text(200),
+  createdAt: isoDate,
+  defaults: generationDefaultsSchema,
+});
+
+export const treeSchema = z.object({
+  kind: z.literal("tree"),
+  id: idSchema,
+  name: text(200),
+  rootId: idSchema,
+  activeId: idSchema,
+  createdAt: isoDate,
+});
+
+export const nodeSchema = z.object({
+  kind: z.literal("node"),
+  id: idSchema,
+  treeId: idSchema,
+  parentId: idSchema.nullable(),
+  seq: z.number().int().min(0),
+  text: text(4_000_000),
+  origin: z.enum(["root", "human", "generated", "edit", "continuation", "import"]),
+  sourceId: idSchema.nullable(),
+  createdAt: isoDate,
+  bookmarked: z.boolean(),
+  tags: z.array(text(100)).max(100),
+  note: text(100_000),
+  generation: nodeGenerationSchema.nullable(),
+});
+
+export const recordSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema]);
+export const refSchema = z.object({ kind: z.enum(["tree", "node"]), id: idSchema });
+
+/** Line 1 of every project file. */
+export const headerSchema = z.object({
+  kind: z.literal("header"),
+  format: z.literal(PROJECT_FORMAT),
+  version: z.number().int().min(1),
+  writtenAt: isoDate,
+  /** Which Masque wrote it, for a person reading the file. */
+  writer: text(100),
+});
+
+/** A change appended after the compacted records: applied in order on open. */
+export const patchLineSchema = z.object({
+  kind: z.literal("patch"),
+  puts: z.array(recordSchema),
+  dels: z.array(refSchema),
+});
+
+export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, patchLineSchema]);
+export type ProjectLine = z.infer<typeof lineSchema>;
+export type ProjectHeader = z.infer<typeof headerSchema>;
+
+export const currentHeader = (writer: string, writtenAt: string): ProjectHeader => ({
+  kind: "header",
+  format: PROJECT_FORMAT,
+  version: PROJECT_FORMAT_VERSION,
+  writtenAt,
+  writer,
+});

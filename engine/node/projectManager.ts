@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { MasqueError } from "../common/errors.js";
+import { commands, type CommandContext } from "../common/project/commands.js";
+import { applyPatch } from "../common/project/patch.js";
+import { ProjectSession, type PatchEvent } from "../common/project/session.js";
+import { defaultGenerationDefaults, type ProjectState } from "../common/project/types.js";
+import type { ProjectPort, RecentProject } from "../common/projectPort.js";
+import { dataDir, projectsDir } from "./appDirs.js";
+import { writeFileAtomic } from "./atomicWrite.js";
+import { createProjectFile, openProjectFile } from "./projectFile.js";
+
+export const PROJECT_EXTENSION = ".masque";
+const RECENT_LIMIT = 20;
+
+export const commandContext: CommandContext = {
+  newId: () => randomBytes(9).toString("base64url"),
+  now: () => new Date().toISOString(),
+};
+
+/** A fresh project: one tree whose root (the prompt) is `rootText`. */
+export function newProjectState(name: string, rootText: string, ctx: CommandContext = commandContext): ProjectState {
+  const empty: ProjectState = {
+    meta: { kind: "meta", id: ctx.newId(), name, createdAt: ctx.now(), defaults: { ...defaultGenerationDefaults } },
+    trees: new Map(),
+    nodes: new Map(),
+    nextSeq: 0,
+  };
+  return applyPatch(empty, commands.newTree.perform(empty, { name: "Tree 1", rootText }, ctx)).state;
+}
+
+/** Opens, creates and switches projects; remembers recent ones in the data folder. */
+export class ProjectManager implements ProjectPort {
+  private session: ProjectSession | null = null;
+
+  constructor(private readonly onPatch: (event: PatchEvent) => void) {}
+
+  current(): ProjectSession | null {
+    return this.session;
+  }
+
+  async create(args: { name: string; rootText: string; path?: string | undefined }): Promise<ProjectSession> {
+    const path = args.path === undefined ? await this.freshPath(args.name) : checkProjectPath(args.path);
+    const state = newProjectState(args.name, args.rootText);
+    const storage = await createProjectFile(path, state);
+    return this.switchTo(new ProjectSession(state, path, storage, commandContext, this.onPatch));
+  }
+
+  async open(path: string): Promise<{ session: ProjectSession; warnings: string[] }> {
+    const full = checkProjectPath(path);
+    if (this.session?.path === full) return { session: this.session, warnings: [] };
+    const { state, warnings, storage } = await openProjectFile(full);
+    const session = await this.switchTo(new ProjectSession(state, full, storage, commandContext, this.onPatch));
+    return { session, warnings };
+  }
+
+  /** Writes the open project to a new file and continues editing there. */
+  async saveAs(path: string): Promise<ProjectSession> {
+    const session = this.require();
+    const full = checkProjectPath(path);
+    const state = session.state;
+    const storage = await createProjectFile(full, state);
+    return this.switchTo(new ProjectSession(state, full, storage, commandContext, this.onPatch));
+  }
+
+  async recent(): Promise<RecentProject[]> {
+    try {
+      const raw = JSON.parse(await readFile(recentFile(), "utf8")) as unknown;
+      if (!Array.isArray(raw)) return [];
+      return raw
+        .filter((r): r is RecentProject => typeof r?.path === "string" && typeof r?.name === "string" && typeof r?.openedAt === "string")
+        .filter((r) => existsSync(r.path))
+        .slice(0, RECENT_LIMIT);
+    } catch {
+      return [];
+    }
+  }
+
+  async close(): Promise<void> {
+    const session = this.session;
+    this.session = null;
+    await session?.close();
+  }
+
+  private require(): ProjectSession {
+    if (this.session === null) throw new MasqueError("bad-request", "No project is open.");
+    return this.session;
+  }
+
+  private async switchTo(session: ProjectSession): Promise<ProjectSession> {
+    if (this.session !== null && this.session !== session) await this.session.close();
+    this.session = session;
+    await this.remember(session);
+    return session;
+  }
+
+  private async remember(session: ProjectSession): Promise<void> {
+    const entry: RecentProject = { path: session.path, name: session.state.meta.name, openedAt: new Date().toISOString() };
+    const list = [entry, ...(await this.recent()).filter((r) => r.path !== session.path)].slice(0, RECENT_LIMIT);
+    await mkdir(dataDir(), { recursive: true });
+    await writeFileAtomic(recentFile(), JSON.stringify(list, null, 2));
+  }
+
+  private async freshPath(name: string): Promise<string> {
+    const dir = projectsDir();
+    await mkdir(dir, { recursive: true });
+    const slug = name.replace(/[^A-Za-z0-9 _-]/g, "").trim().replace(/\s+/g, "-").slice(0, 60) || "project";
+    for (let i = 1; ; i++) {
+      const path = join(dir, `${slug}${i === 1 ? "" : `-${i}`}${PROJECT_EXTENSION}`);
+      if (!existsSync(path)) return path;
+    }
+  }
+}
+
+const recentFile = () => join(dataDir(), "recent-projects.json");
+
+/** Project paths come from users and files: absolute, with our extension, in an existing-able folder. */
+function checkProjectPath(path: string): string {
+  if (!isAbsolute(path)) throw new MasqueError("bad-request", `Project paths must be absolute: ${path}`);
+  const full = resolve(path);
+  if (!full.endsWith(PROJECT_EXTENSION)) throw new MasqueError("bad-request", `Project files end in ${PROJECT_EXTENSION}: ${basename(full)}`);
+  if (dirname(full) === full) throw new MasqueError("bad-request", "Not a file path.");
+  return full;
+}
