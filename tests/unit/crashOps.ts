@@ -1,0 +1,40 @@
+import { childrenOf } from "../../engine/common/project/queries.js";
+import type { CommandArgs, CommandContext, CommandName } from "../../engine/common/project/commands.js";
+import type { ProjectState } from "../../engine/common/project/types.js";
+
+/** Deterministic ids and clock, so a test can simulate exactly what a killed process wrote. */
+export function deterministicContext(): CommandContext {
+  let n = 0;
+  return { newId: () => `id${n++}`, now: () => "2026-01-01T00:00:00.000Z" };
+}
+
+function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type Op = { [K in CommandName]: { name: K; args: CommandArgs<K> } }[CommandName];
+
+/** The i-th operation of a burst: depends only on the seed, i and the current state. */
+export function makeOpPicker(seed: number) {
+  const random = mulberry32(seed);
+  return (state: ProjectState, i: number): Op => {
+    const ids = [...state.nodes.keys()].sort();
+    const pick = () => ids[Math.floor(random() * ids.length)]!;
+    const r = random();
+    const target = pick();
+    const node = state.nodes.get(target)!;
+    if (r < 0.4) return { name: "addChildren", args: { parentId: target, children: [{ text: ` turn ${i}` }, ...(random() < 0.3 ? [{ text: ` alt ${i}` }] : [])] } };
+    if (r < 0.55) return { name: "setTags", args: { nodeId: target, tags: [`t${i}`] } };
+    if (r < 0.65) return { name: "setBookmark", args: { nodeId: target, bookmarked: !node.bookmarked } };
+    if (r < 0.75) return { name: "setNote", args: { nodeId: target, note: `note ${i} `.repeat(1 + Math.floor(random() * 50)) } };
+    if (r < 0.85 && node.parentId !== null) return { name: "editNode", args: { nodeId: target, text: ` edited ${i}` } };
+    if (r < 0.9 && node.parentId !== null && childrenOf(state, node.parentId).length > 1) return { name: "deleteSubtree", args: { nodeId: target } };
+    return { name: "setActive", args: { nodeId: target } };
+  };
+}
