@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import { MasqueError } from "./errors.js";
+import { createProjectHandlers } from "./projectHandlers.js";
+import type { ProjectPort } from "./projectPort.js";
 import {
   cancelArgs,
   completeArgs,
@@ -44,6 +46,12 @@ export interface RuntimePort {
   unload(): Promise<void>;
   complete(args: CompleteArgs, signal: AbortSignal, sink: (tokens: GeneratedToken[], text: string) => void): Promise<CompletionResult>;
   score(args: ScoreArgs): Promise<ScoreResult>;
+  /** N continuations of one prompt in parallel; seeds[i] drives branch i. */
+  branch(
+    args: Omit<CompleteArgs, "seed"> & { n: number; seeds?: number[] | undefined },
+    signal: AbortSignal,
+    sink: (branch: number, tokens: GeneratedToken[], text: string) => void,
+  ): Promise<CompletionResult[]>;
   tokenize(text: string): number[];
   detokenize(tokens: readonly number[]): string;
 }
@@ -57,12 +65,23 @@ export interface HostPort {
 }
 
 /** A handler is a function with the schema that validates its one argument. */
-function handler<S extends z.ZodType, R>(schema: S, run: (args: z.infer<S>) => Promise<R>) {
+export function handler<S extends z.ZodType, R>(schema: S, run: (args: z.infer<S>) => Promise<R>) {
   return Object.assign((args: z.infer<S>) => run(args), { schema });
 }
 
 /** Builds the engine's handler map. The API type is inferred from this (STYLE rule 2). */
-export function createHandlers(runtime: RuntimePort, host: HostPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+export function createHandlers(
+  runtime: RuntimePort,
+  host: HostPort,
+  projects: ProjectPort,
+  emit: (event: EngineEvent) => void,
+  jobs: Map<string, AbortController>,
+) {
+  return { ...createModelHandlers(runtime, host, emit, jobs), ...createProjectHandlers(runtime, projects, emit, jobs) };
+}
+
+/** Model, completion and scoring handlers. */
+function createModelHandlers(runtime: RuntimePort, host: HostPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
   /** The model being loaded, so a client that connects mid-load can show it. */
   let loadingPath: string | null = null;
   return {

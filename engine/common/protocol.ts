@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { ProjectRecord, ProjectSnapshot, RecordRef } from "./project/types.js";
 import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./sampling.js";
 
 /**
@@ -156,8 +157,10 @@ export interface ScoreResult {
 
 /** Events the engine pushes to every connected client. */
 export type EngineEvent =
-  | { type: "completion.tokens"; jobId: string; tokens: GeneratedToken[]; text: string }
+  | { type: "completion.tokens"; jobId: string; tokens: GeneratedToken[]; text: string; branch?: number }
   | { type: "model.loading"; path: string }
-  | { type: "model.changed"; loaded: LoadedModel | null };
+  | { type: "model.changed"; loaded: LoadedModel | null }
+  | { type: "project.opened"; snapshot: ProjectSnapshot | null; warnings: string[] }
+  | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean };
 
 export type EngineEventType = EngineEvent["type"];

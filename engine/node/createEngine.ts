@@ -2,6 +2,7 @@ import { createHandlers, dispatch, type EngineHandlers } from "../common/handler
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
 import { listModels } from "./modelLibrary.js";
+import { ProjectManager } from "./projectManager.js";
 import { coreCount } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
 
@@ -19,6 +20,7 @@ export interface Engine {
   dispatch(method: unknown, args: unknown): Promise<unknown>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
   runtime: LlamaRuntime;
+  projects: ProjectManager;
   dispose(): Promise<void>;
 }
 
@@ -30,6 +32,9 @@ export function createEngine(options: EngineOptions): Engine {
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) listener(event);
   };
+  const projects = new ProjectManager(({ patch, canUndo, canRedo }) =>
+    emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo }),
+  );
   const handlers = createHandlers(
     runtime,
     {
@@ -38,12 +43,14 @@ export function createEngine(options: EngineOptions): Engine {
       cores: coreCount(),
       listModels: () => listModels(options.modelFolders, options.envModel),
     },
+    projects,
     emit,
     jobs,
   );
   return {
     handlers,
     runtime,
+    projects,
     dispatch: (method, args) => dispatch(handlers, method, args),
     subscribe(listener) {
       listeners.add(listener);
@@ -51,6 +58,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async dispose() {
       for (const job of jobs.values()) job.abort();
+      await projects.close();
       await runtime.dispose();
     },
   };

@@ -19,9 +19,11 @@ import type {
   StopReason,
 } from "../common/protocol.js";
 import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "../common/sampling.js";
+import { deriveSeeds } from "../common/seeds.js";
 import { TextStream } from "../common/textStream.js";
 import { AsyncLock } from "./asyncLock.js";
 import { errorMessage, inspectModelFile } from "./modelFile.js";
+import { serializeSampling } from "./serialSampling.js";
 import { clampThreads, coreCount, defaultThreads } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
 
@@ -39,22 +41,7 @@ interface Loaded {
 export type BranchArgs = Omit<CompleteArgs, "seed"> & { n: number; seeds?: number[] | undefined };
 export type BranchSink = (branch: number, tokens: GeneratedToken[], text: string) => void;
 
-/**
- * Distinct, well-mixed seeds from one base seed (splitmix32): reusing one seed per branch
- * would correlate them, and base+i seeds are correlated in some samplers.
- */
-export function deriveSeeds(base: number, count: number): number[] {
-  const seeds: number[] = [];
-  let state = base >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    seeds.push((z ^ (z >>> 16)) >>> 0);
-  }
-  return seeds;
-}
+export { deriveSeeds };
 
 export type TokenSink = (tokens: GeneratedToken[], text: string) => void;
 
@@ -106,6 +93,7 @@ export class LlamaRuntime implements RuntimePort {
           threads: { ideal: threads, min: threads },
           ...(precision === "exact" ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
         });
+        serializeSampling(context);
       } catch (error) {
         await model.dispose();
         throw new MasqueError("model-load-failed", `Could not create a context for ${info.fileName}: ${errorMessage(error)}`);

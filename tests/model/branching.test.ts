@@ -47,6 +47,25 @@ describe("parallel branching", () => {
     }
   });
 
+  it("is deterministic across fresh runs: parallel branches never diverge from their seed alone", async () => {
+    const prompt = "Once upon a time, there was a little";
+    let diverged = 0;
+    for (let trial = 0; trial < 6; trial++) {
+      const fresh = new LlamaRuntime();
+      await fresh.load({ path: testModel("stories"), gpu: "off", threads: 1, parallel: 8 });
+      const seeds = deriveSeeds(trial, 8);
+      const first = await fresh.branch({ jobId: "t", prompt, n: 8, maxTokens: 16, sampling, seeds }, new AbortController().signal, () => undefined);
+      const second = await fresh.branch({ jobId: "t", prompt, n: 8, maxTokens: 16, sampling, seeds }, new AbortController().signal, () => undefined);
+      for (let i = 0; i < 8; i++) if (first[i]!.text !== second[i]!.text) diverged++;
+      for (const i of [0, 5]) {
+        const alone = await fresh.complete({ jobId: "s", prompt, maxTokens: 16, sampling, seed: seeds[i]! }, new AbortController().signal, () => undefined);
+        if (alone.text !== first[i]!.text) diverged++;
+      }
+      await fresh.dispose();
+    }
+    expect(diverged).toBe(0);
+  });
+
   it("derives distinct seeds", () => {
     const seeds = deriveSeeds(1, 1000);
     expect(new Set(seeds).size).toBe(1000);

@@ -37,6 +37,7 @@ export const generationRecordSchema = z.object({
 
 export const nodeGenerationSchema = z.object({
   record: generationRecordSchema,
+  textOffset: z.number().int().min(0),
   tokenIds: z.array(z.number().int().min(0)).max(1_000_000),
   logprobs: z.array(z.number().max(0)).max(1_000_000),
   stopReason: z.enum(["max-tokens", "stop-sequence", "eos", "cancelled", "context-full"]),

@@ -44,9 +44,8 @@ export type NodeOrigin = "root" | "human" | "generated" | "edit" | "continuation
 /** The record that lets a generated node be replayed token for token. */
 export interface NodeGeneration {
   record: GenerationRecord;
-  /** sha256 of the exact prompt text the model saw (replay checks the path is unchanged). */
-  promptSha256: string;
-  promptTokens: number;
+  /** Where the generated text starts in the node's text (non-zero for continuations). */
+  textOffset: number;
   tokenIds: number[];
   logprobs: number[];
   stopReason: StopReason;
@@ -107,3 +106,13 @@ export const defaultGenerationDefaults: GenerationDefaults = {
   repeatPenalty: 1,
   stop: [],
 };
+
+/** The whole open project, sent once on open; after that clients apply `project.patch` events. */
+export interface ProjectSnapshot {
+  path: string;
+  meta: ProjectMeta;
+  trees: Tree[];
+  nodes: TreeNode[];
+  canUndo: boolean;
+  canRedo: boolean;
+}
