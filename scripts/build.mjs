@@ -14,6 +14,7 @@ const only = process.argv.includes("--node-only");
 
 await build({ ...esm, entryPoints: { serve: "engine/hosts/serve.ts" }, outdir: "dist/hosts" });
 await build({ ...esm, entryPoints: { bench: "bench/bench.ts" }, outdir: "dist/bench" });
+await build({ ...esm, entryPoints: { schema: "scripts/schema.ts" }, outdir: "dist/scripts" });
 if (existsSync("electron/main.ts")) {
   await build({ ...esm, entryPoints: { main: "electron/main.ts", engineProcess: "electron/engineProcess.ts" }, outdir: "dist/electron", external: ["electron"] });
   await build({ ...node, format: "cjs", entryPoints: { preload: "electron/preload.ts" }, outdir: "dist/electron", outExtension: { ".js": ".cjs" }, external: ["electron"] });
