@@ -1,6 +1,9 @@
 import type { z } from "zod";
 import { MasqueError } from "./errors.js";
+import { createGenerationHandlers } from "./generationHandlers.js";
+import { createLibraryHandlers } from "./libraryHandlers.js";
 import { createProjectHandlers } from "./projectHandlers.js";
+import type { CommandContext } from "./project/commands.js";
 import type { ProjectPort } from "./projectPort.js";
 import {
   cancelArgs,
@@ -62,6 +65,8 @@ export interface HostPort {
   nodeLlamaCppVersion: string;
   cores: number;
   listModels(): Promise<ModelEntry[]>;
+  /** Mints record ids and timestamps. */
+  ids: CommandContext;
 }
 
 /** A handler is a function with the schema that validates its one argument. */
@@ -77,7 +82,12 @@ export function createHandlers(
   emit: (event: EngineEvent) => void,
   jobs: Map<string, AbortController>,
 ) {
-  return { ...createModelHandlers(runtime, host, emit, jobs), ...createProjectHandlers(runtime, projects, emit, jobs) };
+  return {
+    ...createModelHandlers(runtime, host, emit, jobs),
+    ...createProjectHandlers(projects, emit),
+    ...createGenerationHandlers(runtime, projects, emit, jobs),
+    ...createLibraryHandlers(projects, host.ids),
+  };
 }
 
 /** Model, completion and scoring handlers. */

@@ -14,3 +14,13 @@ interface AbortController {
 }
 // eslint-disable-next-line no-var -- an ambient global must be declared with var
 declare var AbortController: { prototype: AbortController; new (): AbortController };
+
+declare function atob(data: string): string;
+declare function btoa(data: string): string;
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  constructor(label?: string, options?: { fatal?: boolean });
+  decode(input?: Uint8Array): string;
+}

@@ -32,7 +32,7 @@ export interface WebServer {
 }
 
 const HOST = "127.0.0.1";
-const MAX_BODY = 8 * 1024 * 1024;
+const MAX_BODY = 32 * 1024 * 1024;
 export const TOKEN_PROTOCOL_PREFIX = "masque-token.";
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -155,7 +155,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new Error("request body too large"));
+        reject(new Error(`the request is over ${MAX_BODY / 2 ** 20} MB (files that large cannot be imported)`));
         req.destroy();
         return;
       }

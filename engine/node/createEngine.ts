@@ -2,7 +2,7 @@ import { createHandlers, dispatch, type EngineHandlers } from "../common/handler
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
 import { listModels } from "./modelLibrary.js";
-import { ProjectManager } from "./projectManager.js";
+import { commandContext, ProjectManager } from "./projectManager.js";
 import { coreCount } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
 
@@ -42,6 +42,7 @@ export function createEngine(options: EngineOptions): Engine {
       nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
       cores: coreCount(),
       listModels: () => listModels(options.modelFolders, options.envModel),
+      ids: commandContext,
     },
     projects,
     emit,

@@ -4,7 +4,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import { commands, type CommandContext } from "../common/project/commands.js";
-import { applyPatch } from "../common/project/patch.js";
+import { applyPatch, emptyState } from "../common/project/patch.js";
 import { ProjectSession, type PatchEvent } from "../common/project/session.js";
 import { defaultGenerationDefaults, type ProjectState } from "../common/project/types.js";
 import type { ProjectPort, RecentProject } from "../common/projectPort.js";
@@ -22,12 +22,7 @@ export const commandContext: CommandContext = {
 
 /** A fresh project: one tree whose root (the prompt) is `rootText`. */
 export function newProjectState(name: string, rootText: string, ctx: CommandContext = commandContext): ProjectState {
-  const empty: ProjectState = {
-    meta: { kind: "meta", id: ctx.newId(), name, createdAt: ctx.now(), defaults: { ...defaultGenerationDefaults } },
-    trees: new Map(),
-    nodes: new Map(),
-    nextSeq: 0,
-  };
+  const empty = emptyState({ kind: "meta", id: ctx.newId(), name, createdAt: ctx.now(), defaults: { ...defaultGenerationDefaults } });
   return applyPatch(empty, commands.newTree.perform(empty, { name: "Tree 1", rootText }, ctx)).state;
 }
 

@@ -5,7 +5,8 @@ import { decodeProject, encodePatch, encodeProject } from "../../engine/common/p
 import { commands, neighbour } from "../../engine/common/project/commands.js";
 import { projectLineJsonSchema } from "../../engine/common/project/jsonSchema.js";
 import { applyPatch } from "../../engine/common/project/patch.js";
-import { childrenOf, pathTo, promptFor, searchNodes } from "../../engine/common/project/queries.js";
+import { childrenOf, pathTo, searchNodes } from "../../engine/common/project/queries.js";
+import { promptFor } from "../../engine/common/project/transcript.js";
 import type { ProjectState } from "../../engine/common/project/types.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
 import { repoRoot } from "../testModels.js";

@@ -1,8 +1,8 @@
 import { MasqueError } from "../errors.js";
 import { migrateLine } from "./migrations.js";
-import { applyPatch, recordsOf } from "./patch.js";
+import { applyPatch, emptyState, recordsOf } from "./patch.js";
 import { currentHeader, headerSchema, lineSchema } from "./schema.js";
-import type { Patch, ProjectMeta, ProjectRecord, ProjectState, Tree, TreeNode } from "./types.js";
+import type { Patch, ProjectMeta, ProjectRecord, ProjectState, TreeNode } from "./types.js";
 
 /**
  * The project file: JSON Lines. Line 1 is a header; then one line per record (the
@@ -81,24 +81,12 @@ export function decodeProject(text: string): DecodedProject {
 }
 
 function buildState(records: ProjectRecord[], warnings: string[]): ProjectState | null {
-  const meta = records.find((r): r is ProjectMeta => r.kind === "meta");
+  const meta = records.findLast((r): r is ProjectMeta => r.kind === "meta");
   if (meta === undefined) {
     warnings.push("The project record is missing.");
     return null;
   }
-  const trees = new Map<string, Tree>();
-  const nodes = new Map<string, TreeNode>();
-  let nextSeq = 0;
-  let lastMeta = meta;
-  for (const r of records) {
-    if (r.kind === "meta") lastMeta = r;
-    else if (r.kind === "tree") trees.set(r.id, r);
-    else {
-      nodes.set(r.id, r);
-      nextSeq = Math.max(nextSeq, r.seq + 1);
-    }
-  }
-  return { meta: lastMeta, trees, nodes, nextSeq };
+  return applyPatch(emptyState(meta), { puts: records.filter((r) => r.kind !== "meta"), dels: [] }).state;
 }
 
 /**
@@ -141,6 +129,20 @@ function checkIntegrity(state: ProjectState, warnings: string[]): { state: Proje
     for (const id of orphans) nodes.delete(id);
     warnings.push(`${orphans.length} node(s) not attached to any tree were set aside.`);
     repaired = true;
+  }
+  const scenes = state.scenes;
+  for (const tree of trees.values()) {
+    if (tree.sceneId !== null && !scenes.has(tree.sceneId)) {
+      trees.set(tree.id, { ...tree, sceneId: null });
+      warnings.push(`Tree "${tree.name}" referred to a missing scene; it now renders as raw text.`);
+      repaired = true;
+    }
+  }
+  for (const node of nodes.values()) {
+    if (node.sceneId !== null && !scenes.has(node.sceneId)) {
+      nodes.set(node.id, { ...node, sceneId: null });
+      repaired = true;
+    }
   }
   for (const tree of trees.values()) {
     if (!nodes.has(tree.activeId)) {

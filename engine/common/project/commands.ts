@@ -1,6 +1,6 @@
 import { MasqueError } from "../errors.js";
 import { childrenOf, pathTo, subtreeIds } from "./queries.js";
-import type { NodeGeneration, NodeOrigin, Patch, ProjectState, Tree, TreeNode } from "./types.js";
+import type { NodeGeneration, NodeOrigin, Patch, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
 /**
  * Tree commands (STYLE rule 3). Each is a pure function from the state and its arguments to
@@ -17,12 +17,20 @@ export interface NewChild {
   origin?: NodeOrigin;
   generation?: NodeGeneration | null;
   sourceId?: string | null;
+  speaker?: string | null;
+  sceneId?: string | null;
 }
 
 function requireNode(state: ProjectState, id: string): TreeNode {
   const node = state.nodes.get(id);
   if (node === undefined) throw new MasqueError("bad-request", `No node ${id} in this project.`);
   return node;
+}
+
+function requireScene(state: ProjectState, id: string): Scene {
+  const scene = state.scenes.get(id);
+  if (scene === undefined) throw new MasqueError("bad-request", `No scene ${id} in this project.`);
+  return scene;
 }
 
 function requireTree(state: ProjectState, id: string): Tree {
@@ -42,6 +50,8 @@ function makeNode(_state: ProjectState, ctx: CommandContext, seq: number, fields
     text: fields.text,
     origin: fields.origin,
     sourceId: fields.sourceId ?? null,
+    speaker: fields.speaker ?? null,
+    sceneId: fields.sceneId ?? null,
     createdAt: ctx.now(),
     bookmarked: fields.bookmarked ?? false,
     tags: fields.tags ?? [],
@@ -53,10 +63,12 @@ function makeNode(_state: ProjectState, ctx: CommandContext, seq: number, fields
 export const commands = {
   newTree: {
     undoable: true,
-    perform(state: ProjectState, args: { name: string; rootText: string }, ctx: CommandContext): Patch {
+    perform(state: ProjectState, args: { name: string; rootText: string; sceneId?: string | null | undefined }, ctx: CommandContext): Patch {
+      const sceneId = args.sceneId ?? null;
+      if (sceneId !== null) requireScene(state, sceneId);
       const treeId = ctx.newId();
       const root = makeNode(state, ctx, state.nextSeq, { treeId, parentId: null, text: args.rootText, origin: "root" });
-      const tree: Tree = { kind: "tree", id: treeId, name: args.name, rootId: root.id, activeId: root.id, createdAt: ctx.now() };
+      const tree: Tree = { kind: "tree", id: treeId, name: args.name, rootId: root.id, activeId: root.id, sceneId, createdAt: ctx.now() };
       return { puts: [tree, root], dels: [] };
     },
   },
@@ -86,6 +98,8 @@ export const commands = {
           origin: child.origin ?? "human",
           generation: child.generation ?? null,
           sourceId: child.sourceId ?? null,
+          speaker: child.speaker ?? null,
+          sceneId: child.sceneId ?? null,
         }),
       );
       const puts: Patch["puts"] = [...nodes];
@@ -106,7 +120,15 @@ export const commands = {
         }
         return { puts: [{ ...node, text: args.text }], dels: [] };
       }
-      const edited = makeNode(state, ctx, state.nextSeq, { treeId: node.treeId, parentId: node.parentId, text: args.text, origin: "edit", sourceId: node.id });
+      const edited = makeNode(state, ctx, state.nextSeq, {
+        treeId: node.treeId,
+        parentId: node.parentId,
+        text: args.text,
+        origin: "edit",
+        sourceId: node.id,
+        speaker: node.speaker,
+        sceneId: node.sceneId,
+      });
       return { puts: [edited, { ...requireTree(state, node.treeId), activeId: edited.id }], dels: [] };
     },
   },
@@ -144,6 +166,38 @@ export const commands = {
     undoable: false,
     perform(state: ProjectState, args: { nodeId: string; generation: NodeGeneration }): Patch {
       return { puts: [{ ...requireNode(state, args.nodeId), generation: args.generation }], dels: [] };
+    },
+  },
+  /** Adds or replaces a simulacrum (a library entry, an imported card, a user's own). */
+  putSimulacrum: {
+    undoable: true,
+    perform(_state: ProjectState, args: { simulacrum: Simulacrum }): Patch {
+      return { puts: [args.simulacrum], dels: [] };
+    },
+  },
+  deleteSimulacrum: {
+    undoable: true,
+    perform(state: ProjectState, args: { simulacrumId: string }): Patch {
+      if (!state.simulacra.has(args.simulacrumId)) throw new MasqueError("bad-request", `No simulacrum ${args.simulacrumId}.`);
+      // Scenes keep their participant, unlinked: their frames were copied, not referenced.
+      const scenes = [...state.scenes.values()]
+        .filter((sc) => sc.participants.some((p) => p.simulacrumId === args.simulacrumId))
+        .map((sc) => ({ ...sc, participants: sc.participants.map((p) => (p.simulacrumId === args.simulacrumId ? { ...p, simulacrumId: null } : p)) }));
+      return { puts: scenes, dels: [{ kind: "simulacrum", id: args.simulacrumId }] };
+    },
+  },
+  putScene: {
+    undoable: true,
+    perform(_state: ProjectState, args: { scene: Scene }): Patch {
+      return { puts: [args.scene], dels: [] };
+    },
+  },
+  deleteScene: {
+    undoable: true,
+    perform(state: ProjectState, args: { sceneId: string }): Patch {
+      const inUse = [...state.trees.values()].some((t) => t.sceneId === args.sceneId) || [...state.nodes.values()].some((n) => n.sceneId === args.sceneId);
+      if (inUse) throw new MasqueError("bad-request", "This scene frames a tree or a counterfactual branch; delete those first.");
+      return { puts: [], dels: [{ kind: "scene", id: args.sceneId }] };
     },
   },
   /** Navigation: not on the undo stack. Moving to a node makes the path through it active. */

@@ -6,7 +6,26 @@ import { PROJECT_FORMAT_VERSION } from "./types.js";
  * version v + 1. Each migration lands with a fixture of the version it reads in
  * tests/fixtures/, and a test that opens it. Version 1 is the first format.
  */
-const migrations: Record<number, (line: Record<string, unknown>) => Record<string, unknown>> = {};
+type Line = Record<string, unknown>;
+
+/** Applies a record-level migration to a record line or to every record in a patch line. */
+const eachRecord = (migrate: (record: Line) => Line) => (line: Line): Line =>
+  line.kind === "patch" && Array.isArray(line.puts) ? { ...line, puts: (line.puts as Line[]).map((r) => (typeof r === "object" && r !== null ? migrate(r) : r)) } : migrate(line);
+
+const migrations: Record<number, (line: Line) => Line> = {
+  /** 1 → 2: scenes and simulacra arrive; trees may have a scene, nodes a speaker and a frame override. */
+  1: eachRecord((record) => {
+    if (record.kind === "tree") return { ...record, sceneId: null };
+    if (record.kind !== "node") return record;
+    const generation = record.generation as Line | null | undefined;
+    return {
+      ...record,
+      speaker: null,
+      sceneId: null,
+      generation: generation && typeof generation === "object" ? { ...generation, conditioning: null } : generation,
+    };
+  }),
+};
 
 /** Brings a raw line from `version` to the current version. */
 export function migrateLine(version: number, line: Record<string, unknown>): Record<string, unknown> {

@@ -1,9 +1,28 @@
-import type { Patch, ProjectRecord, ProjectState, RecordRef, Tree, TreeNode } from "./types.js";
+import type { Patch, ProjectRecord, ProjectState, RecordRef } from "./types.js";
 
 export const emptyPatch = (): Patch => ({ puts: [], dels: [] });
 
+type CollectionKind = RecordRef["kind"];
+const collectionOf = {
+  tree: "trees",
+  node: "nodes",
+  simulacrum: "simulacra",
+  scene: "scenes",
+} as const satisfies Record<CollectionKind, keyof ProjectState>;
+
+type Collections = { [K in CollectionKind]: Map<string, Extract<ProjectRecord, { kind: K }>> };
+
+function mutableCollections(state: ProjectState): Collections {
+  return {
+    tree: new Map(state.trees),
+    node: new Map(state.nodes),
+    simulacrum: new Map(state.simulacra),
+    scene: new Map(state.scenes),
+  };
+}
+
 function lookup(state: ProjectState, ref: RecordRef): ProjectRecord | undefined {
-  return ref.kind === "tree" ? state.trees.get(ref.id) : state.nodes.get(ref.id);
+  return (state[collectionOf[ref.kind]] as ReadonlyMap<string, ProjectRecord>).get(ref.id);
 }
 
 /**
@@ -11,8 +30,7 @@ function lookup(state: ProjectState, ref: RecordRef): ProjectRecord | undefined 
  * undo comes from here, so no command can forget to declare how it is undone.
  */
 export function applyPatch(state: ProjectState, patch: Patch): { state: ProjectState; inverse: Patch } {
-  const trees = new Map(state.trees);
-  const nodes = new Map(state.nodes);
+  const c = mutableCollections(state);
   let meta = state.meta;
   let nextSeq = state.nextSeq;
   const inverse: Patch = emptyPatch();
@@ -20,57 +38,36 @@ export function applyPatch(state: ProjectState, patch: Patch): { state: ProjectS
     const old = lookup(state, ref);
     if (old === undefined) continue;
     inverse.puts.push(old);
-    if (ref.kind === "tree") trees.delete(ref.id);
-    else nodes.delete(ref.id);
+    c[ref.kind].delete(ref.id);
   }
   for (const record of patch.puts) {
-    switch (record.kind) {
-      case "meta":
-        inverse.puts.push(meta);
-        meta = record;
-        break;
-      case "tree": {
-        const old = trees.get(record.id);
-        if (old) inverse.puts.push(old);
-        else inverse.dels.push({ kind: "tree", id: record.id });
-        trees.set(record.id, record);
-        break;
-      }
-      case "node": {
-        const old = nodes.get(record.id);
-        if (old) inverse.puts.push(old);
-        else inverse.dels.push({ kind: "node", id: record.id });
-        nodes.set(record.id, record);
-        nextSeq = Math.max(nextSeq, record.seq + 1);
-        break;
-      }
+    if (record.kind === "meta") {
+      inverse.puts.push(meta);
+      meta = record;
+      continue;
     }
+    const collection = c[record.kind] as Map<string, ProjectRecord>;
+    const old = collection.get(record.id);
+    if (old) inverse.puts.push(old);
+    else inverse.dels.push({ kind: record.kind, id: record.id });
+    collection.set(record.id, record);
+    if (record.kind === "node") nextSeq = Math.max(nextSeq, record.seq + 1);
   }
   // Undo must restore in reverse order: puts of removed records first, then removals.
   inverse.puts.reverse();
-  return { state: { meta, trees, nodes, nextSeq }, inverse };
+  return {
+    state: { meta, trees: c.tree, nodes: c.node, simulacra: c.simulacrum, scenes: c.scene, nextSeq },
+    inverse,
+  };
 }
 
-/** Rebuilds a state from records in file order (later records win). */
-export function stateFromRecords(records: Iterable<ProjectRecord | { kind: "del"; ref: RecordRef }>): ProjectState | null {
-  let meta: ProjectState["meta"] | null = null;
-  const trees = new Map<string, Tree>();
-  const nodes = new Map<string, TreeNode>();
-  let nextSeq = 0;
-  for (const r of records) {
-    if (r.kind === "meta") meta = r;
-    else if (r.kind === "tree") trees.set(r.id, r);
-    else if (r.kind === "node") {
-      nodes.set(r.id, r);
-      nextSeq = Math.max(nextSeq, r.seq + 1);
-    } else if (r.ref.kind === "tree") trees.delete(r.ref.id);
-    else nodes.delete(r.ref.id);
-  }
-  return meta === null ? null : { meta, trees, nodes, nextSeq };
+/** An empty project around `meta`. */
+export function emptyState(meta: ProjectState["meta"]): ProjectState {
+  return { meta, trees: new Map(), nodes: new Map(), simulacra: new Map(), scenes: new Map(), nextSeq: 0 };
 }
 
-/** All records of a state, for a compacted file or an export: meta, trees, then nodes by seq. */
+/** All records of a state, for a compacted file or an export: meta, simulacra, scenes, trees, then nodes by seq. */
 export function recordsOf(state: ProjectState): ProjectRecord[] {
   const nodes = [...state.nodes.values()].sort((a, b) => a.seq - b.seq);
-  return [state.meta, ...state.trees.values(), ...nodes];
+  return [state.meta, ...state.simulacra.values(), ...state.scenes.values(), ...state.trees.values(), ...nodes];
 }

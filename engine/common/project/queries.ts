@@ -49,16 +49,6 @@ export function subtreeIds(state: ProjectState, id: string): string[] {
   return out;
 }
 
-/**
- * The exact text the model sees for a node's children: the path's texts concatenated.
- * (Scenes with speaker formats render through the transcript renderer of the scene issue.)
- */
-export function promptFor(state: ProjectState, id: string): string {
-  return pathTo(state, id)
-    .map((n) => n.text)
-    .join("");
-}
-
 /** The path from the root down to `id`, then on through the most recently active descendants. */
 export function treeOf(state: ProjectState, node: TreeNode): Tree | undefined {
   return state.trees.get(node.treeId);

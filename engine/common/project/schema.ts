@@ -43,6 +43,7 @@ export const nodeGenerationSchema = z.object({
   stopReason: z.enum(["max-tokens", "stop-sequence", "eos", "cancelled", "context-full"]),
   stopSequence: text(256).nullable(),
   timings: z.object({ promptMs: z.number(), generateMs: z.number(), promptTokensEvaluated: z.number().int() }),
+  conditioning: z.object({ sceneId: idSchema.nullable(), frameName: text(200) }).nullable(),
   replay: z.object({ matched: z.boolean(), at: isoDate, firstMismatch: z.number().int().nullable() }).optional(),
 });
 
@@ -71,6 +72,7 @@ export const treeSchema = z.object({
   name: text(200),
   rootId: idSchema,
   activeId: idSchema,
+  sceneId: idSchema.nullable(),
   createdAt: isoDate,
 });
 
@@ -83,6 +85,8 @@ export const nodeSchema = z.object({
   text: text(4_000_000),
   origin: z.enum(["root", "human", "generated", "edit", "continuation", "import"]),
   sourceId: idSchema.nullable(),
+  speaker: text(100).nullable(),
+  sceneId: idSchema.nullable(),
   createdAt: isoDate,
   bookmarked: z.boolean(),
   tags: z.array(text(100)).max(100),
@@ -90,8 +94,45 @@ export const nodeSchema = z.object({
   generation: nodeGenerationSchema.nullable(),
 });
 
-export const recordSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema]);
-export const refSchema = z.object({ kind: z.enum(["tree", "node"]), id: idSchema });
+export const transcriptFormatSchema = z.object({
+  frameSeparator: text(100),
+  turnSeparator: text(100),
+  speakerSuffix: text(100),
+  stopAtBlankLine: z.boolean(),
+  extraStops: z.array(text(256)).max(16),
+});
+
+export const simulacrumSchema = z.object({
+  kind: z.literal("simulacrum"),
+  id: idSchema,
+  name: text(200),
+  description: text(100_000),
+  frame: text(1_000_000),
+  speaker: text(100),
+  exampleTurns: z.array(text(100_000)).max(200),
+  openingTurn: text(100_000).nullable(),
+  tags: z.array(text(100)).max(100),
+  pair: z.object({ group: text(100), role: z.enum(["luigi", "waluigi"]), ruleStated: z.boolean() }).nullable(),
+  source: z.enum(["builtin", "user", "card"]),
+  builtinId: text(100).nullable(),
+  card: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const sceneSchema = z.object({
+  kind: z.literal("scene"),
+  id: idSchema,
+  name: text(200),
+  frame: text(1_000_000),
+  participants: z
+    .array(z.object({ speaker: text(100).min(1), simulacrumId: idSchema.nullable(), role: z.enum(["model", "user"]) }))
+    .max(16),
+  format: transcriptFormatSchema,
+  script: z.array(text(100_000)).max(10_000),
+  builtinId: text(100).nullable(),
+});
+
+export const recordSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema]);
+export const refSchema = z.object({ kind: z.enum(["tree", "node", "simulacrum", "scene"]), id: idSchema });
 
 /** Line 1 of every project file. */
 export const headerSchema = z.object({
@@ -110,7 +151,7 @@ export const patchLineSchema = z.object({
   dels: z.array(refSchema),
 });
 
-export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, patchLineSchema]);
+export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema, patchLineSchema]);
 export type ProjectLine = z.infer<typeof lineSchema>;
 export type ProjectHeader = z.infer<typeof headerSchema>;
 

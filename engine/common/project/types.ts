@@ -6,7 +6,7 @@ import type { GenerationRecord, StopReason } from "../protocol.js";
  * pushed to the renderer. Ids are opaque strings minted by the engine.
  */
 export const PROJECT_FORMAT = "masque-project";
-export const PROJECT_FORMAT_VERSION = 1;
+export const PROJECT_FORMAT_VERSION = 2;
 
 export interface ProjectMeta {
   kind: "meta";
@@ -35,7 +35,65 @@ export interface Tree {
   rootId: string;
   /** The node at the end of the active path (what the transcript shows). */
   activeId: string;
+  /** The scene that frames and formats this tree's turns (null: a raw loom tree). */
+  sceneId: string | null;
   createdAt: string;
+}
+
+/** How turns are written into the document the model continues. */
+export interface TranscriptFormat {
+  /** Between the frame and the first turn (a blank line by default). */
+  frameSeparator: string;
+  /** Between turns. */
+  turnSeparator: string;
+  /** After the speaker tag: "User:" + " hello". */
+  speakerSuffix: string;
+  /** Also stop a turn at a blank line. */
+  stopAtBlankLine: boolean;
+  /** More stop sequences, beyond every participant's tag. */
+  extraStops: string[];
+}
+
+export interface Participant {
+  /** The speaker tag written in the transcript ("User", "Assistant", "Lily"). */
+  speaker: string;
+  simulacrumId: string | null;
+  /** "user" turns come from a person or a script unless self-play lets the model play them. */
+  role: "model" | "user";
+}
+
+/** A character a base model can play: the document prefix that summons it, and who speaks. */
+export interface Simulacrum {
+  kind: "simulacrum";
+  id: string;
+  name: string;
+  description: string;
+  /** The document prefix that summons this character. */
+  frame: string;
+  speaker: string;
+  exampleTurns: string[];
+  /** A card's first message: the character's opening turn. */
+  openingTurn: string | null;
+  tags: string[];
+  /** Contrasting pairs: the intended character (luigi) and its adversarial twin (waluigi). */
+  pair: { group: string; role: "luigi" | "waluigi"; ruleStated: boolean } | null;
+  source: "builtin" | "user" | "card";
+  builtinId: string | null;
+  /** An imported Character Card, kept whole so export returns unknown fields untouched. */
+  card: Record<string, unknown> | null;
+}
+
+/** Frame + participants + transcript format: everything needed to render a path as a document. */
+export interface Scene {
+  kind: "scene";
+  id: string;
+  name: string;
+  frame: string;
+  participants: Participant[];
+  format: TranscriptFormat;
+  /** User lines for scripted self-play, used in order. */
+  script: string[];
+  builtinId: string | null;
 }
 
 /** How a node came to be. "edit" nodes are human interventions on a sibling's text. */
@@ -51,6 +109,8 @@ export interface NodeGeneration {
   stopReason: StopReason;
   stopSequence: string | null;
   timings: { promptMs: number; generateMs: number; promptTokensEvaluated: number };
+  /** The frame the model was conditioned on (scene name and id; null for raw trees). */
+  conditioning: { sceneId: string | null; frameName: string } | null;
   /** Set by a replay: whether regenerating from this record reproduced it exactly. */
   replay?: { matched: boolean; at: string; firstMismatch: number | null };
 }
@@ -66,6 +126,10 @@ export interface TreeNode {
   origin: NodeOrigin;
   /** For edits and continuations: the node this one was derived from. */
   sourceId: string | null;
+  /** Who speaks this turn (null: raw text appended to the document). */
+  speaker: string | null;
+  /** A counterfactual frame: this node and its descendants render under this scene. */
+  sceneId: string | null;
   createdAt: string;
   bookmarked: boolean;
   tags: string[];
@@ -73,7 +137,7 @@ export interface TreeNode {
   generation: NodeGeneration | null;
 }
 
-export type ProjectRecord = ProjectMeta | Tree | TreeNode;
+export type ProjectRecord = ProjectMeta | Tree | TreeNode | Simulacrum | Scene;
 export type RecordKind = ProjectRecord["kind"];
 
 /** A removal: kind and id of the record. */
@@ -92,6 +156,8 @@ export interface ProjectState {
   meta: ProjectMeta;
   trees: ReadonlyMap<string, Tree>;
   nodes: ReadonlyMap<string, TreeNode>;
+  simulacra: ReadonlyMap<string, Simulacrum>;
+  scenes: ReadonlyMap<string, Scene>;
   /** Next `seq` to hand out. */
   nextSeq: number;
 }
@@ -113,6 +179,8 @@ export interface ProjectSnapshot {
   meta: ProjectMeta;
   trees: Tree[];
   nodes: TreeNode[];
+  simulacra: Simulacrum[];
+  scenes: Scene[];
   canUndo: boolean;
   canRedo: boolean;
 }

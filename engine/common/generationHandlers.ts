@@ -1,0 +1,278 @@
+import { MasqueError } from "./errors.js";
+import { handler, type RuntimePort } from "./handlers.js";
+import type { CompletionResult, EngineEvent } from "./protocol.js";
+import {
+  continueNodeArgs,
+  counterfactualArgs,
+  generateChildrenArgs,
+  replayNodeArgs,
+  selfPlayArgs,
+  showPromptArgs,
+  type GenerationOptions,
+} from "./project/commandSchemas.js";
+import { pathTo } from "./project/queries.js";
+import type { ProjectSession } from "./project/session.js";
+import { nextSpeakerAfter, renderPrompt, sceneForPath } from "./project/transcript.js";
+import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
+import type { ProjectPort } from "./projectPort.js";
+import { requireSession } from "./projectHandlers.js";
+import { deriveSeeds } from "./seeds.js";
+
+/** What a finished generation becomes on a node. */
+export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null): NodeGeneration {
+  return {
+    record: result.record,
+    textOffset,
+    tokenIds: result.tokens.map((t) => t.id),
+    logprobs: result.tokens.map((t) => t.logprob),
+    stopReason: result.stopReason,
+    stopSequence: result.stopSequence,
+    timings: { promptMs: result.timings.promptMs, generateMs: result.timings.generateMs, promptTokensEvaluated: result.timings.promptTokensEvaluated },
+    conditioning: scene === null ? null : { sceneId: scene.id, frameName: scene.name },
+  };
+}
+
+/** The exact prompt a generated node was produced from (what replay must reproduce). */
+export function generationPrompt(session: ProjectSession, node: TreeNode): string {
+  const offset = node.generation?.textOffset ?? 0;
+  if (node.parentId === null) return node.text.slice(0, offset);
+  const state = session.state;
+  const override = node.sceneId === null ? null : (state.scenes.get(node.sceneId) ?? null);
+  return renderPrompt(state, node.parentId, node.speaker, override).text + node.text.slice(0, offset);
+}
+
+interface TurnRequest {
+  parentId: string;
+  n: number;
+  /** undefined: the scene's next speaker (null in raw trees). */
+  speaker: string | null | undefined;
+  /** A counterfactual frame for these turns and everything below them. */
+  sceneOverride: Scene | null;
+  options: GenerationOptions;
+  seeds: number[] | undefined;
+}
+
+/**
+ * Generation handlers: children, continuation, replay, self-play, counterfactual frames and
+ * "show prompt". Every prompt comes from the one transcript renderer.
+ */
+export function createGenerationHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+  const session = () => requireSession(projects);
+
+  /** Runs a generation job under a jobId that `cancel` can abort. */
+  const asJob = async <T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
+    const controller = new AbortController();
+    jobs.set(jobId, controller);
+    try {
+      return await run(controller.signal);
+    } finally {
+      jobs.delete(jobId);
+    }
+  };
+
+  /** Generates turns after a node and commits them as one undoable change; returns the new ids. */
+  const generateTurns = async (s: ProjectSession, req: TurnRequest, signal: AbortSignal, branchOffset = 0) => {
+    const parent = s.state.nodes.get(req.parentId);
+    if (parent === undefined) throw new MasqueError("bad-request", `No node ${req.parentId}.`);
+    const scene = req.sceneOverride ?? sceneForPath(s.state, pathTo(s.state, parent.id));
+    const speaker = req.speaker === undefined ? nextSpeakerAfter(s.state, parent.id, scene) : req.speaker;
+    if (speaker !== null && scene !== null && !scene.participants.some((p) => p.speaker === speaker)) {
+      throw new MasqueError("bad-request", `${speaker} is not a participant of the scene "${scene.name}".`);
+    }
+    const rendered = renderPrompt(s.state, parent.id, speaker, req.sceneOverride);
+    const stop = [...new Set([...(speaker === null ? [] : rendered.stops), ...(req.options.stop ?? [])])].slice(0, 16);
+    const results = await runtime.branch(
+      { ...req.options, jobId: req.options.jobId, prompt: rendered.text, n: req.n, seeds: req.seeds, stop },
+      signal,
+      (branch, tokens, text) => emit({ type: "completion.tokens", jobId: req.options.jobId, branch: branch + branchOffset, tokens, text }),
+    );
+    // A cancelled branch that produced nothing is dropped; everything else is kept, and an
+    // empty turn keeps its reason (the stop reason and sequence in its record).
+    const kept = results.filter((r) => !(r.stopReason === "cancelled" && r.tokens.length === 0));
+    if (kept.length === 0) return { nodeIds: [] as string[], cancelled: true, results };
+    const patch = await s.perform("addChildren", {
+      parentId: parent.id,
+      children: kept.map((r) => ({
+        text: r.text,
+        origin: "generated" as const,
+        speaker,
+        sceneId: req.sceneOverride?.id ?? null,
+        generation: toNodeGeneration(r, 0, rendered.scene),
+      })),
+    });
+    return { nodeIds: patch.puts.filter((p) => p.kind === "node").map((p) => p.id), cancelled: results.some((r) => r.stopReason === "cancelled"), results };
+  };
+
+  const requireScene = (s: ProjectSession, id: string) => {
+    const scene = s.state.scenes.get(id);
+    if (scene === undefined) throw new MasqueError("bad-request", `No scene ${id} in this project.`);
+    return scene;
+  };
+
+  return {
+    /** N children of a node, generated in parallel; committed as one undoable change. */
+    generateChildren: handler(generateChildrenArgs, async (args) => {
+      const s = session();
+      const { nodeIds, cancelled } = await asJob(args.jobId, (signal) =>
+        generateTurns(s, { parentId: args.nodeId, n: args.n, speaker: args.speaker, sceneOverride: null, options: args, seeds: args.seed === undefined ? undefined : deriveSeeds(args.seed, args.n) }, signal),
+      );
+      return { nodeIds, cancelled };
+    }),
+
+    /** Continues a node's text; the longer text becomes a sibling (the original is kept). */
+    continueNode: handler(continueNodeArgs, async (args) => {
+      const s = session();
+      const node = s.state.nodes.get(args.nodeId);
+      if (node === undefined) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
+      if (node.parentId === null) throw new MasqueError("bad-request", "Generate children of the root instead of continuing it.");
+      const override = node.sceneId === null ? null : requireScene(s, node.sceneId);
+      const base = renderPrompt(s.state, node.parentId, node.speaker, override);
+      const stop = [...new Set([...(node.speaker === null ? [] : base.stops), ...(args.stop ?? [])])].slice(0, 16);
+      const [result] = await asJob(args.jobId, (signal) =>
+        runtime.branch({ ...args, prompt: base.text + node.text, n: 1, seeds: args.seed === undefined ? undefined : [args.seed], stop }, signal, (branch, tokens, text) =>
+          emit({ type: "completion.tokens", jobId: args.jobId, branch, tokens, text }),
+        ),
+      );
+      if (result === undefined || result.tokens.length === 0) return { nodeId: null };
+      const patch = await s.perform("addChildren", {
+        parentId: node.parentId,
+        children: [
+          {
+            text: node.text + result.text,
+            origin: "continuation",
+            sourceId: node.id,
+            speaker: node.speaker,
+            sceneId: node.sceneId,
+            generation: toNodeGeneration(result, node.text.length, base.scene),
+          },
+        ],
+      });
+      return { nodeId: patch.puts.find((p) => p.kind === "node")?.id ?? null };
+    }),
+
+    /** Regenerates a node from its record and reports whether the same tokens came out. */
+    replayNode: handler(replayNodeArgs, async ({ jobId, nodeId }) => {
+      const s = session();
+      const node = s.state.nodes.get(nodeId);
+      const generation = node?.generation;
+      if (node === undefined || generation === null || generation === undefined) throw new MasqueError("bad-request", "Only generated nodes can be replayed.");
+      const loaded = runtime.current;
+      if (loaded === null) throw new MasqueError("no-model", "Load a model to replay.");
+      if (loaded.model.sha256 !== generation.record.modelSha256) {
+        throw new MasqueError(
+          "bad-request",
+          `This node was generated by ${generation.record.modelFile} (sha256 ${generation.record.modelSha256.slice(0, 12)}…), but ${loaded.model.fileName} is loaded.`,
+        );
+      }
+      const { record } = generation;
+      const [result] = await asJob(jobId, (signal) =>
+        runtime.branch(
+          { jobId, prompt: generationPrompt(s, node), n: 1, seeds: [record.seed], sampling: record.sampling, maxTokens: record.maxTokens, stop: record.stop },
+          signal,
+          (branch, tokens, text) => emit({ type: "completion.tokens", jobId, branch, tokens, text }),
+        ),
+      );
+      if (result === undefined) throw new MasqueError("internal", "The replay produced no result.");
+      const promptMatched = result.record.promptSha256 === record.promptSha256;
+      const ids = result.tokens.map((t) => t.id);
+      let firstMismatch: number | null = null;
+      for (let i = 0; i < Math.max(ids.length, generation.tokenIds.length); i++) {
+        if (ids[i] !== generation.tokenIds[i]) {
+          firstMismatch = i;
+          break;
+        }
+      }
+      const matched = promptMatched && firstMismatch === null;
+      await s.perform("setGeneration", { nodeId, generation: { ...generation, replay: { matched, at: new Date().toISOString(), firstMismatch } } });
+      return { matched, promptMatched, firstMismatch, text: result.text, expected: node.text.slice(generation.textOffset) };
+    }),
+
+    /**
+     * Self-play: H turns after a node with no human. The scene's participants take turns in
+     * order; "user" participants speak lines from the script while it lasts (when one is
+     * given), otherwise the model plays them too. Each turn is committed as it is made, so a
+     * cancel keeps what was done.
+     */
+    selfPlay: handler(selfPlayArgs, async (args) => {
+      const s = session();
+      const start = s.state.nodes.get(args.nodeId);
+      if (start === undefined) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
+      const scene = sceneForPath(s.state, pathTo(s.state, start.id));
+      if (scene === null) throw new MasqueError("bad-request", "Self-play needs a scene: this tree has no participants to alternate.");
+      const script = [...(args.script ?? scene.script)];
+      const seeds = deriveSeeds(args.seed ?? Math.floor(Math.random() * 0xffffffff), args.turns);
+      const nodeIds: string[] = [];
+      let parentId = start.id;
+      let cancelled = false;
+      await asJob(args.jobId, async (signal) => {
+        for (let turn = 0; turn < args.turns && !signal.aborted; turn++) {
+          const speaker = nextSpeakerAfter(s.state, parentId)!;
+          const participant = scene.participants.find((p) => p.speaker === speaker)!;
+          if (participant.role === "user" && script.length > 0) {
+            const line = script.shift()!;
+            const patch = await s.perform("addChildren", { parentId, children: [{ text: line.startsWith(" ") ? line : ` ${line}`, origin: "human", speaker }] });
+            parentId = patch.puts.find((p) => p.kind === "node")!.id;
+          } else {
+            const generated = await generateTurns(s, { parentId, n: 1, speaker, sceneOverride: null, options: { ...args, jobId: args.jobId }, seeds: [seeds[turn]!] }, signal, turn);
+            if (generated.nodeIds.length === 0) break;
+            parentId = generated.nodeIds[0]!;
+            if (generated.cancelled) cancelled = true;
+          }
+          nodeIds.push(parentId);
+        }
+        cancelled ||= signal.aborted;
+      });
+      return { nodeIds, cancelled };
+    }),
+
+    /**
+     * Counterfactual conditioning: the same history under another scene's frame. Generates
+     * siblings of a node (its turn regenerated under the other frame) and, with `rest`,
+     * regenerates the rest of the active path below it too (human turns copied).
+     */
+    counterfactual: handler(counterfactualArgs, async (args) => {
+      const s = session();
+      const node = s.state.nodes.get(args.nodeId);
+      if (node === undefined || node.parentId === null) throw new MasqueError("bad-request", "Pick a turn (not the root) to regenerate under another frame.");
+      const scene = requireScene(s, args.sceneId);
+      const tree = s.state.trees.get(node.treeId)!;
+      const activePath = pathTo(s.state, tree.activeId);
+      const at = activePath.findIndex((n) => n.id === node.id);
+      const rest = args.rest && at !== -1 ? activePath.slice(at + 1) : [];
+      const seeds = deriveSeeds(args.seed ?? Math.floor(Math.random() * 0xffffffff), 1 + rest.length);
+      const nodeIds: string[] = [];
+      await asJob(args.jobId, async (signal) => {
+        const first = await generateTurns(s, { parentId: node.parentId!, n: 1, speaker: node.speaker, sceneOverride: scene, options: args, seeds: [seeds[0]!] }, signal);
+        const firstId = first.nodeIds[0];
+        if (firstId === undefined) return;
+        let parentId: string = firstId;
+        nodeIds.push(parentId);
+        for (const [i, original] of rest.entries()) {
+          if (signal.aborted) break;
+          if (original.origin === "generated" || original.origin === "continuation") {
+            const next = await generateTurns(s, { parentId, n: 1, speaker: original.speaker, sceneOverride: null, options: args, seeds: [seeds[i + 1]!] }, signal, i + 1);
+            if (next.nodeIds[0] === undefined) break;
+            parentId = next.nodeIds[0];
+          } else {
+            const copied = await s.perform("addChildren", { parentId, children: [{ text: original.text, origin: original.origin === "root" ? "human" : original.origin, speaker: original.speaker, sourceId: original.id }] });
+            parentId = copied.puts.find((p) => p.kind === "node")!.id;
+          }
+          nodeIds.push(parentId);
+        }
+      });
+      return { nodeIds };
+    }),
+
+    /** The exact document the model would continue for the next turn after a node, with its token count. */
+    showPrompt: handler(showPromptArgs, async (args) => {
+      const s = session();
+      if (!s.state.nodes.has(args.nodeId)) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
+      const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
+      const rendered = renderPrompt(s.state, args.nodeId, speaker);
+      let tokens: number | null = null;
+      if (runtime.current !== null) tokens = runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+      return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null };
+    }),
+  };
+}

@@ -1,0 +1,97 @@
+import { pathTo } from "./queries.js";
+import type { ProjectState, Scene, TranscriptFormat, TreeNode } from "./types.js";
+
+/**
+ * The one transcript renderer: turns a path into the exact text the model continues. For a
+ * base model a conversation is a document — the frame, a blank line, then `Speaker: text`
+ * turns — and the next turn is generated from `…\nSpeaker:`, stopping at the next tag.
+ * Nodes without a speaker are raw text appended as is (loom mode), so raw and scene trees
+ * share this code.
+ */
+export const defaultFormat: TranscriptFormat = {
+  frameSeparator: "\n\n",
+  turnSeparator: "\n",
+  speakerSuffix: ":",
+  stopAtBlankLine: false,
+  extraStops: [],
+};
+
+export interface RenderedPrompt {
+  text: string;
+  /** The scene in force (the nearest override on the path, else the tree's), if any. */
+  scene: Scene | null;
+  /** Stop sequences for the next turn: every participant's tag, plus the format's extras. */
+  stops: string[];
+  /** Character ranges of the frame and of each node's turn, for "show prompt". */
+  spans: { nodeId: string | null; start: number; end: number; role: "frame" | "turn" | "cue" }[];
+}
+
+/** The scene in force at the end of a path. */
+export function sceneForPath(state: ProjectState, path: readonly TreeNode[]): Scene | null {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const override = path[i]!.sceneId;
+    if (override !== null) return state.scenes.get(override) ?? null;
+  }
+  const tree = path[0] === undefined ? undefined : state.trees.get(path[0].treeId);
+  return tree?.sceneId ? (state.scenes.get(tree.sceneId) ?? null) : null;
+}
+
+/**
+ * Renders the document for the turn after `nodeId`, spoken by `nextSpeaker` (null: raw
+ * continuation). `sceneOverride` renders the same history under another frame (a
+ * counterfactual): that scene's frame replaces the root's text.
+ */
+export function renderPrompt(
+  state: ProjectState,
+  nodeId: string,
+  nextSpeaker: string | null,
+  sceneOverride: Scene | null = null,
+): RenderedPrompt {
+  const path = pathTo(state, nodeId);
+  const scene = sceneOverride ?? sceneForPath(state, path);
+  const format = scene?.format ?? defaultFormat;
+  const spans: RenderedPrompt["spans"] = [];
+  // A counterfactual frame (on the path or asked for) replaces the root's text.
+  const overrideOnPath = sceneOverride !== null || path.some((n) => n.sceneId !== null);
+  const frame = overrideOnPath && scene !== null ? scene.frame : (path[0]?.text ?? "");
+  let text = frame;
+  spans.push({ nodeId: overrideOnPath ? null : (path[0]?.id ?? null), start: 0, end: text.length, role: "frame" });
+  let turns = 0;
+  for (const node of path.slice(1)) {
+    const start = text.length;
+    if (node.speaker === null) text += node.text;
+    else {
+      text += (turns === 0 ? format.frameSeparator : format.turnSeparator) + node.speaker + format.speakerSuffix + node.text;
+      turns++;
+    }
+    spans.push({ nodeId: node.id, start, end: text.length, role: "turn" });
+  }
+  if (nextSpeaker !== null) {
+    const start = text.length;
+    text += (turns === 0 ? format.frameSeparator : format.turnSeparator) + nextSpeaker + format.speakerSuffix;
+    spans.push({ nodeId: null, start, end: text.length, role: "cue" });
+  }
+  return { text, scene, stops: stopsFor(scene, format), spans };
+}
+
+export function stopsFor(scene: Scene | null, format: TranscriptFormat): string[] {
+  const stops = new Set<string>(format.extraStops);
+  for (const p of scene?.participants ?? []) stops.add(format.turnSeparator + p.speaker + format.speakerSuffix);
+  if (format.stopAtBlankLine) stops.add("\n\n");
+  return [...stops].filter((s) => s.length > 0);
+}
+
+/** Who speaks after `nodeId` in a scene: the participant after the last speaker, in order. */
+export function nextSpeakerAfter(state: ProjectState, nodeId: string, scene: Scene | null = null): string | null {
+  const path = pathTo(state, nodeId);
+  const s = scene ?? sceneForPath(state, path);
+  if (s === null || s.participants.length === 0) return null;
+  const last = [...path].reverse().find((n) => n.speaker !== null)?.speaker;
+  const at = s.participants.findIndex((p) => p.speaker === last);
+  return s.participants[(at + 1) % s.participants.length]!.speaker;
+}
+
+/** The prompt a node's children were (or will be) generated from, with no new speaker cue. */
+export function promptFor(state: ProjectState, nodeId: string): string {
+  return renderPrompt(state, nodeId, null).text;
+}
