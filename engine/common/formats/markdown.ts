@@ -60,6 +60,8 @@ function block(text: string): string {
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/[\\`*_{}[\]<>|~]/g, "\\$&")
-    .replace(/^(\s*)(#|>|[-+]\s|\d+[.)]\s|=+\s*$)/, "$1\\$2")
-    .replace(/^( {4,})/, (spaces) => "&nbsp;".repeat(spaces.length));
+    .replace(/&(?=#?\w+;)/g, "&amp;")
+    .replace(/^(\s*)([-+#=])/, "$1\\$2")
+    .replace(/^(\s*\d+)([.)])/, "$1\\$2")
+    .replace(/^ {4,}/, (spaces) => "&nbsp;".repeat(spaces.length));
 }
