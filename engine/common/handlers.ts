@@ -49,6 +49,10 @@ export interface RuntimePort {
   unload(): Promise<void>;
   complete(args: CompleteArgs, signal: AbortSignal, sink: (tokens: GeneratedToken[], text: string) => void): Promise<CompletionResult>;
   score(args: ScoreArgs): Promise<ScoreResult>;
+  /** Teacher-forced scores, each on the KV cache of its slot (parallel across slots). */
+  scoreMany(items: readonly (ScoreArgs & { slot: number })[]): Promise<ScoreResult[]>;
+  /** How many parallel sequences (score slots, branches per batch) the loaded model has. */
+  readonly parallel: number;
   /** N continuations of one prompt in parallel; seeds[i] drives branch i. */
   branch(
     args: Omit<CompleteArgs, "seed"> & { n: number; seeds?: number[] | undefined },

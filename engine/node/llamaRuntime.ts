@@ -37,6 +37,9 @@ interface Loaded {
   sequences: LlamaContextSequence[];
 }
 
+/** One teacher-forced score on the KV cache of sequence `slot`. */
+export type ScoreItem = ScoreArgs & { slot: number };
+
 /** Arguments of `branch`: a completion asked for N times with one seed per branch. */
 export type BranchArgs = Omit<CompleteArgs, "seed"> & { n: number; seeds?: number[] | undefined };
 export type BranchSink = (branch: number, tokens: GeneratedToken[], text: string) => void;
@@ -60,6 +63,10 @@ export class LlamaRuntime implements RuntimePort {
   private loaded: Loaded | null = null;
   /** Cumulative work counters, for tests and benchmarks (prompt reuse shows up here). */
   readonly counters: RuntimeCounters = { promptTokensEvaluated: 0, tokensGenerated: 0, scoredTokens: 0, operations: 0 };
+
+  get parallel(): number {
+    return this.loaded?.sequences.length ?? 0;
+  }
 
   get current(): LoadedModel | null {
     return this.loaded === null ? null : { model: this.loaded.info, backend: this.loaded.backend };
@@ -330,44 +337,72 @@ export class LlamaRuntime implements RuntimePort {
    * longest common prefix with the prefix alone are the continuation's.
    */
   score(args: ScoreArgs): Promise<ScoreResult> {
+    return this.scoreMany([{ slot: 0, ...args }]).then((r) => r[0]!);
+  }
+
+  /**
+   * Many teacher-forced scores, each on the sequence of its `slot`. Slots run in parallel
+   * (batched); a slot's items run in order, so each keeps its own KV cache and a
+   * growing document (a frame plus turn after turn) costs only its new tokens.
+   */
+  scoreMany(items: readonly ScoreItem[]): Promise<ScoreResult[]> {
     return this.lock.run(async () => {
-      const { model, sequences } = this.require();
-      const sequence = sequences[0]!;
-      const prefixTokens = this.promptTokens(args.prefix);
-      const full = this.promptTokens(args.prefix + args.continuation);
-      let boundary = 0;
-      while (boundary < prefixTokens.length && boundary < full.length && prefixTokens[boundary] === full[boundary]) boundary++;
-      // The first continuation token needs a position before it to be predicted from.
-      boundary = Math.max(1, Math.min(boundary, full.length - 1));
-      if (full.length > sequence.contextSize) {
-        throw new MasqueError("bad-request", `Prefix and continuation are ${full.length} tokens; the context holds ${sequence.contextSize}.`);
-      }
-      if (full.length < 2) throw new MasqueError("bad-request", "Nothing to score: the continuation produced no tokens.");
-      // Reuse the cached prefix: only positions from `start` on are evaluated.
-      const cached = sequence.compareContextTokens(full).firstDifferentIndex;
-      const start = Math.min(cached, boundary - 1);
-      await sequence.eraseContextTokenRanges([{ start, end: sequence.nextTokenIndex }]);
-      const inputs = full.slice(start).map((token, i) =>
-        start + i >= boundary - 1 && start + i < full.length - 1
-          ? ([token, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: true } }])
-          : token,
+      const loaded = this.require();
+      const results = new Array<ScoreResult>(items.length);
+      const bySlot = new Map<number, number[]>();
+      items.forEach((item, i) => {
+        if (!Number.isInteger(item.slot) || item.slot < 0 || item.slot >= loaded.sequences.length) {
+          throw new MasqueError("bad-request", `Score slot ${item.slot} is outside 0..${loaded.sequences.length - 1} (the model was loaded with ${loaded.sequences.length} parallel sequences).`);
+        }
+        bySlot.set(item.slot, [...(bySlot.get(item.slot) ?? []), i]);
+      });
+      await Promise.all(
+        [...bySlot].map(async ([slot, indexes]) => {
+          for (const i of indexes) results[i] = await this.scoreOn(loaded, loaded.sequences[slot]!, items[i]!);
+        }),
       );
-      const outputs = await sequence.controlledEvaluate(inputs);
-      this.counters.promptTokensEvaluated += full.length - start;
-      this.counters.scoredTokens += full.length - boundary;
       this.counters.operations++;
-      const tokens = [];
-      let total = 0;
-      for (let pos = boundary; pos < full.length; pos++) {
-        const probabilities = outputs[pos - 1 - start]?.next?.probabilities;
-        if (probabilities === undefined) throw new MasqueError("internal", "The engine returned no distribution for a scored position.");
-        const id = full[pos]!;
-        const logprob = Math.log(probabilities.get(id) ?? 0);
-        total += logprob;
-        tokens.push({ id, text: model.detokenize([id], false, full.slice(pos - 1, pos)), logprob });
-      }
-      return { tokens, totalLogprob: total, meanLogprob: total / tokens.length, prefixTokenCount: boundary };
+      return results;
     });
+  }
+
+  private async scoreOn(loaded: Loaded, sequence: LlamaContextSequence, args: ScoreArgs): Promise<ScoreResult> {
+    const { model } = loaded;
+    const prefixTokens = this.promptTokens(args.prefix);
+    const full = this.promptTokens(args.prefix + args.continuation);
+    let boundary = 0;
+    while (boundary < prefixTokens.length && boundary < full.length && prefixTokens[boundary] === full[boundary]) boundary++;
+    // The first continuation token needs a position before it to be predicted from.
+    boundary = Math.max(1, Math.min(boundary, full.length - 1));
+    if (full.length > sequence.contextSize) {
+      throw new MasqueError("bad-request", `Prefix and continuation are ${full.length} tokens; the context holds ${sequence.contextSize}.`);
+    }
+    if (full.length < 2) throw new MasqueError("bad-request", "Nothing to score: the continuation produced no tokens.");
+    // Reuse the cached prefix: only positions from `start` on are evaluated.
+    const cached = sequence.compareContextTokens(full).firstDifferentIndex;
+    const start = Math.min(cached, boundary - 1);
+    if (start < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start, end: sequence.nextTokenIndex }]);
+    // Exact per-token log-probs need the full distribution: node-llama-cpp 3.21.1 offers a
+    // cheap probability only for the token it samples, not for a given one (bench: "scoring").
+    const inputs = full.slice(start).map((token, i) =>
+      start + i >= boundary - 1 && start + i < full.length - 1
+        ? ([token, { generateNext: { probabilities: true } }] as [Token, { generateNext: { probabilities: true } }])
+        : token,
+    );
+    const outputs = await sequence.controlledEvaluate(inputs);
+    this.counters.promptTokensEvaluated += full.length - start;
+    this.counters.scoredTokens += full.length - boundary;
+    const tokens = [];
+    let total = 0;
+    for (let pos = boundary; pos < full.length; pos++) {
+      const probabilities = outputs[pos - 1 - start]?.next?.probabilities;
+      if (probabilities === undefined) throw new MasqueError("internal", "The engine returned no distribution for a scored position.");
+      const id = full[pos]!;
+      const logprob = Math.log(probabilities.get(id) ?? 0);
+      total += logprob;
+      tokens.push({ id, text: model.detokenize([id], false, full.slice(pos - 1, pos)), logprob });
+    }
+    return { tokens, totalLogprob: total, meanLogprob: total / tokens.length, prefixTokenCount: boundary };
   }
 
   private require(): Loaded {

@@ -114,6 +114,10 @@ export function bundlePatch(state: ProjectState, bundle: ImportBundle, ctx: Comm
 export class BundleBuilder {
   readonly bundle: ImportBundle = { simulacra: [], scenes: [], trees: [], nodes: [] };
   private next = 0;
+  /** Creation order a Masque export recorded, per node (see `finish`). */
+  private readonly recordedSeq = new Map<TreeNode, number>();
+  /** Scenes embedded in the file, by the id they had there. */
+  private readonly sceneIds = new Map<string, string>();
 
   constructor(private readonly now: string) {}
 
@@ -121,17 +125,52 @@ export class BundleBuilder {
     return `l${this.next++}`;
   }
 
+  /** Adds a scene from the file once, however many trees carry it; returns its local id. */
+  addScene(scene: Scene): string {
+    const known = this.sceneIds.get(scene.id);
+    if (known !== undefined) return known;
+    const id = this.localId();
+    this.sceneIds.set(scene.id, id);
+    this.bundle.scenes.push({ ...scene, id });
+    return id;
+  }
+
+  /** A generation record's scene, moved from the file's id to the local one (null if not in the file). */
+  localGeneration(generation: TreeNode["generation"]): TreeNode["generation"] {
+    if (generation === null || generation.conditioning === null || generation.conditioning.sceneId === null) return generation;
+    return { ...generation, conditioning: { ...generation.conditioning, sceneId: this.sceneIds.get(generation.conditioning.sceneId) ?? null } };
+  }
+
+  /**
+   * Creation order. Nodes are numbered in file order, which keeps sibling order; when every
+   * node carries the order a Masque export recorded and it agrees with the file's sibling
+   * order, that order is used instead, so a round trip keeps which turn came first.
+   */
+  finish(): ImportBundle {
+    const nodes = this.bundle.nodes;
+    if (nodes.length === 0 || this.recordedSeq.size !== nodes.length) return this.bundle;
+    const lastChild = new Map<string, number>();
+    for (const node of nodes) {
+      if (node.parentId === null) continue;
+      const seq = this.recordedSeq.get(node)!;
+      if ((lastChild.get(node.parentId) ?? -Infinity) >= seq) return this.bundle;
+      lastChild.set(node.parentId, seq);
+    }
+    for (const node of nodes) node.seq = this.recordedSeq.get(node)!;
+    return this.bundle;
+  }
+
   /** Starts a tree with its root node; returns the tree (mutable until the bundle is used). */
-  addTree(name: string, root: NodeFields, sceneId: string | null = null): { tree: Tree; root: TreeNode } {
+  addTree(name: string, root: NodeFields, sceneId: string | null = null, recordedSeq?: number): { tree: Tree; root: TreeNode } {
     const tree: Tree = { kind: "tree", id: this.localId(), name, rootId: "", activeId: "", sceneId, createdAt: root.createdAt ?? this.now };
     this.bundle.trees.push(tree);
-    const node = this.addNode(tree.id, null, root);
+    const node = this.addNode(tree.id, null, root, recordedSeq);
     tree.rootId = node.id;
     tree.activeId = node.id;
     return { tree, root: node };
   }
 
-  addNode(treeId: string, parentId: string | null, fields: NodeFields): TreeNode {
+  addNode(treeId: string, parentId: string | null, fields: NodeFields, recordedSeq?: number): TreeNode {
     checkNodeCount(this.bundle.nodes.length + 1, "The file");
     // Keys in the schema's order, so files read the same whichever path wrote them.
     const node: TreeNode = {
@@ -149,9 +188,10 @@ export class BundleBuilder {
       bookmarked: fields.bookmarked ?? false,
       tags: fields.tags ?? [],
       note: fields.note ?? "",
-      generation: fields.generation ?? null,
+      generation: this.localGeneration(fields.generation ?? null),
     };
     this.bundle.nodes.push(node);
+    if (recordedSeq !== undefined) this.recordedSeq.set(node, recordedSeq);
     return node;
   }
 }

@@ -18,6 +18,8 @@ export interface EmbeddedNode {
   createdAt: string;
   note: string;
   generation: NodeGeneration | null;
+  /** Creation order in the exported project (sibling order in the file wins over it). */
+  seq: number;
   /** Text written before the node's own text in the foreign file (a speaker tag). */
   prefix?: string;
 }
@@ -37,6 +39,7 @@ export function embedNode(node: TreeNode, prefix?: string): EmbeddedNode {
     createdAt: node.createdAt,
     note: node.note,
     generation: node.generation,
+    seq: node.seq,
   };
   if (prefix !== undefined && prefix !== "") out.prefix = prefix;
   return out;
@@ -54,11 +57,12 @@ const embeddedNodeSchema = z.object({
   createdAt: z.string().max(40),
   note: z.string().max(importLimits.maxNoteChars),
   generation: z.unknown(),
+  seq: z.number().int().min(0).optional(),
   prefix: z.string().max(1000).optional(),
 });
 
 /** The validated embed of a node, or null when there is none or it does not validate. */
-export function readEmbeddedNode(raw: unknown): (Omit<EmbeddedNode, "generation"> & { generation: NodeGeneration | null; generationDropped: boolean }) | null {
+export function readEmbeddedNode(raw: unknown): (Omit<EmbeddedNode, "generation" | "seq"> & { seq?: number | undefined; generation: NodeGeneration | null; generationDropped: boolean }) | null {
   const parsed = embeddedNodeSchema.safeParse(raw);
   if (!parsed.success) return null;
   const { generation: rawGeneration, ...rest } = parsed.data;

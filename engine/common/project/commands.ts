@@ -1,4 +1,5 @@
 import { MasqueError } from "../errors.js";
+import { bundlePatch, type ImportBundle } from "../formats/bundle.js";
 import { childrenOf, pathTo, subtreeIds } from "./queries.js";
 import type { NodeGeneration, NodeOrigin, Patch, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
@@ -198,6 +199,13 @@ export const commands = {
       const inUse = [...state.trees.values()].some((t) => t.sceneId === args.sceneId) || [...state.nodes.values()].some((n) => n.sceneId === args.sceneId);
       if (inUse) throw new MasqueError("bad-request", "This scene frames a tree or a counterfactual branch; delete those first.");
       return { puts: [], dels: [{ kind: "scene", id: args.sceneId }] };
+    },
+  },
+  /** Adds imported trees (with their scenes and simulacra) under fresh ids: one undoable change. */
+  importRecords: {
+    undoable: true,
+    perform(state: ProjectState, args: { bundle: ImportBundle }, ctx: CommandContext): Patch {
+      return bundlePatch(state, args.bundle, ctx);
     },
   },
   /** Navigation: not on the undo stack. Moving to a node makes the path through it active. */

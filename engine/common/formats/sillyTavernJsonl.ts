@@ -1,0 +1,210 @@
+import { MasqueError } from "../errors.js";
+import { childrenOf, pathTo } from "../project/queries.js";
+import { defaultFormat } from "../project/transcript.js";
+import type { Participant, ProjectState, Scene, TreeNode } from "../project/types.js";
+import { BundleBuilder, type ImportResult } from "./bundle.js";
+import { embedNode, embedTree, fitOrigin, isoOr, readEmbeddedNode, readEmbeddedTree } from "./embedded.js";
+import { checkText, clampName, importLimits } from "./limits.js";
+import { selectTrees, type ExportOptions } from "./selection.js";
+
+/**
+ * SillyTavern chat JSONL. Line 1 is a header
+ *   {"user_name", "character_name", "create_date", "chat_metadata": {…}}
+ * and every further line a message
+ *   {"name", "is_user", "is_system", "send_date", "mes", "swipes", "swipe_id", "swipe_info", "extra"}.
+ * A chat is one path: the export writes the active path, and at each turn the siblings
+ * with the same speaker become that message's swipes (their own branches cannot travel:
+ * a swipe is a string). Import turns swipes back into siblings. Speakers map to Masque's
+ * speaker field and the tree gets a scene with one participant per speaker, so an
+ * imported chat continues as a transcript at once.
+ *
+ * Turn text in a scene starts with the space after the speaker tag ("Alice:" + " hi"),
+ * which a chat message does not have: export strips one leading space and import adds it.
+ * Messages hidden from the prompt in SillyTavern (`is_system`) carry the tag `st-system`.
+ */
+export const SILLYTAVERN_EMBED_FORMAT = "masque-sillytavern";
+const HIDDEN_TAG = "st-system";
+
+export function exportSillyTavern(state: ProjectState, options: ExportOptions): string {
+  const [tree] = selectTrees(state, options.treeId);
+  if (tree === undefined) throw new MasqueError("bad-request", "This project has no tree to export.");
+  const scene = tree.sceneId === null ? null : (state.scenes.get(tree.sceneId) ?? null);
+  const userName = scene?.participants.find((p) => p.role === "user")?.speaker ?? "User";
+  const characterName = scene?.participants.find((p) => p.role === "model")?.speaker ?? "Narrator";
+  const roles = new Map<string, Participant["role"]>((scene?.participants ?? []).map((p) => [p.speaker, p.role]));
+  const isUser = (node: TreeNode): boolean => {
+    if (node.speaker !== null) return (roles.get(node.speaker) ?? (node.speaker === userName ? "user" : "model")) === "user";
+    if (node.origin === "human") return true;
+    const source = node.sourceId === null ? undefined : state.nodes.get(node.sourceId);
+    return (node.origin === "edit" || node.origin === "continuation") && source?.origin === "human";
+  };
+  const toMes = (node: TreeNode) => (node.speaker !== null && node.text.startsWith(" ") ? { mes: node.text.slice(1), prefix: " " } : { mes: node.text, prefix: undefined });
+  const extraOf = (node: TreeNode, prefix: string | undefined, role?: "root") => ({
+    ...(node.generation !== null ? { api: "masque", model: node.generation.record.modelFile } : {}),
+    masque: role === undefined ? embedNode(node, prefix) : { ...embedNode(node, prefix), role },
+  });
+
+  const header = {
+    user_name: userName,
+    character_name: characterName,
+    create_date: humanizedDate(tree.createdAt),
+    chat_metadata: {
+      masque: { format: SILLYTAVERN_EMBED_FORMAT, version: 1, exportedAt: options.now, writer: options.writer, tree: embedTree(tree, scene) },
+    },
+  };
+  const lines = [JSON.stringify(header)];
+  const path = pathTo(state, tree.activeId);
+  path.forEach((node, i) => {
+    const user = i > 0 && isUser(node);
+    const name = node.speaker ?? (user ? userName : characterName);
+    const { mes, prefix } = toMes(node);
+    const message: Record<string, unknown> = {
+      name,
+      is_user: user,
+      is_system: node.tags.includes(HIDDEN_TAG),
+      send_date: node.createdAt,
+      mes,
+      extra: extraOf(node, prefix, i === 0 ? "root" : undefined),
+    };
+    if (i > 0) {
+      const swipes = childrenOf(state, path[i - 1]!.id).filter((s) => s.id === node.id || (s.speaker === node.speaker && isUser(s) === user));
+      if (swipes.length > 1) {
+        const texts = swipes.map(toMes);
+        message.swipes = texts.map((t) => t.mes);
+        message.swipe_id = swipes.findIndex((s) => s.id === node.id);
+        message.swipe_info = swipes.map((s, k) => ({ send_date: s.createdAt, extra: extraOf(s, texts[k]!.prefix) }));
+      }
+    }
+    lines.push(JSON.stringify(message));
+  });
+  return lines.join("\n") + "\n";
+}
+
+/** SillyTavern's own `create_date` style ("2024-5-17 @14h 03m 09s 512ms"), in UTC. */
+function humanizedDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCFullYear()}-${d.getUTCMonth() + 1}-${d.getUTCDate()} @${p(d.getUTCHours())}h ${p(d.getUTCMinutes())}m ${p(d.getUTCSeconds())}s ${d.getUTCMilliseconds()}ms`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A swipe is a string; Chub's variant wraps it as {message}. */
+function swipeText(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (isObject(value) && typeof value.message === "string") return value.message;
+  return null;
+}
+
+/**
+ * Reads a SillyTavern chat into one new tree. Swipes become siblings of the chosen
+ * message, in their order; the chosen one carries the chat on. A chat Masque exported
+ * comes back with its frame, origins, generation records and scene.
+ */
+export function importSillyTavern(content: string, now: string): ImportResult {
+  const lines = content.split("\n").map((l) => l.trim());
+  const values: { line: number; value: Record<string, unknown> }[] = [];
+  lines.forEach((line, i) => {
+    if (line === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new MasqueError("bad-request", `Line ${i + 1} of this SillyTavern chat is not valid JSON.`);
+    }
+    if (!isObject(value)) throw new MasqueError("bad-request", `Line ${i + 1} of this SillyTavern chat is not a JSON object.`);
+    values.push({ line: i + 1, value });
+  });
+  const first = values[0];
+  if (first === undefined) throw new MasqueError("bad-request", "This SillyTavern chat is empty.");
+  const hasHeader = !("mes" in first.value) && ("user_name" in first.value || "character_name" in first.value || "chat_metadata" in first.value);
+  if (!hasHeader && !("mes" in first.value)) throw new MasqueError("bad-request", "This is not a SillyTavern chat: line 1 is neither a chat header nor a message.");
+  const header = hasHeader ? first.value : {};
+  const messages = hasHeader ? values.slice(1) : values;
+
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  const userName = clampName(text(header.user_name) ?? "", importLimits.maxSpeakerChars) || "User";
+  const characterName =
+    clampName(text(header.character_name) ?? "", importLimits.maxSpeakerChars) ||
+    clampName(text(messages.find((m) => m.value.is_user !== true)?.value.name) ?? "", importLimits.maxSpeakerChars) ||
+    "Character";
+  const metadata = isObject(header.chat_metadata) ? header.chat_metadata : {};
+  const embeddedTree = isObject(metadata.masque) ? readEmbeddedTree(metadata.masque.tree) : null;
+
+  const builder = new BundleBuilder(now);
+  const warnings: string[] = [];
+  let dropped = 0;
+  const embedOf = (extra: unknown) => {
+    if (!isObject(extra) || extra.masque === undefined) return null;
+    const embed = readEmbeddedNode(extra.masque);
+    if (embed === null) dropped++;
+    else if (embed.generationDropped) dropped++;
+    return embed;
+  };
+
+  // The frame: a Masque export's root message, else empty (the scene's transcript follows).
+  const rootMessage = messages[0] !== undefined && isObject(messages[0].value.extra) && isObject(messages[0].value.extra.masque) && messages[0].value.extra.masque.role === "root" ? messages[0] : undefined;
+  const rootEmbed = rootMessage === undefined ? null : embedOf(rootMessage.value.extra);
+  const speakers = new Map<string, Participant["role"]>();
+  // The scene goes in first, so generation records can point at it.
+  const sceneId = embeddedTree?.scene ? builder.addScene(embeddedTree.scene) : builder.localId();
+  let scene: Scene | null = embeddedTree?.scene ?? null;
+  const { tree, root } = builder.addTree(clampName(embeddedTree?.name ?? `${characterName} (SillyTavern)`), {
+    text: checkText(rootMessage === undefined ? "" : (text(rootMessage.value.mes) ?? ""), "The chat's first message"),
+    createdAt: rootEmbed?.createdAt ?? isoOr(embeddedTree?.createdAt, now),
+    note: rootEmbed?.note ?? "",
+    tags: rootMessage?.value.is_system === true ? [HIDDEN_TAG] : [],
+  }, null, rootEmbed?.seq);
+  if (embeddedTree !== null) tree.createdAt = isoOr(embeddedTree.createdAt, tree.createdAt);
+
+  let parent = root;
+  for (const { line, value: m } of rootMessage === undefined ? messages : messages.slice(1)) {
+    const mes = m.mes ?? "";
+    if (typeof mes !== "string") throw new MasqueError("bad-request", `Line ${line} of this SillyTavern chat has a message that is not text.`);
+    const user = m.is_user === true;
+    const name = clampName(text(m.name) ?? "", importLimits.maxSpeakerChars) || (user ? userName : characterName);
+    if (!speakers.has(name)) speakers.set(name, user ? "user" : "model");
+    // The alternatives at this turn: the swipes, with the message itself as the chosen one.
+    const swipes = Array.isArray(m.swipes) ? m.swipes.map(swipeText) : [];
+    const info = Array.isArray(m.swipe_info) ? m.swipe_info : [];
+    let chosen = typeof m.swipe_id === "number" && Number.isInteger(m.swipe_id) ? m.swipe_id : 0;
+    const texts: (string | null)[] = swipes.length > 0 ? swipes : [mes];
+    if (chosen < 0 || chosen >= texts.length) chosen = 0;
+    if (texts[chosen] !== mes) {
+      texts.push(mes);
+      chosen = texts.length - 1;
+    }
+    let next: TreeNode | null = null;
+    texts.forEach((t, k) => {
+      if (t === null) return;
+      const embed = k === chosen ? embedOf(m.extra) : embedOf(isObject(info[k]) ? info[k].extra : undefined);
+      const raw = embed !== null && embed.speaker === null;
+      const node = builder.addNode(tree.id, parent.id, {
+        text: checkText(raw ? t : (embed?.prefix ?? (embed === null ? " " : "")) + t, `Line ${line} of this SillyTavern chat`),
+        origin: embed === null ? (user ? "human" : "import") : fitOrigin(embed.origin, false, embed.generation !== null),
+        speaker: raw ? null : (embed?.speaker ?? name),
+        createdAt: embed?.createdAt ?? isoOr(k === chosen ? m.send_date : isObject(info[k]) ? info[k].send_date : undefined, now),
+        note: embed?.note ?? "",
+        generation: embed?.generation ?? null,
+        tags: m.is_system === true ? [HIDDEN_TAG] : [],
+      }, embed?.seq);
+      if (k === chosen) next = node;
+    });
+    parent = next ?? parent;
+  }
+  tree.activeId = parent.id;
+
+  // A chat without Masque's scene gets one: each speaker, in order of appearance.
+  if (scene === null && speakers.size > 0) {
+    const participants = [...speakers].slice(0, 16).map(([speaker, role]): Participant => ({ speaker, simulacrumId: null, role }));
+    scene = { kind: "scene", id: sceneId, name: clampName(`${characterName} (SillyTavern)`), frame: "", participants, format: { ...defaultFormat }, script: [], builtinId: null };
+    if (speakers.size > 16) warnings.push(`The chat has ${speakers.size} speakers; the scene lists the first 16 (every turn keeps its speaker).`);
+  }
+  if (scene !== null) {
+    if (embeddedTree?.scene == null) builder.bundle.scenes.push({ ...scene, id: sceneId });
+    tree.sceneId = sceneId;
+  }
+  if (dropped > 0) warnings.push(`${dropped} message(s) carried Masque data that did not validate; their text was kept.`);
+  return { bundle: builder.finish(), warnings };
+}

@@ -1,0 +1,207 @@
+import type { ScoreArgs, ScoreResult } from "../protocol.js";
+import type { TranscriptFormat } from "../project/types.js";
+import { forwardBackward, forwardFilter, logSumExp } from "./hmm.js";
+import { defaultThresholds, degeneracy, labelTurn, type LabelThresholds, type PersonaLabel } from "./labels.js";
+
+/**
+ * The persona tracker: which simulacrum is speaking, turn by turn, from the model's own
+ * probabilities. Evidence channel: each turn's log-likelihood after each persona frame
+ * (each paraphrase on its own KV cache, so a new turn costs only its tokens), minus a
+ * neutral frame's (PMI), combined across paraphrases. Probe channel: yes/no probes read
+ * after the turn, contextually calibrated. A symmetric sticky HMM turns the evidence into
+ * per-turn posteriors.
+ */
+export interface PersonaFrame {
+  id: string;
+  label: string;
+  /** Index into `states`, or "neutral" for the PMI baseline. */
+  state: number | "neutral";
+  /** The frame text, in one or more paraphrases (averaged). */
+  paraphrases: string[];
+}
+
+export interface PersonaProbe {
+  /** Text appended after the turn (a question whose answer follows). */
+  text: string;
+  /** The answer that indicates `state` (e.g. " Yes"), and the other answer. */
+  answer: string;
+  otherAnswer: string;
+  state: number;
+}
+
+export interface PersonaConfig {
+  states: string[];
+  frames: PersonaFrame[];
+  probes: PersonaProbe[];
+  /** HMM stay probability (symmetric prior). */
+  stay: number;
+  /** Multiplies the evidence log-likelihoods (1 = take them at face value). */
+  scale: number;
+  /** "sum": a turn's total log-likelihood; "mean": per token (length-neutral). */
+  evidence: "sum" | "mean";
+  /** Weight of the probe channel's log-odds. */
+  probeWeight: number;
+  thresholds: LabelThresholds;
+}
+
+export const defaultPersonaSettings = {
+  stay: 0.9,
+  scale: 1,
+  evidence: "mean" as const,
+  probeWeight: 1,
+  thresholds: defaultThresholds,
+};
+
+export interface Turn {
+  nodeId: string | null;
+  speaker: string | null;
+  text: string;
+  /** Only the tracked character's turns are scored; the others are history. */
+  scored: boolean;
+}
+
+export interface TurnEvidence {
+  nodeId: string | null;
+  /** Per frame (and paraphrase): total and mean log-likelihood of the turn. */
+  frames: { frameId: string; paraphrase: number; total: number; mean: number; tokens: number }[];
+  /** Per state: PMI against the neutral frame, per token (what the UI shows). */
+  pmi: number[];
+  /** Per state: the log-likelihood the HMM uses (scaled PMI, plus probe log-odds). */
+  logLik: number[];
+  /** Per probe: the calibrated probability of the answer pointing at its state. */
+  probes: { raw: number; contentFree: number; calibrated: number }[];
+  /** Mean log-prob under the neutral frame (collapsed entropy check). */
+  neutralMean: number | null;
+  degenerate: string | null;
+}
+
+export interface TrackedTurn extends TurnEvidence {
+  filtered: number[];
+  smoothed: number[];
+  label: PersonaLabel;
+}
+
+export type Scorer = (items: (ScoreArgs & { slot: number })[]) => Promise<ScoreResult[]>;
+
+const logMeanExp = (xs: number[]) => logSumExp(xs) - Math.log(xs.length);
+
+function render(frame: string, turns: readonly Turn[], format: TranscriptFormat): string {
+  let text = frame;
+  turns.forEach((turn, i) => {
+    text += turn.speaker === null ? turn.text : (i === 0 ? format.frameSeparator : format.turnSeparator) + turn.speaker + format.speakerSuffix + turn.text;
+  });
+  return text;
+}
+
+/** The cue before a turn's text: separator and speaker tag. */
+function cue(turns: readonly Turn[], index: number, format: TranscriptFormat): string {
+  const turn = turns[index]!;
+  if (turn.speaker === null) return "";
+  return (index === 0 ? format.frameSeparator : format.turnSeparator) + turn.speaker + format.speakerSuffix;
+}
+
+/** Every (frame, paraphrase) pair gets its own score slot (its own KV cache). */
+export function slotsOf(config: PersonaConfig): { frame: PersonaFrame; paraphrase: number; slot: number }[] {
+  const slots: { frame: PersonaFrame; paraphrase: number; slot: number }[] = [];
+  for (const frame of config.frames) frame.paraphrases.forEach((_, paraphrase) => slots.push({ frame, paraphrase, slot: slots.length }));
+  return slots;
+}
+
+/** Scores every tracked turn of a transcript under every frame; returns the evidence per turn. */
+export async function gatherEvidence(turns: readonly Turn[], config: PersonaConfig, format: TranscriptFormat, score: Scorer): Promise<TurnEvidence[]> {
+  const slots = slotsOf(config);
+  const neutral = slots.filter((s) => s.frame.state === "neutral");
+  const items: (ScoreArgs & { slot: number })[] = [];
+  const index: { turn: number; slot: number }[] = [];
+  turns.forEach((turn, t) => {
+    if (!turn.scored || turn.text.trim() === "") return;
+    for (const s of slots) {
+      const prefix = render(s.frame.paraphrases[s.paraphrase]!, turns.slice(0, t), format) + cue(turns, t, format);
+      items.push({ slot: s.slot, prefix, continuation: turn.text });
+      index.push({ turn: t, slot: s.slot });
+    }
+  });
+  const results = items.length === 0 ? [] : await score(items);
+  const byTurn = new Map<number, Map<number, ScoreResult>>();
+  results.forEach((r, i) => {
+    const { turn, slot } = index[i]!;
+    if (!byTurn.has(turn)) byTurn.set(turn, new Map());
+    byTurn.get(turn)!.set(slot, r);
+  });
+  const probeResults = config.probes.length === 0 ? null : await runProbes(turns, config, format, score, neutral[0]?.slot ?? 0);
+  const out: TurnEvidence[] = [];
+  turns.forEach((turn, t) => {
+    const scored = byTurn.get(t);
+    if (scored === undefined) return;
+    const value = (r: ScoreResult) => (config.evidence === "sum" ? r.totalLogprob : r.meanLogprob);
+    const stateLog = (state: number | "neutral") => {
+      const values = slots.filter((s) => s.frame.state === state).map((s) => value(scored.get(s.slot)!));
+      return values.length === 0 ? 0 : logMeanExp(values);
+    };
+    const base = stateLog("neutral");
+    const pmi = config.states.map((_, k) => stateLog(k) - base);
+    const probes = probeResults?.get(t) ?? [];
+    const logLik = pmi.map((p) => p * config.scale);
+    probes.forEach((p, i) => {
+      const probe = config.probes[i]!;
+      const q = Math.min(1 - 1e-6, Math.max(1e-6, p.calibrated));
+      // The calibrated probability is soft evidence for the probe's state against the rest.
+      logLik[probe.state]! += (config.probeWeight * Math.log(q / (1 - q))) / 2;
+      logLik.forEach((_, k) => {
+        if (k !== probe.state) logLik[k]! -= (config.probeWeight * Math.log(q / (1 - q))) / 2 / Math.max(1, config.states.length - 1);
+      });
+    });
+    const neutralMeans = neutral.map((s) => scored.get(s.slot)!.meanLogprob);
+    const neutralMean = neutralMeans.length === 0 ? null : neutralMeans.reduce((a, b) => a + b, 0) / neutralMeans.length;
+    out.push({
+      nodeId: turn.nodeId,
+      frames: slots.map((s) => ({ frameId: s.frame.id, paraphrase: s.paraphrase, total: scored.get(s.slot)!.totalLogprob, mean: scored.get(s.slot)!.meanLogprob, tokens: scored.get(s.slot)!.tokens.length })),
+      pmi,
+      logLik,
+      probes,
+      neutralMean,
+      degenerate: degeneracy(turn.text, neutralMean, config.thresholds),
+    });
+  });
+  return out;
+}
+
+/**
+ * Probe channel: after each tracked turn, under the neutral frame, ask each probe and read
+ * P(answer)/(P(answer)+P(other)). Contextual calibration: the same probe after a
+ * content-free transcript (every turn "N/A") gives the model's bias, which is divided out.
+ */
+async function runProbes(turns: readonly Turn[], config: PersonaConfig, format: TranscriptFormat, score: Scorer, slot: number) {
+  const neutralFrame = config.frames.find((f) => f.state === "neutral")?.paraphrases[0] ?? "";
+  const ask = async (history: readonly Turn[], probe: PersonaProbe) => {
+    const prefix = render(neutralFrame, history, format) + probe.text;
+    const [yes, no] = await score([
+      { slot, prefix, continuation: probe.answer },
+      { slot, prefix, continuation: probe.otherAnswer },
+    ]);
+    return 1 / (1 + Math.exp(no!.totalLogprob - yes!.totalLogprob));
+  };
+  const out = new Map<number, { raw: number; contentFree: number; calibrated: number }[]>();
+  for (let t = 0; t < turns.length; t++) {
+    if (!turns[t]!.scored || turns[t]!.text.trim() === "") continue;
+    const history = turns.slice(0, t + 1);
+    const blank = history.map((turn) => ({ ...turn, text: " N/A" }));
+    const row = [];
+    for (const probe of config.probes) {
+      const raw = await ask(history, probe);
+      const contentFree = await ask(blank, probe);
+      const odds = raw / (1 - raw) / (contentFree / (1 - contentFree));
+      row.push({ raw, contentFree, calibrated: odds / (1 + odds) });
+    }
+    out.set(t, row);
+  }
+  return out;
+}
+
+/** Filter and label a path's evidence: forward posteriors (live) and forward-backward (complete path). */
+export function trackEvidence(evidence: readonly TurnEvidence[], config: PersonaConfig): TrackedTurn[] {
+  const logLik = evidence.map((e) => e.logLik);
+  const filtered = forwardFilter(logLik, { stay: config.stay });
+  const smoothed = forwardBackward(logLik, { stay: config.stay });
+  return evidence.map((e, t) => ({ ...e, filtered: filtered[t]!, smoothed: smoothed[t]!, label: labelTurn(filtered[t]!, e.degenerate, config.thresholds) }));
+}

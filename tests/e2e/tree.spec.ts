@@ -1,0 +1,223 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { encodeProject } from "../../engine/common/project/codec.js";
+import type { TreeNode } from "../../engine/common/project/types.js";
+import { newProjectState } from "../../engine/node/projectManager.js";
+import { repoRoot, testModel } from "../testModels.js";
+import { startWebMode, type WebModeServer } from "./webMode.js";
+
+// The conversation-tree workspace end to end: a real web-mode server with the stories260K
+// model, its projects in a fresh MASQUE_HOME, driven in Chromium.
+let server: WebModeServer;
+const home = mkdtempSync(join(tmpdir(), "masque-tree-e2e-"));
+
+test.beforeAll(async () => {
+  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
+
+/** Counts, while a generation runs, how many branch cards were on screen and how far they got. */
+async function watchBranchPreviews(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { previewStats: { cards: number; tokens: number } };
+    w.previewStats = { cards: 0, tokens: 0 };
+    new MutationObserver(() => {
+      const cards = document.querySelectorAll<HTMLElement>('[data-testid="branch-preview"]');
+      w.previewStats.cards = Math.max(w.previewStats.cards, cards.length);
+      cards.forEach((card) => (w.previewStats.tokens = Math.max(w.previewStats.tokens, Number(card.dataset.tokens))));
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-tokens"] });
+  });
+}
+
+test("grow a tree: generate 3 branches, move with the keyboard, edit, reload, undo, replay", async ({ page }) => {
+  await page.goto(server.openUrl);
+  // No project yet: the playground is what a first start shows; the tree tab offers a start screen.
+  await expect(page.getByTestId("prompt-input")).toBeVisible();
+  await page.getByTestId("tab-tree").click();
+  await page.getByTestId("project-new-button").click();
+  await page.getByTestId("project-name-input").fill("Lily stories");
+  await page.getByTestId("project-root-input").fill("Once upon a time, there was a little");
+  await page.getByTestId("project-create-button").click();
+  await expect(page.getByTestId("transcript-node")).toHaveCount(1);
+  await expect(page.getByTestId("transcript")).toContainText("Once upon a time, there was a little");
+  await expect(page.getByTestId("tree-row")).toHaveCount(1);
+
+  // MASQUE_MODEL loads at start; generating waits for it.
+  await expect(page.getByTestId("generate-children-button")).toBeEnabled({ timeout: 30_000 });
+  await expect(page.getByTestId("generate-n-input")).toHaveValue("3");
+  await page.getByTestId("generate-max-tokens-input").fill("200");
+  await watchBranchPreviews(page);
+  await page.getByTestId("generate-children-button").click();
+
+  // The three branches streamed side by side, then became three children, the first active.
+  await expect(page.getByTestId("tree-row")).toHaveCount(4);
+  await expect(page.getByTestId("branch-preview")).toHaveCount(0);
+  const seen = await page.evaluate(() => (window as unknown as { previewStats: { cards: number; tokens: number } }).previewStats);
+  expect(seen.cards).toBe(3);
+  expect(seen.tokens).toBeGreaterThan(0);
+  await expect(page.getByTestId("transcript-node")).toHaveCount(2);
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("1/3");
+
+  // → → moves to the third sibling; the active node lives in the engine.
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("3/3");
+  const thirdId = await activeNode(page).getAttribute("data-node-id");
+  expect(thirdId).not.toBeNull();
+  await expect(page.locator(`[data-testid="tree-row"][data-node-id="${thirdId}"]`)).toHaveAttribute("data-active", "true");
+  // ↑ to the root and ↓ back to the child the path came from.
+  await page.keyboard.press("ArrowUp");
+  await expect(page.getByTestId("transcript-node")).toHaveCount(1);
+  await page.keyboard.press("ArrowDown");
+  await expect(activeNode(page)).toHaveAttribute("data-node-id", thirdId!);
+
+  // Editing adds a fourth sibling, marked as a human edit, and makes it active.
+  const edited = " girl named Mia. She loved to paint the sky.";
+  await activeNode(page).getByTestId("node-edit-button").click();
+  await page.getByTestId("node-edit-input").fill(edited);
+  await page.getByTestId("node-edit-save").click();
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("4/4");
+  await expect(activeNode(page).getByTestId("origin-badge")).toHaveText(/edited/i);
+  await expect(activeNode(page)).toContainText(edited.trim());
+  await expect(page.getByTestId("tree-row")).toHaveCount(5);
+  const editedId = await activeNode(page).getAttribute("data-node-id");
+  expect(editedId).not.toBe(thirdId);
+
+  // Search (/ focuses it) finds the edit.
+  await page.keyboard.press("/");
+  await expect(page.getByTestId("search-input")).toBeFocused();
+  await page.keyboard.type("Mia");
+  await expect(page.getByTestId("search-result")).toHaveCount(1);
+  await expect(page.getByTestId("search-result")).toHaveAttribute("data-node-id", editedId!);
+  await page.getByTestId("search-input").press("Escape");
+  await expect(page.getByTestId("tree-row")).toHaveCount(5);
+
+  // A reload shows the same project, the same tree and the same active node.
+  await page.reload();
+  await expect(page.getByTestId("transcript-node")).toHaveCount(2);
+  await expect(activeNode(page)).toHaveAttribute("data-node-id", editedId!);
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("4/4");
+  await expect(activeNode(page)).toContainText(edited.trim());
+  await expect(page.getByTestId("tree-row")).toHaveCount(5);
+
+  // Undo removes the edit and goes back to the sibling it was made from.
+  await expect(page.getByTestId("undo-button")).toBeEnabled();
+  await page.getByTestId("undo-button").click();
+  await expect(page.getByTestId("tree-row")).toHaveCount(4);
+  await expect(activeNode(page)).toHaveAttribute("data-node-id", thirdId!);
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("3/3");
+  await expect(page.getByTestId("transcript")).not.toContainText("Mia");
+  await expect(page.getByTestId("redo-button")).toBeEnabled();
+
+  // Replay regenerates the node from its record: the same tokens come out.
+  await activeNode(page).getByTestId("replay-button").click();
+  await expect(activeNode(page).getByTestId("replay-status")).toHaveText(/matched/);
+  await expect(page.locator(`[data-testid="tree-row"][data-node-id="${thirdId}"]`)).toContainText("✓");
+
+  // Bookmark (b) and the shortcut sheet (?).
+  await page.keyboard.press("b");
+  await expect(activeNode(page).getByTestId("bookmark-button")).toHaveAttribute("aria-pressed", "true");
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("shortcut-sheet")).toBeVisible();
+  await expect(page.getByTestId("shortcut-sheet")).toContainText("Previous / next sibling");
+  await page.keyboard.press("?");
+  await expect(page.getByTestId("shortcut-sheet")).toHaveCount(0);
+
+  // One more generation (g) for a deeper tree, then the screenshot.
+  await page.getByTestId("generate-max-tokens-input").fill("48");
+  await page.locator("body").click({ position: { x: 5, y: 500 } });
+  await page.keyboard.press("g");
+  await expect(page.getByTestId("tree-row")).toHaveCount(7);
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("1/3");
+  await page.keyboard.press("ArrowRight");
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("2/3");
+  await activeNode(page).getByTestId("node-annotate-button").click();
+  await page.getByTestId("node-tags-input").fill("favourite");
+  await page.getByTestId("node-annotations-save").click();
+  await expect(activeNode(page)).toContainText("#favourite");
+  await page.mouse.move(700, 880);
+  await page.screenshot({ path: join(repoRoot, "docs/screenshots/tree.png") });
+});
+
+/** A 10,000-node project file, written directly in the project format (a ternary tree, depth 8). */
+function writeBigProject(path: string, count: number): { deepestId: string } {
+  const state = newProjectState("Ten thousand nodes", "The tree of many branches.");
+  const tree = [...state.trees.values()][0]!;
+  const root = state.nodes.get(tree.rootId)!;
+  const nodes = new Map<string, TreeNode>([[root.id, root]]);
+  const ids = [root.id];
+  const words = ["moon", "river", "dragon", "lantern", "garden", "storm", "whisper", "castle"];
+  for (let i = 1; i < count; i++) {
+    const id = `n${i}`;
+    const parentId = ids[Math.floor((i - 1) / 3)]!;
+    ids.push(id);
+    nodes.set(id, { ...root, id, parentId, seq: i, origin: i % 5 === 0 ? "human" : "generated", text: ` Node ${i}: the ${words[i % words.length]} said something.`, bookmarked: i % 97 === 0 });
+  }
+  const deepestId = ids[count - 1]!;
+  const trees = new Map([[tree.id, { ...tree, activeId: deepestId }]]);
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, encodeProject({ ...state, nodes, trees, nextSeq: count }, "tree.spec", new Date().toISOString()));
+  return { deepestId };
+}
+
+test("a 10,000-node project opens and its outline stays virtualised while scrolling", async ({ page }) => {
+  const file = join(home, "big", "ten-thousand.masque");
+  const { deepestId } = writeBigProject(file, 10_000);
+  await page.goto(server.openUrl);
+  await page.getByTestId("tab-tree").click();
+  await page.getByTestId("project-open-dialog-button").click();
+  await page.getByTestId("project-open-path-input").fill(file);
+  const opened = Date.now();
+  await page.getByTestId("project-open-button").click();
+  await expect(page.getByTestId("tree-size")).toHaveText("10,000 nodes");
+  await expect(activeNode(page)).toHaveAttribute("data-node-id", deepestId);
+  console.log(`10k project opened and rendered in ${Date.now() - opened} ms`);
+
+  const rowCount = () => page.getByTestId("tree-row").count();
+  expect(await rowCount()).toBeLessThan(200);
+  // The active (last) node is scrolled into view in the outline.
+  await expect(page.locator(`[data-testid="tree-row"][data-node-id="${deepestId}"]`)).toBeVisible();
+
+  // Scroll through the whole outline in steps, timing each frame.
+  const timing = await page.evaluate(async () => {
+    const outline = document.querySelector<HTMLElement>('[data-testid="tree-outline"]')!;
+    const frame = () => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
+    const steps = 60;
+    let worst = 0;
+    let maxRows = 0;
+    const start = await frame();
+    let last = start;
+    for (let i = 0; i <= steps; i++) {
+      outline.scrollTop = ((outline.scrollHeight - outline.clientHeight) * i) / steps;
+      outline.dispatchEvent(new Event("scroll"));
+      const now = await frame();
+      worst = Math.max(worst, now - last);
+      last = now;
+      maxRows = Math.max(maxRows, document.querySelectorAll('[data-testid="tree-row"]').length);
+    }
+    return { mean: (last - start) / (steps + 1), worst, maxRows, scrollHeight: outline.scrollHeight };
+  });
+  console.log(`outline scroll: mean ${timing.mean.toFixed(1)} ms/frame, worst ${timing.worst.toFixed(1)} ms, at most ${timing.maxRows} rows in the DOM`);
+  expect(timing.scrollHeight).toBeGreaterThan(10_000 * 20);
+  expect(timing.maxRows).toBeLessThan(200);
+  expect(timing.mean).toBeLessThan(100);
+  await expect(page.getByTestId("tree-row").last()).toBeVisible();
+
+  // Keyboard navigation in the big tree: up to the parent, which keeps the outline small.
+  await page.locator("body").click({ position: { x: 5, y: 500 } });
+  await page.keyboard.press("ArrowUp");
+  await expect(activeNode(page)).not.toHaveAttribute("data-node-id", deepestId);
+  expect(await rowCount()).toBeLessThan(200);
+
+  // Folding everything leaves the root's children; unfolding brings back all 10,000 rows' height.
+  await page.getByRole("button", { name: "Fold", exact: true }).click();
+  expect(await rowCount()).toBeLessThan(200);
+  await page.getByRole("button", { name: "Unfold", exact: true }).click();
+  expect(await rowCount()).toBeLessThan(200);
+});

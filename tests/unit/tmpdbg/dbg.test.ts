@@ -1,0 +1,20 @@
+import { it } from "vitest";
+import { exportProject } from "../../../engine/common/formats/exportProject.js";
+import { importFile } from "../../../engine/common/formats/importProject.js";
+import { commands } from "../../../engine/common/project/commands.js";
+import { applyPatch, emptyState } from "../../../engine/common/project/patch.js";
+import { deterministicContext } from "../crashOps.js";
+import { canonical, syntheticProject } from "../formatsTrees.js";
+import { XMLParser } from "fast-xml-parser";
+it("dbg", () => {
+  const meta = { kind: "meta" as const, id: "target", name: "Target", createdAt: "x", defaults: { n: 3, maxTokens: 64, temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, stop: [] } };
+  const original = syntheticProject({ nodes: 1500, scene: true, tricky: true, trees: 1, seed: 11 });
+  const content = exportProject(original, { format: "loom" }, { now: "n", writer: "w" }).content;
+  const imported = importFile({ content }, "n");
+  const state = applyPatch(emptyState(meta), commands.importRecords.perform(emptyState(meta), { bundle: imported.bundle }, deterministicContext())).state;
+  const a = canonical(state), b = canonical(original);
+  console.log(JSON.stringify(a.trees), JSON.stringify(b.trees), JSON.stringify(a.scenes) === JSON.stringify(b.scenes));
+  let shown = 0;
+  a.nodes.forEach((list, t) => list.forEach((n, i) => { const o = b.nodes[t]![i]!; if (JSON.stringify(n) !== JSON.stringify(o) && shown++ < 3) { for (const k of Object.keys(o)) if (JSON.stringify((n as any)[k]) !== JSON.stringify((o as any)[k])) console.log(t, i, k, JSON.stringify((n as any)[k])?.slice(0,200), "vs", JSON.stringify((o as any)[k])?.slice(0,200)); } }));
+  for (const opts of [{}, {htmlEntities: true}]) console.log(JSON.stringify(new XMLParser(opts).parse("<a>x&#13;y&amp;</a>")));
+});
