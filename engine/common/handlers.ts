@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { MasqueError } from "./errors.js";
 import { createGenerationHandlers } from "./generationHandlers.js";
 import { createLibraryHandlers } from "./libraryHandlers.js";
+import { createPersonaHandlers } from "./personaHandlers.js";
 import { createProjectHandlers } from "./projectHandlers.js";
 import type { CommandContext } from "./project/commands.js";
 import type { ProjectPort } from "./projectPort.js";
@@ -91,6 +92,7 @@ export function createHandlers(
     ...createProjectHandlers(projects, emit),
     ...createGenerationHandlers(runtime, projects, emit, jobs),
     ...createLibraryHandlers(projects, host.ids),
+    ...createPersonaHandlers(runtime, projects, emit, jobs),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ScoreArgs, ScoreResult } from "../protocol.js";
 import type { TranscriptFormat } from "../project/types.js";
+import { cacheKey } from "../hash.js";
 import { forwardBackward, forwardFilter, logSumExp } from "./hmm.js";
 import { defaultThresholds, degeneracy, labelTurn, type LabelThresholds, type PersonaLabel } from "./labels.js";
 
@@ -141,16 +142,7 @@ export async function gatherEvidence(turns: readonly Turn[], config: PersonaConf
     const base = stateLog("neutral");
     const pmi = config.states.map((_, k) => stateLog(k) - base);
     const probes = probeResults?.get(t) ?? [];
-    const logLik = pmi.map((p) => p * config.scale);
-    probes.forEach((p, i) => {
-      const probe = config.probes[i]!;
-      const q = Math.min(1 - 1e-6, Math.max(1e-6, p.calibrated));
-      // The calibrated probability is soft evidence for the probe's state against the rest.
-      logLik[probe.state]! += (config.probeWeight * Math.log(q / (1 - q))) / 2;
-      logLik.forEach((_, k) => {
-        if (k !== probe.state) logLik[k]! -= (config.probeWeight * Math.log(q / (1 - q))) / 2 / Math.max(1, config.states.length - 1);
-      });
-    });
+    const logLik = emissionLogLik({ pmi, probes }, config);
     const neutralMeans = neutral.map((s) => scored.get(s.slot)!.meanLogprob);
     const neutralMean = neutralMeans.length === 0 ? null : neutralMeans.reduce((a, b) => a + b, 0) / neutralMeans.length;
     out.push({
@@ -198,10 +190,31 @@ async function runProbes(turns: readonly Turn[], config: PersonaConfig, format: 
   return out;
 }
 
+/** The HMM's per-state log-likelihoods for one turn, from its PMI and probes under a config's weights. */
+export function emissionLogLik(e: Pick<TurnEvidence, "pmi" | "probes">, config: Pick<PersonaConfig, "scale" | "probeWeight" | "probes" | "states">): number[] {
+  const logLik = e.pmi.map((p) => p * config.scale);
+  e.probes.forEach((p, i) => {
+    const probe = config.probes[i];
+    if (probe === undefined) return;
+    const q = Math.min(1 - 1e-6, Math.max(1e-6, p.calibrated));
+    const odds = config.probeWeight * Math.log(q / (1 - q));
+    logLik[probe.state]! += odds / 2;
+    logLik.forEach((_, k) => {
+      if (k !== probe.state) logLik[k]! -= odds / 2 / Math.max(1, config.states.length - 1);
+    });
+  });
+  return logLik;
+}
+
+/** The key under which a turn's evidence stays valid: frames, probes, evidence mode and model. */
+export function evidenceKey(config: Pick<PersonaConfig, "frames" | "probes" | "evidence">, modelSha256: string): string {
+  return cacheKey(JSON.stringify([modelSha256, config.evidence, config.frames, config.probes]));
+}
+
 /** Filter and label a path's evidence: forward posteriors (live) and forward-backward (complete path). */
-export function trackEvidence(evidence: readonly TurnEvidence[], config: PersonaConfig): TrackedTurn[] {
-  const logLik = evidence.map((e) => e.logLik);
+export function trackEvidence(evidence: readonly Pick<TurnEvidence, "pmi" | "probes" | "degenerate">[], config: PersonaConfig): TrackedTurn[] {
+  const logLik = evidence.map((e) => emissionLogLik(e, config));
   const filtered = forwardFilter(logLik, { stay: config.stay });
   const smoothed = forwardBackward(logLik, { stay: config.stay });
-  return evidence.map((e, t) => ({ ...e, filtered: filtered[t]!, smoothed: smoothed[t]!, label: labelTurn(filtered[t]!, e.degenerate, config.thresholds) }));
+  return evidence.map((e, t) => ({ ...(e as TurnEvidence), logLik: logLik[t]!, filtered: filtered[t]!, smoothed: smoothed[t]!, label: labelTurn(filtered[t]!, e.degenerate, config.thresholds) }));
 }

@@ -1,7 +1,7 @@
 import { MasqueError } from "../errors.js";
 import { bundlePatch, type ImportBundle } from "../formats/bundle.js";
 import { childrenOf, pathTo, subtreeIds } from "./queries.js";
-import type { NodeGeneration, NodeOrigin, Patch, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
+import type { NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
 /**
  * Tree commands (STYLE rule 3). Each is a pure function from the state and its arguments to
@@ -206,6 +206,20 @@ export const commands = {
     undoable: true,
     perform(state: ProjectState, args: { bundle: ImportBundle }, ctx: CommandContext): Patch {
       return bundlePatch(state, args.bundle, ctx);
+    },
+  },
+  /** Persona settings for the project (changing frames invalidates stored evidence by key). */
+  setPersonaSettings: {
+    undoable: true,
+    perform(state: ProjectState, args: { persona: PersonaSettings | null }): Patch {
+      return { puts: [{ ...state.meta, persona: args.persona }], dels: [] };
+    },
+  },
+  /** Stores computed persona evidence on nodes (derived data: not on the undo stack). */
+  setPersonaEvidence: {
+    undoable: false,
+    perform(state: ProjectState, args: { evidence: { nodeId: string; persona: NodePersona }[] }): Patch {
+      return { puts: args.evidence.map((e) => ({ ...requireNode(state, e.nodeId), persona: e.persona })), dels: [] };
     },
   },
   /** Navigation: not on the undo stack. Moving to a node makes the path through it active. */

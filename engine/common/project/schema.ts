@@ -58,12 +58,41 @@ export const generationDefaultsSchema = z.object({
   stop: z.array(text(256)).max(16),
 });
 
+const personaFrameSchema = z.object({
+  id: text(100),
+  label: text(200),
+  state: z.union([z.number().int().min(0).max(15), z.literal("neutral")]),
+  paraphrases: z.array(text(1_000_000)).min(1).max(8),
+});
+
+export const personaSettingsSchema = z.object({
+  states: z.array(text(100)).min(2).max(8),
+  frames: z.array(personaFrameSchema).min(2).max(16),
+  probes: z.array(z.object({ text: text(10_000), answer: text(100), otherAnswer: text(100), state: z.number().int().min(0).max(15) })).max(64),
+  stay: z.number().gt(0).lt(1),
+  scale: z.number().min(0).max(100),
+  evidence: z.enum(["sum", "mean"]),
+  probeWeight: z.number().min(0).max(100),
+  thresholds: z.object({ confident: z.number().min(0.5).max(1), minDistinctRatio: z.number().min(0).max(1), maxMeanLogprob: z.number().max(0), minWords: z.number().int().min(0) }),
+  trackedSpeaker: text(100).nullable(),
+});
+
 export const metaSchema = z.object({
   kind: z.literal("meta"),
   id: idSchema,
   name: text(200),
   createdAt: isoDate,
   defaults: generationDefaultsSchema,
+  persona: personaSettingsSchema.nullable().optional(),
+});
+
+const nodePersonaSchema = z.object({
+  key: text(64),
+  frames: z.array(z.object({ frameId: text(100), paraphrase: z.number().int().min(0), total: z.number(), mean: z.number(), tokens: z.number().int().min(0) })).max(128),
+  pmi: z.array(z.number()).max(16),
+  probes: z.array(z.object({ raw: z.number(), contentFree: z.number(), calibrated: z.number() })).max(64),
+  neutralMean: z.number().nullable(),
+  degenerate: text(500).nullable(),
 });
 
 export const treeSchema = z.object({
@@ -92,6 +121,7 @@ export const nodeSchema = z.object({
   tags: z.array(text(100)).max(100),
   note: text(100_000),
   generation: nodeGenerationSchema.nullable(),
+  persona: nodePersonaSchema.nullable().optional(),
 });
 
 export const transcriptFormatSchema = z.object({

@@ -1,3 +1,4 @@
+import type { PersonaConfig, TurnEvidence } from "../persona/tracker.js";
 import type { GenerationRecord, StopReason } from "../protocol.js";
 
 /**
@@ -15,7 +16,18 @@ export interface ProjectMeta {
   createdAt: string;
   /** Defaults for the generate control; each generation records what it actually used. */
   defaults: GenerationDefaults;
+  /** Persona tracking settings (frames, filter, thresholds); absent until configured. */
+  persona?: PersonaSettings | null;
 }
+
+/** The tracker's configuration for a project, and whose turns it tracks. */
+export type PersonaSettings = PersonaConfig & {
+  /** Only this speaker's turns are scored (null: every turn). */
+  trackedSpeaker: string | null;
+};
+
+/** A turn's persona evidence, valid while `key` (frames, probes, model) is unchanged. */
+export type NodePersona = Pick<TurnEvidence, "frames" | "pmi" | "probes" | "neutralMean" | "degenerate"> & { key: string };
 
 export interface GenerationDefaults {
   n: number;
@@ -135,6 +147,8 @@ export interface TreeNode {
   tags: string[];
   note: string;
   generation: NodeGeneration | null;
+  /** Persona evidence for this turn (absent: not scored yet). */
+  persona?: NodePersona | null;
 }
 
 export type ProjectRecord = ProjectMeta | Tree | TreeNode | Simulacrum | Scene;

@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { MasqueError } from "./errors.js";
+import { handler, type RuntimePort } from "./handlers.js";
+import { builtinPairs } from "./library/builtins.js";
+import { libraryEntry } from "./library/libraryEntries.js";
+import { defaultPersonaSettings, evidenceKey, gatherEvidence, slotsOf, trackEvidence, type Turn } from "./persona/tracker.js";
+import { idSchema, personaSettingsSchema } from "./project/schema.js";
+import { childrenOf, pathTo } from "./project/queries.js";
+import type { ProjectSession } from "./project/session.js";
+import { defaultFormat, sceneForPath } from "./project/transcript.js";
+import type { NodePersona, PersonaSettings, ProjectState, TreeNode } from "./project/types.js";
+import type { EngineEvent } from "./protocol.js";
+import type { ProjectPort } from "./projectPort.js";
+import { requireSession } from "./projectHandlers.js";
+
+const treeArgs = z.strictObject({ treeId: idSchema });
+const scoreArgs = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), treeId: idSchema, scope: z.enum(["active-path", "tree"]) });
+const configureArgs = z.strictObject({ persona: personaSettingsSchema.nullable() });
+const trackArgs = z.strictObject({ nodeId: idSchema });
+
+/**
+ * Suggested persona settings for a tree: for a built-in pair, its luigi and waluigi frames
+ * against the pair's neutral opening; otherwise null (the user picks the frames).
+ */
+export function suggestPersonaSettings(state: ProjectState, treeId: string): PersonaSettings | null {
+  const tree = state.trees.get(treeId);
+  if (tree === undefined) return null;
+  const scene = sceneForPath(state, [state.nodes.get(tree.rootId)!]);
+  const pairId = scene?.builtinId?.split("/")[0];
+  const pair = builtinPairs.find((p) => p.id === pairId);
+  if (pair === undefined) return null;
+  const luigi = libraryEntry(`${pair.id}/luigi`)!;
+  const waluigi = libraryEntry(`${pair.id}/waluigi`)!;
+  return {
+    ...defaultPersonaSettings,
+    states: ["luigi", "waluigi"],
+    frames: [
+      { id: "luigi", label: luigi.simulacrum.name, state: 0, paraphrases: [luigi.scene.frame] },
+      { id: "waluigi", label: waluigi.simulacrum.name, state: 1, paraphrases: [waluigi.scene.frame] },
+      { id: "neutral", label: "neutral", state: "neutral", paraphrases: [pair.neutral] },
+    ],
+    probes: [],
+    trackedSpeaker: pair.narrative ? null : pair.character,
+  };
+}
+
+/** The turns of a path as the tracker sees them (the root is the frame, not a turn). */
+function turnsOf(path: readonly TreeNode[], settings: PersonaSettings): Turn[] {
+  return path.slice(1).map((n) => ({
+    nodeId: n.id,
+    speaker: n.speaker,
+    text: n.text,
+    scored: settings.trackedSpeaker === null || n.speaker === settings.trackedSpeaker,
+  }));
+}
+
+/** Root-to-leaf paths in depth-first order, so consecutive paths share long prefixes (and KV caches). */
+function leafPaths(state: ProjectState, rootId: string): TreeNode[][] {
+  const paths: TreeNode[][] = [];
+  const walk = (node: TreeNode, path: TreeNode[]) => {
+    const next = [...path, node];
+    const children = childrenOf(state, node.id);
+    if (children.length === 0) paths.push(next);
+    for (const child of children) walk(child, next);
+  };
+  walk(state.nodes.get(rootId)!, []);
+  return paths;
+}
+
+/** Persona tracking of project trees: configure, score (stored on nodes), and read posteriors. */
+export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+  const session = () => requireSession(projects);
+  const settingsOf = (s: ProjectSession, treeId: string) => {
+    const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, treeId);
+    if (settings === null || settings === undefined) throw new MasqueError("bad-request", "Choose persona frames first: this tree's scene is not a built-in pair.");
+    return settings;
+  };
+
+  return {
+    personaSuggest: handler(treeArgs, async ({ treeId }) => suggestPersonaSettings(session().state, treeId)),
+    personaConfigure: handler(configureArgs, async ({ persona }) => {
+      if (persona !== null && slotsOf(persona).length > runtime.parallel && runtime.parallel > 0) {
+        throw new MasqueError("bad-request", `${slotsOf(persona).length} frame paraphrases need as many parallel sequences; the model has ${runtime.parallel}. Reload it with more, or use fewer paraphrases.`);
+      }
+      await session().perform("setPersonaSettings", { persona });
+      return null;
+    }),
+
+    /**
+     * Scores the turns of the active path or of the whole tree that lack evidence under the
+     * current frames and model, and stores it on the nodes. Progress arrives as events.
+     */
+    personaScore: handler(scoreArgs, async ({ jobId, treeId, scope }) => {
+      const s = session();
+      const tree = s.state.trees.get(treeId);
+      if (tree === undefined) throw new MasqueError("bad-request", `No tree ${treeId}.`);
+      const loaded = runtime.current;
+      if (loaded === null) throw new MasqueError("no-model", "Load a model to score persona.");
+      const settings = settingsOf(s, treeId);
+      if (slotsOf(settings).length > runtime.parallel) throw new MasqueError("bad-request", "More frame paraphrases than parallel sequences: reload the model with more, or use fewer.");
+      const key = evidenceKey(settings, loaded.model.sha256);
+      const scene = sceneForPath(s.state, [s.state.nodes.get(tree.rootId)!]);
+      const format = scene?.format ?? defaultFormat;
+      const paths = scope === "tree" ? leafPaths(s.state, tree.rootId) : [pathTo(s.state, tree.activeId)];
+      if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
+      const controller = new AbortController();
+      jobs.set(jobId, controller);
+      let scored = 0;
+      try {
+        const done = new Set<string>();
+        for (const [i, path] of paths.entries()) {
+          if (controller.signal.aborted) break;
+          // Turns already scored under this key are history only: never computed twice.
+          const turns = turnsOf(path, settings).map((t) => {
+            const node = s.state.nodes.get(t.nodeId!)!;
+            return { ...t, scored: t.scored && node.persona?.key !== key && !done.has(node.id) };
+          });
+          if (turns.some((t) => t.scored)) {
+            const evidence = await gatherEvidence(turns, settings, format, (items) => runtime.scoreMany(items));
+            const updates = evidence.map((e) => ({
+              nodeId: e.nodeId!,
+              persona: { key, frames: e.frames, pmi: e.pmi, probes: e.probes, neutralMean: e.neutralMean, degenerate: e.degenerate } satisfies NodePersona,
+            }));
+            for (const u of updates) done.add(u.nodeId);
+            if (updates.length > 0) await s.perform("setPersonaEvidence", { evidence: updates });
+            scored += updates.length;
+          }
+          emit({ type: "job.progress", jobId, done: i + 1, total: paths.length, label: `${scored} turns scored` });
+        }
+      } finally {
+        jobs.delete(jobId);
+      }
+      return { scored, paths: paths.length, cancelled: controller.signal.aborted };
+    }),
+
+    /** Filtered (live) and smoothed (whole path) posteriors and labels along the path to a node. */
+    personaTrack: handler(trackArgs, async ({ nodeId }) => {
+      const s = session();
+      const node = s.state.nodes.get(nodeId);
+      if (node === undefined) throw new MasqueError("bad-request", `No node ${nodeId}.`);
+      const settings = settingsOf(s, node.treeId);
+      const turns = pathTo(s.state, nodeId)
+        .slice(1)
+        .filter((n) => n.persona !== undefined && n.persona !== null);
+      const tracked = trackEvidence(turns.map((n) => n.persona!), settings);
+      return { states: settings.states, turns: tracked.map((t, i) => ({ nodeId: turns[i]!.id, pmi: t.pmi, filtered: t.filtered, smoothed: t.smoothed, label: t.label, degenerate: t.degenerate })) };
+    }),
+  };
+}
