@@ -1,8 +1,9 @@
 import { engine, errorPayloadOf } from "../engineClient";
 import { refreshModels } from "../features/model/modelActions";
+import { refreshProject } from "../features/tree/projectActions";
 import { applyEngineEvent, engineActions } from "../state/engineState";
 
-/** Fetches the snapshot that events then keep current: host facts, loaded model, model list. */
+/** Fetches the snapshot that events then keep current: host facts, loaded model, model list, open project. */
 export async function resyncEngine(): Promise<void> {
   const apply = engineActions.beginStatusRead();
   try {
@@ -11,7 +12,7 @@ export async function resyncEngine(): Promise<void> {
     engineActions.setHostError(errorPayloadOf(error));
     return;
   }
-  await refreshModels();
+  await Promise.all([refreshModels(), refreshProject()]);
 }
 
 let connected = false;

@@ -1,71 +1,22 @@
-import { create } from "zustand";
 import type { ErrorPayload } from "../../engine/common/errors.js";
 import type { ModelEntry } from "../../engine/common/handlers.js";
 import type { CompletionResult, EngineEvent, GeneratedToken, LoadedModel } from "../../engine/common/protocol.js";
 import type { Connection, Transport } from "../engineClient";
+import { engineStore, type EngineState, type HostFacts } from "./engineStore";
+import { applyBranchTokens, applyProjectEvent } from "./projectState";
 
-/**
- * The renderer's mirror of engine state. It is filled once from `getStatus` and then kept
- * current by applying pushed events as patches; nothing polls. Components read it through
- * `useEngineState(selector)`.
- */
-export interface HostFacts {
-  engineVersion: string;
-  nodeLlamaCppVersion: string;
-  cores: number;
-}
-
-/** One completion as the UI follows it: streamed tokens first, the reply's tokens at the end. */
-export interface CompletionJob {
-  jobId: string;
-  prompt: string;
-  status: "running" | "done" | "error";
-  /**
-   * Tokens in append-only chunks, so a streaming render only reconciles the newest chunk.
-   * Chunks are never mutated once stored.
-   */
-  chunks: GeneratedToken[][];
-  tokenCount: number;
-  startedAt: number;
-  result: CompletionResult | null;
-  error: ErrorPayload | null;
-  cancelling: boolean;
-}
-
-export interface EngineState {
-  transport: Transport;
-  connection: Connection;
-  host: HostFacts | null;
-  /** Set when the engine cannot be reached at all (no token, server gone). */
-  hostError: ErrorPayload | null;
-  loaded: LoadedModel | null;
-  /** The path being loaded, from `model.loading` until `model.changed`. */
-  loadingPath: string | null;
-  models: ModelEntry[] | null;
-  job: CompletionJob | null;
-}
-
-const useStore = create<EngineState>()(() => ({
-  transport: "web",
-  connection: "connecting",
-  host: null,
-  hostError: null,
-  loaded: null,
-  loadingPath: null,
-  models: null,
-  job: null,
-}));
+export type { CompletionJob, EngineState, HostFacts } from "./engineStore";
+export { projectActions } from "./projectState";
 
 /** Reads engine state; the selector should return a stable value (a field, not a new object). */
 export function useEngineState<U>(selector: (state: EngineState) => U): U {
-  return useStore(selector);
+  return engineStore(selector);
 }
 
-export const readEngineState = useStore.getState;
+export const readEngineState = engineStore.getState;
 
 /** Counts model events, so a `getStatus` reply older than the latest event is not applied. */
 let modelEventSeq = 0;
-
 /** Streamed tokens are gathered and stored at most once per frame: a tiny model emits thousands a second. */
 const FLUSH_MS = 16;
 let pending: GeneratedToken[] = [];
@@ -79,7 +30,7 @@ function flushTokens(): void {
   const jobId = pendingJob;
   pending = [];
   if (tokens.length === 0) return;
-  useStore.setState((s) => {
+  engineStore.setState((s) => {
     if (s.job === null || s.job.jobId !== jobId || s.job.status !== "running") return {};
     return { job: { ...s.job, chunks: [...s.job.chunks, tokens], tokenCount: s.job.tokenCount + tokens.length } };
   });
@@ -95,17 +46,19 @@ function chunked(tokens: GeneratedToken[]): GeneratedToken[][] {
 
 /** Applies one pushed engine event as a patch. */
 export function applyEngineEvent(event: EngineEvent): void {
+  if (applyProjectEvent(event)) return;
   switch (event.type) {
     case "model.loading":
       modelEventSeq++;
-      useStore.setState({ loadingPath: event.path });
+      engineStore.setState({ loadingPath: event.path });
       return;
     case "model.changed":
       modelEventSeq++;
-      useStore.setState({ loaded: event.loaded, loadingPath: null });
+      engineStore.setState({ loaded: event.loaded, loadingPath: null });
       return;
     case "completion.tokens": {
-      const job = useStore.getState().job;
+      if (applyBranchTokens(event)) return;
+      const job = engineStore.getState().job;
       if (job === null || job.jobId !== event.jobId || event.tokens.length === 0) return;
       if (pendingJob !== event.jobId) {
         pending = [];
@@ -121,47 +74,47 @@ export function applyEngineEvent(event: EngineEvent): void {
 /** Named state changes that do not come from events: replies to the renderer's own calls. */
 export const engineActions = {
   setTransport(transport: Transport): void {
-    useStore.setState({ transport });
+    engineStore.setState({ transport });
   },
   setConnection(connection: Connection): void {
-    useStore.setState({ connection });
+    engineStore.setState({ connection });
   },
   /** Returns a function that applies a `getStatus` reply unless a model event overtook it. */
   beginStatusRead(): (status: HostFacts & { loaded: LoadedModel | null }) => void {
     const seq = modelEventSeq;
     return ({ engineVersion, nodeLlamaCppVersion, cores, loaded }) => {
       const host = { engineVersion, nodeLlamaCppVersion, cores };
-      useStore.setState(seq === modelEventSeq ? { host, loaded, hostError: null } : { host, hostError: null });
+      engineStore.setState(seq === modelEventSeq ? { host, loaded, hostError: null } : { host, hostError: null });
     };
   },
   setHostError(hostError: ErrorPayload | null): void {
-    useStore.setState({ hostError });
+    engineStore.setState({ hostError });
   },
   setModels(models: ModelEntry[]): void {
-    useStore.setState({ models });
+    engineStore.setState({ models });
   },
   /** The renderer's own load request: shown at once, before the engine's event arrives. */
   loadStarted(path: string): void {
-    useStore.setState({ loadingPath: path });
+    engineStore.setState({ loadingPath: path });
   },
   loadEnded(loaded: LoadedModel | null | undefined): void {
     modelEventSeq++;
-    useStore.setState(loaded === undefined ? { loadingPath: null } : { loaded, loadingPath: null });
+    engineStore.setState(loaded === undefined ? { loadingPath: null } : { loaded, loadingPath: null });
   },
   startJob(jobId: string, prompt: string): void {
     pending = [];
     pendingJob = jobId;
-    useStore.setState({
+    engineStore.setState({
       job: { jobId, prompt, status: "running", chunks: [], tokenCount: 0, startedAt: performance.now(), result: null, error: null, cancelling: false },
     });
   },
   cancelRequested(jobId: string): void {
-    useStore.setState((s) => (s.job?.jobId === jobId ? { job: { ...s.job, cancelling: true } } : {}));
+    engineStore.setState((s) => (s.job?.jobId === jobId ? { job: { ...s.job, cancelling: true } } : {}));
   },
   /** The reply is authoritative: its tokens replace whatever the events delivered. */
   finishJob(result: CompletionResult): void {
     flushTokens();
-    useStore.setState((s) =>
+    engineStore.setState((s) =>
       s.job?.jobId === result.jobId
         ? { job: { ...s.job, status: "done", chunks: chunked(result.tokens), tokenCount: result.tokens.length, result, cancelling: false } }
         : {},
@@ -169,6 +122,6 @@ export const engineActions = {
   },
   failJob(jobId: string, error: ErrorPayload): void {
     flushTokens();
-    useStore.setState((s) => (s.job?.jobId === jobId ? { job: { ...s.job, status: "error", error, cancelling: false } } : {}));
+    engineStore.setState((s) => (s.job?.jobId === jobId ? { job: { ...s.job, status: "error", error, cancelling: false } } : {}));
   },
 };

@@ -184,29 +184,38 @@ test("a 10,000-node project opens and its outline stays virtualised while scroll
   // The active (last) node is scrolled into view in the outline.
   await expect(page.locator(`[data-testid="tree-row"][data-node-id="${deepestId}"]`)).toBeVisible();
 
-  // Scroll through the whole outline in steps, timing each frame.
+  // Scroll like a wheel (60 px a frame), then jump through the whole outline, timing each frame
+  // and counting the rows in the DOM after each one.
   const timing = await page.evaluate(async () => {
     const outline = document.querySelector<HTMLElement>('[data-testid="tree-outline"]')!;
     const frame = () => new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now())));
-    const steps = 60;
-    let worst = 0;
     let maxRows = 0;
-    const start = await frame();
-    let last = start;
-    for (let i = 0; i <= steps; i++) {
-      outline.scrollTop = ((outline.scrollHeight - outline.clientHeight) * i) / steps;
-      outline.dispatchEvent(new Event("scroll"));
-      const now = await frame();
-      worst = Math.max(worst, now - last);
-      last = now;
-      maxRows = Math.max(maxRows, document.querySelectorAll('[data-testid="tree-row"]').length);
-    }
-    return { mean: (last - start) / (steps + 1), worst, maxRows, scrollHeight: outline.scrollHeight };
+    const run = async (steps: number, position: (i: number) => number) => {
+      let worst = 0;
+      const start = await frame();
+      let last = start;
+      for (let i = 0; i <= steps; i++) {
+        outline.scrollTop = position(i);
+        const now = await frame();
+        worst = Math.max(worst, now - last);
+        last = now;
+        maxRows = Math.max(maxRows, document.querySelectorAll('[data-testid="tree-row"]').length);
+      }
+      return { mean: (last - start) / (steps + 1), worst };
+    };
+    outline.scrollTop = 0;
+    await frame();
+    const wheel = await run(120, (i) => i * 60);
+    const jumps = await run(60, (i) => ((outline.scrollHeight - outline.clientHeight) * i) / 60);
+    return { wheel, jumps, maxRows, scrollHeight: outline.scrollHeight };
   });
-  console.log(`outline scroll: mean ${timing.mean.toFixed(1)} ms/frame, worst ${timing.worst.toFixed(1)} ms, at most ${timing.maxRows} rows in the DOM`);
+  const ms = (t: { mean: number; worst: number }) => `mean ${t.mean.toFixed(1)} ms/frame, worst ${t.worst.toFixed(1)} ms`;
+  console.log(`outline scroll: wheel ${ms(timing.wheel)}; jumps ${ms(timing.jumps)}; at most ${timing.maxRows} rows in the DOM`);
   expect(timing.scrollHeight).toBeGreaterThan(10_000 * 20);
   expect(timing.maxRows).toBeLessThan(200);
-  expect(timing.mean).toBeLessThan(100);
+  // Generous bounds for a shared 2-core machine; the row count above is what virtualisation guarantees.
+  expect(timing.wheel.mean).toBeLessThan(100);
+  expect(timing.jumps.mean).toBeLessThan(150);
   await expect(page.getByTestId("tree-row").last()).toBeVisible();
 
   // Keyboard navigation in the big tree: up to the parent, which keeps the outline small.

@@ -13,6 +13,19 @@ export function tokenBackground(logprob: number): string {
   return `hsl(${hue.toFixed(0)} ${saturation.toFixed(0)}% 58% / ${alpha.toFixed(3)})`;
 }
 
+/**
+ * The same ramp, fainter: for reading a whole transcript, where every generated token is
+ * shaded and the playground's strength would drown the text.
+ */
+export function tokenTint(logprob: number): string {
+  const p = probability(logprob);
+  const u = 1 - p;
+  const hue = 350 - 130 * p;
+  const saturation = 35 + 45 * u;
+  const alpha = 0.02 + 0.2 * u * u + 0.04 * u;
+  return `hsl(${hue.toFixed(0)} ${saturation.toFixed(0)}% 62% / ${alpha.toFixed(3)})`;
+}
+
 /** exp(logprob), clamped to [0, 1] against rounding. */
 export function probability(logprob: number): number {
   const p = Math.exp(logprob);

@@ -1,0 +1,82 @@
+import { memo } from "react";
+import type { TreeNode } from "../../../engine/common/project/types.js";
+import { cx } from "../../ui/cx";
+import { formatPercent } from "../../ui/format";
+import { Icon } from "../../ui/Icon";
+import { navigateTo } from "./navigation";
+import { NodeActions, BookmarkButton } from "./NodeActions";
+import { NodeAnnotations } from "./NodeAnnotations";
+import { NodeEditor } from "./NodeEditor";
+import { NodeText } from "./NodeText";
+import { OriginBadge, origins } from "./OriginBadge";
+import { ReplayStatus } from "./ReplayStatus";
+import { SiblingSwitcher } from "./SiblingSwitcher";
+import { meanProbability } from "./tokenSpans";
+import { useTreeView } from "./treeView";
+
+export interface NodeBlockProps {
+  node: TreeNode;
+  active: boolean;
+  /** Position among the parent's children; count 0 for the root. Primitives, so memo holds. */
+  siblingIndex: number;
+  siblingCount: number;
+  prevSiblingId: string | null;
+  nextSiblingId: string | null;
+  childCount: number;
+}
+
+/** One node of the transcript: origin, sibling switcher, its actions, and its text. */
+export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, siblingCount, prevSiblingId, nextSiblingId, childCount }: NodeBlockProps) {
+  const editing = useTreeView((s) => s.editingId === node.id);
+  const annotating = useTreeView((s) => s.annotatingId === node.id);
+  const mean = meanProbability(node);
+  return (
+    <article
+      data-testid="transcript-node"
+      data-node-id={node.id}
+      data-active={active}
+      data-origin={node.origin}
+      onClick={(e) => {
+        // Clicking the text of an earlier block makes it the active node; controls handle their own clicks.
+        if (!active && !editing && (e.target as HTMLElement).closest("button, textarea, input, a, form") === null && window.getSelection()?.isCollapsed !== false) navigateTo(node.id);
+      }}
+      className={cx(
+        "group relative rounded-lg border py-2 pr-3 pl-4 transition-colors",
+        active ? "border-violet-500/30 bg-violet-500/[0.045] shadow-[0_0_0_1px_rgb(139_92_246/0.08)]" : "cursor-pointer border-transparent hover:bg-zinc-800/25",
+      )}
+    >
+      <span aria-hidden className={cx("absolute top-2.5 bottom-2.5 left-1.5 w-[3px] rounded-full", origins[node.origin].bar, !active && "opacity-60")} />
+      <header className="mb-1 flex min-h-6 items-center gap-2">
+        <OriginBadge origin={node.origin} />
+        {siblingCount > 0 && <SiblingSwitcher index={siblingIndex} count={siblingCount} prevId={prevSiblingId} nextId={nextSiblingId} />}
+        <ReplayStatus node={node} />
+        {mean !== null && (
+          <span className="font-mono text-[10.5px] text-zinc-500 tabular-nums" title="Mean probability of the generated tokens">
+            p̄ {formatPercent(mean)}
+          </span>
+        )}
+        {node.tags.map((tag) => (
+          <span key={tag} className="rounded-full bg-zinc-800 px-2 py-px text-[10.5px] text-zinc-300 ring-1 ring-zinc-700/70">
+            #{tag}
+          </span>
+        ))}
+        <div className="ml-auto flex items-center gap-0.5">
+          <NodeActions
+            node={node}
+            hasChildren={childCount > 0}
+            className={cx("transition-opacity", active || editing || annotating ? "opacity-100" : "opacity-0 group-hover:opacity-100 focus-within:opacity-100")}
+          />
+          <BookmarkButton node={node} className={cx(!node.bookmarked && !active && "opacity-0 group-hover:opacity-100 focus-visible:opacity-100")} />
+        </div>
+      </header>
+      {editing ? <NodeEditor node={node} /> : <NodeText node={node} />}
+      {node.note !== "" && !annotating && (
+        <p className="mt-1.5 flex items-start gap-1.5 text-xs text-zinc-400 italic">
+          <Icon name="note" className="mt-0.5 size-3 shrink-0 text-zinc-500" />
+          {node.note}
+        </p>
+      )}
+      {annotating && <NodeAnnotations node={node} />}
+    </article>
+  );
+});

@@ -1,0 +1,39 @@
+import { memo, useMemo } from "react";
+import type { TreeNode } from "../../../engine/common/project/types.js";
+import { useEngineState } from "../../state/engineState";
+import { cx } from "../../ui/cx";
+import { formatPercent } from "../../ui/format";
+import { probability, tokenTint } from "../completion/tokenColor";
+import { nodeTextParts } from "./tokenSpans";
+
+const textTone: Record<TreeNode["origin"], string> = {
+  root: "text-zinc-400",
+  generated: "text-zinc-100",
+  human: "text-sky-100",
+  edit: "text-amber-50",
+  continuation: "text-zinc-100",
+  import: "text-zinc-200",
+};
+
+/**
+ * A node's text exactly as the model sees it (whitespace kept). Generated text is shaded
+ * lightly by each token's probability where the token texts are known.
+ */
+export const NodeText = memo(function NodeText({ node }: { node: TreeNode }) {
+  const pieces = useEngineState((s) => s.tokenPieces.get(node.id));
+  const parts = useMemo(() => nodeTextParts(node, pieces), [node, pieces]);
+  const empty = node.text === "";
+  return (
+    <div data-testid="node-text" className={cx("font-mono text-[13px] leading-[1.75] break-words whitespace-pre-wrap", textTone[node.origin])}>
+      {empty && <span className="font-sans text-xs text-zinc-600 italic">(empty)</span>}
+      {parts.prefix !== "" && <span className={node.generation !== null ? "text-zinc-400" : undefined}>{parts.prefix}</span>}
+      {parts.tokens !== null
+        ? parts.tokens.map((t, i) => (
+            <span key={i} className="rounded-[2px]" style={{ backgroundColor: tokenTint(t.logprob) }} title={`p = ${formatPercent(probability(t.logprob))}`}>
+              {t.text}
+            </span>
+          ))
+        : parts.generated}
+    </div>
+  );
+});

@@ -1,0 +1,27 @@
+import { useEngineState } from "../../state/engineState";
+import { NewProjectDialog } from "./NewProjectDialog";
+import { OpenProjectDialog } from "./OpenProjectDialog";
+import { SaveAsDialog } from "./SaveAsDialog";
+import { useTreeView, type ProjectDialog } from "./treeView";
+
+/** Whichever project dialog is open. */
+export function ProjectDialogs() {
+  const dialog = useTreeView((s) => s.dialog);
+  const path = useEngineState((s) => s.project?.path ?? null);
+  switch (dialog) {
+    case "new-project":
+      return <NewProjectDialog mode="project" />;
+    case "new-tree":
+      return <NewProjectDialog mode="tree" />;
+    case "open-project":
+      return <OpenProjectDialog />;
+    case "save-as":
+      return path === null ? null : <SaveAsDialog currentPath={path} />;
+    default:
+      return null;
+  }
+}
+
+export function openDialog(dialog: ProjectDialog): void {
+  useTreeView.set({ dialog, error: null });
+}
