@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { MasqueError } from "./errors.js";
 import { createGenerationHandlers } from "./generationHandlers.js";
+import { createExperimentHandlers, type TextLabeller } from "./experimentHandlers.js";
 import { createLibraryHandlers } from "./libraryHandlers.js";
 import { createPersonaHandlers } from "./personaHandlers.js";
 import { createProjectHandlers } from "./projectHandlers.js";
@@ -50,6 +51,12 @@ export interface RuntimePort {
   unload(): Promise<void>;
   complete(args: CompleteArgs, signal: AbortSignal, sink: (tokens: GeneratedToken[], text: string) => void): Promise<CompletionResult>;
   score(args: ScoreArgs): Promise<ScoreResult>;
+  /** Different prompts generated together, each on the KV cache of its slot. */
+  generateMany(
+    items: readonly (Omit<CompleteArgs, "seed"> & { slot: number; seed: number })[],
+    signal: AbortSignal,
+    sink: (item: number, tokens: GeneratedToken[], text: string) => void,
+  ): Promise<CompletionResult[]>;
   /** Teacher-forced scores, each on the KV cache of its slot (parallel across slots). */
   scoreMany(items: readonly (ScoreArgs & { slot: number })[]): Promise<ScoreResult[]>;
   /** How many parallel sequences (score slots, branches per batch) the loaded model has. */
@@ -72,6 +79,8 @@ export interface HostPort {
   listModels(): Promise<ModelEntry[]>;
   /** Mints record ids and timestamps. */
   ids: CommandContext;
+  /** A ground-truth turn labeller for the built-in demo model, when it is available. */
+  groundTruth?: TextLabeller | null;
 }
 
 /** A handler is a function with the schema that validates its one argument. */
@@ -93,6 +102,7 @@ export function createHandlers(
     ...createGenerationHandlers(runtime, projects, emit, jobs),
     ...createLibraryHandlers(projects, host.ids),
     ...createPersonaHandlers(runtime, projects, emit, jobs),
+    ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? null),
   };
 }
 

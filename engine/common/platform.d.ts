@@ -24,3 +24,4 @@ declare class TextDecoder {
   constructor(label?: string, options?: { fatal?: boolean });
   decode(input?: Uint8Array): string;
 }
+declare const performance: { now(): number };

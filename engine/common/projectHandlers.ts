@@ -16,6 +16,7 @@ export function snapshotOf(session: ProjectSession): ProjectSnapshot {
     nodes: [...state.nodes.values()].sort((a, b) => a.seq - b.seq),
     simulacra: [...state.simulacra.values()],
     scenes: [...state.scenes.values()],
+    experiments: [...state.experiments.values()],
     canUndo: session.canUndo,
     canRedo: session.canRedo,
   };

@@ -160,7 +160,7 @@ export type EngineEvent =
   | { type: "completion.tokens"; jobId: string; tokens: GeneratedToken[]; text: string; branch?: number }
   | { type: "model.loading"; path: string }
   | { type: "model.changed"; loaded: LoadedModel | null }
-  | { type: "job.progress"; jobId: string; done: number; total: number; label: string }
+  | { type: "job.progress"; jobId: string; done: number; total: number; label: string; tokensPerSecond?: number; etaSeconds?: number | null }
   | { type: "project.opened"; snapshot: ProjectSnapshot | null; warnings: string[] }
   | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean };
 

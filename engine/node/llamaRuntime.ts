@@ -37,6 +37,9 @@ interface Loaded {
   sequences: LlamaContextSequence[];
 }
 
+/** One generation of `generateMany`: its prompt, seed and settings, on the sequence of `slot`. */
+export type GenerateItem = Omit<CompleteArgs, "seed"> & { slot: number; seed: number };
+
 /** One teacher-forced score on the KV cache of sequence `slot`. */
 export type ScoreItem = ScoreArgs & { slot: number };
 
@@ -194,6 +197,46 @@ export class LlamaRuntime implements RuntimePort {
           results.push(result);
         }
       }
+      return results;
+    });
+  }
+
+  /**
+   * Different prompts generated together: item i runs on the sequence of its `slot`, which
+   * keeps its KV cache, so a rollout whose prompt grows turn by turn only evaluates the new
+   * turn. Slots run in parallel (batched); items sharing a slot run in order.
+   */
+  generateMany(items: readonly GenerateItem[], signal: AbortSignal, sink: BranchSink): Promise<CompletionResult[]> {
+    return this.lock.run(async () => {
+      const loaded = this.require();
+      const results = new Array<CompletionResult>(items.length);
+      const bySlot = new Map<number, number[]>();
+      items.forEach((item, i) => {
+        if (!Number.isInteger(item.slot) || item.slot < 0 || item.slot >= loaded.sequences.length) {
+          throw new MasqueError("bad-request", `Generation slot ${item.slot} is outside 0..${loaded.sequences.length - 1}.`);
+        }
+        bySlot.set(item.slot, [...(bySlot.get(item.slot) ?? []), i]);
+      });
+      this.counters.operations++;
+      await Promise.all(
+        [...bySlot].map(async ([slot, indexes]) => {
+          const sequence = loaded.sequences[slot]!;
+          for (const i of indexes) {
+            const item = items[i]!;
+            const input = this.promptTokens(item.prompt);
+            if (input.length >= sequence.contextSize) throw new MasqueError("bad-request", `A prompt is ${input.length} tokens; the context holds ${sequence.contextSize}.`);
+            const shared = input.slice(0, -1);
+            const keep = Math.min(sequence.compareContextTokens(shared).firstDifferentIndex, shared.length);
+            if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+            if (keep < shared.length) await sequence.evaluateWithoutGeneratingNewTokens(shared.slice(keep));
+            this.counters.promptTokensEvaluated += shared.length - keep + 1;
+            const result = await this.generate(loaded, sequence, input, { ...item, seed: item.seed }, signal, (tokens, text) => sink(i, tokens, text));
+            result.record.promptSha256 = createHash("sha256").update(item.prompt).digest("hex");
+            result.timings.promptTokensEvaluated = shared.length - keep + 1;
+            results[i] = result;
+          }
+        }),
+      );
       return results;
     });
   }

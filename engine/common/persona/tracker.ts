@@ -48,7 +48,7 @@ export interface PersonaConfig {
 export const defaultPersonaSettings = {
   stay: 0.9,
   scale: 1,
-  evidence: "mean" as const,
+  evidence: "sum" as const,
   probeWeight: 1,
   thresholds: defaultThresholds,
 };

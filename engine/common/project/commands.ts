@@ -1,7 +1,7 @@
 import { MasqueError } from "../errors.js";
 import { bundlePatch, type ImportBundle } from "../formats/bundle.js";
 import { childrenOf, pathTo, subtreeIds } from "./queries.js";
-import type { NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
+import type { Experiment, NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
 /**
  * Tree commands (STYLE rule 3). Each is a pure function from the state and its arguments to
@@ -220,6 +220,20 @@ export const commands = {
     undoable: false,
     perform(state: ProjectState, args: { evidence: { nodeId: string; persona: NodePersona }[] }): Patch {
       return { puts: args.evidence.map((e) => ({ ...requireNode(state, e.nodeId), persona: e.persona })), dels: [] };
+    },
+  },
+  /** Creates or updates an experiment record (progress is data, not an undoable edit). */
+  putExperiment: {
+    undoable: false,
+    perform(_state: ProjectState, args: { experiment: Experiment }): Patch {
+      return { puts: [args.experiment], dels: [] };
+    },
+  },
+  deleteExperiment: {
+    undoable: true,
+    perform(state: ProjectState, args: { experimentId: string }): Patch {
+      if (!state.experiments.has(args.experimentId)) throw new MasqueError("bad-request", `No experiment ${args.experimentId}.`);
+      return { puts: [], dels: [{ kind: "experiment", id: args.experimentId }] };
     },
   },
   /** Navigation: not on the undo stack. Moving to a node makes the path through it active. */

@@ -8,6 +8,7 @@ const collectionOf = {
   node: "nodes",
   simulacrum: "simulacra",
   scene: "scenes",
+  experiment: "experiments",
 } as const satisfies Record<CollectionKind, keyof ProjectState>;
 
 type Collections = { [K in CollectionKind]: Map<string, Extract<ProjectRecord, { kind: K }>> };
@@ -18,6 +19,7 @@ function mutableCollections(state: ProjectState): Collections {
     node: new Map(state.nodes),
     simulacrum: new Map(state.simulacra),
     scene: new Map(state.scenes),
+    experiment: new Map(state.experiments),
   };
 }
 
@@ -56,18 +58,18 @@ export function applyPatch(state: ProjectState, patch: Patch): { state: ProjectS
   // Undo must restore in reverse order: puts of removed records first, then removals.
   inverse.puts.reverse();
   return {
-    state: { meta, trees: c.tree, nodes: c.node, simulacra: c.simulacrum, scenes: c.scene, nextSeq },
+    state: { meta, trees: c.tree, nodes: c.node, simulacra: c.simulacrum, scenes: c.scene, experiments: c.experiment, nextSeq },
     inverse,
   };
 }
 
 /** An empty project around `meta`. */
 export function emptyState(meta: ProjectState["meta"]): ProjectState {
-  return { meta, trees: new Map(), nodes: new Map(), simulacra: new Map(), scenes: new Map(), nextSeq: 0 };
+  return { meta, trees: new Map(), nodes: new Map(), simulacra: new Map(), scenes: new Map(), experiments: new Map(), nextSeq: 0 };
 }
 
 /** All records of a state, for a compacted file or an export: meta, simulacra, scenes, trees, then nodes by seq. */
 export function recordsOf(state: ProjectState): ProjectRecord[] {
   const nodes = [...state.nodes.values()].sort((a, b) => a.seq - b.seq);
-  return [state.meta, ...state.simulacra.values(), ...state.scenes.values(), ...state.trees.values(), ...nodes];
+  return [state.meta, ...state.simulacra.values(), ...state.scenes.values(), ...state.trees.values(), ...nodes, ...state.experiments.values()];
 }

@@ -161,8 +161,34 @@ export const sceneSchema = z.object({
   builtinId: text(100).nullable(),
 });
 
-export const recordSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema]);
-export const refSchema = z.object({ kind: z.enum(["tree", "node", "simulacrum", "scene"]), id: idSchema });
+export const experimentSchema = z.object({
+  kind: z.literal("experiment"),
+  id: idSchema,
+  name: text(200),
+  spec: z.object({
+    treeId: idSchema,
+    nodeId: idSchema,
+    rollouts: z.number().int().min(1).max(100_000),
+    turns: z.number().int().min(1).max(1000),
+    seed: z.number().int().min(0).max(MAX_SEED),
+    maxTokens: z.number().int().min(1).max(100_000),
+    sampling: samplerSchema,
+    script: z.array(text(100_000)).max(10_000),
+    labeller: z.enum(["tracker", "demo-ground-truth"]),
+    condition: text(200),
+  }),
+  states: z.array(text(100)).min(2).max(8),
+  modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  modelFile: text(1024),
+  status: z.enum(["running", "stopped", "complete"]),
+  rollouts: z
+    .array(z.object({ index: z.number().int().min(0), seed: z.number().int().min(0).max(MAX_SEED), nodeIds: z.array(idSchema).max(1000), states: z.array(z.number().int().min(-2).max(7)).max(1000) }))
+    .max(100_000),
+  createdAt: isoDate,
+});
+
+export const recordSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema, experimentSchema]);
+export const refSchema = z.object({ kind: z.enum(["tree", "node", "simulacrum", "scene", "experiment"]), id: idSchema });
 
 /** Line 1 of every project file. */
 export const headerSchema = z.object({
@@ -181,7 +207,7 @@ export const patchLineSchema = z.object({
   dels: z.array(refSchema),
 });
 
-export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema, patchLineSchema]);
+export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema, experimentSchema, patchLineSchema]);
 export type ProjectLine = z.infer<typeof lineSchema>;
 export type ProjectHeader = z.infer<typeof headerSchema>;
 

@@ -151,7 +151,49 @@ export interface TreeNode {
   persona?: NodePersona | null;
 }
 
-export type ProjectRecord = ProjectMeta | Tree | TreeNode | Simulacrum | Scene;
+/** How an experiment labels turns: the persona tracker, or a model's ground-truth labeller. */
+export type ExperimentLabeller = "tracker" | "demo-ground-truth";
+
+/** What an experiment runs: R rollouts × H turns from a node. */
+export interface ExperimentSpec {
+  treeId: string;
+  nodeId: string;
+  rollouts: number;
+  turns: number;
+  seed: number;
+  maxTokens: number;
+  sampling: { temperature: number; topK: number; topP: number; minP: number; repeatPenalty: number; repeatLastTokens: number };
+  /** User lines for scripted rollouts (the model plays user turns when empty). */
+  script: string[];
+  labeller: ExperimentLabeller;
+  /** A short name for the condition (e.g. "rule stated"), for comparisons. */
+  condition: string;
+}
+
+/** One finished rollout: its turns (as tree nodes) and the label of each tracked turn. */
+export interface RolloutResult {
+  index: number;
+  seed: number;
+  nodeIds: string[];
+  /** Per tracked turn: the state index, or -1 uncertain, -2 degenerate. */
+  states: number[];
+}
+
+export interface Experiment {
+  kind: "experiment";
+  id: string;
+  name: string;
+  spec: ExperimentSpec;
+  /** State names, in index order (e.g. ["luigi", "waluigi"]). */
+  states: string[];
+  modelSha256: string;
+  modelFile: string;
+  status: "running" | "stopped" | "complete";
+  rollouts: RolloutResult[];
+  createdAt: string;
+}
+
+export type ProjectRecord = ProjectMeta | Tree | TreeNode | Simulacrum | Scene | Experiment;
 export type RecordKind = ProjectRecord["kind"];
 
 /** A removal: kind and id of the record. */
@@ -172,6 +214,7 @@ export interface ProjectState {
   nodes: ReadonlyMap<string, TreeNode>;
   simulacra: ReadonlyMap<string, Simulacrum>;
   scenes: ReadonlyMap<string, Scene>;
+  experiments: ReadonlyMap<string, Experiment>;
   /** Next `seq` to hand out. */
   nextSeq: number;
 }
@@ -195,6 +238,7 @@ export interface ProjectSnapshot {
   nodes: TreeNode[];
   simulacra: Simulacrum[];
   scenes: Scene[];
+  experiments: Experiment[];
   canUndo: boolean;
   canRedo: boolean;
 }

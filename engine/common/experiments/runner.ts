@@ -1,0 +1,149 @@
+import { MasqueError } from "../errors.js";
+import type { RuntimePort } from "../handlers.js";
+import { gatherEvidence, trackEvidence, type Turn } from "../persona/tracker.js";
+import { pathTo } from "../project/queries.js";
+import type { ProjectSession } from "../project/session.js";
+import { defaultFormat, nextSpeakerAfter, renderPrompt, sceneForPath } from "../project/transcript.js";
+import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, TreeNode } from "../project/types.js";
+import { deriveSeeds } from "../seeds.js";
+import { toNodeGeneration } from "../generationHandlers.js";
+
+/** Labels a finished rollout's tracked turns as state indexes (-1 uncertain, -2 degenerate). */
+export type RolloutLabeller = (path: readonly TreeNode[], rolloutNodes: readonly TreeNode[]) => Promise<number[]>;
+
+export interface RunProgress {
+  done: number;
+  total: number;
+  tokens: number;
+  seconds: number;
+}
+
+/**
+ * Runs (or resumes) an experiment: the rollouts not yet in its record, in waves of as many
+ * as the model has parallel sequences. Each rollout's turns are committed to the tree as a
+ * branch (tagged with the experiment), and its labels to the experiment record as soon as
+ * it finishes, so a cancel or a crash keeps every finished rollout. Rollout r always uses
+ * seed deriveSeeds(spec.seed, R)[r] and per-turn seeds derived from that, so a resumed
+ * experiment equals an uninterrupted one.
+ */
+export async function runExperiment(
+  session: ProjectSession,
+  runtime: RuntimePort,
+  experimentId: string,
+  label: RolloutLabeller,
+  signal: AbortSignal,
+  onProgress: (p: RunProgress) => void,
+): Promise<Experiment> {
+  const experiment = () => {
+    const e = session.state.experiments.get(experimentId);
+    if (e === undefined) throw new MasqueError("bad-request", `No experiment ${experimentId}.`);
+    return e;
+  };
+  const { spec } = experiment();
+  const start = session.state.nodes.get(spec.nodeId);
+  if (start === undefined) throw new MasqueError("bad-request", "The experiment's start node no longer exists.");
+  const loaded = runtime.current;
+  if (loaded === null) throw new MasqueError("no-model", "Load a model to run the experiment.");
+  if (loaded.model.sha256 !== experiment().modelSha256) {
+    throw new MasqueError("bad-request", `This experiment was started with ${experiment().modelFile}; load that model to resume it.`);
+  }
+  const scene = sceneForPath(session.state, pathTo(session.state, start.id));
+  const rolloutSeeds = deriveSeeds(spec.seed, spec.rollouts);
+  const finished = new Set(experiment().rollouts.map((r) => r.index));
+  const remaining = Array.from({ length: spec.rollouts }, (_, i) => i).filter((i) => !finished.has(i));
+  const tag = `experiment:${experimentId}`;
+  const started = performance.now();
+  let tokens = 0;
+  let doneTurns = finished.size * spec.turns;
+  await session.perform("putExperiment", { experiment: { ...experiment(), status: "running" } });
+  const parallel = Math.max(1, runtime.parallel);
+
+  for (let w = 0; w < remaining.length && !signal.aborted; w += parallel) {
+    const wave = remaining.slice(w, w + parallel);
+    const heads = new Map(wave.map((r) => [r, start.id]));
+    const made = new Map<number, string[]>(wave.map((r) => [r, []]));
+    const script = new Map(wave.map((r) => [r, [...spec.script]]));
+    for (let turn = 0; turn < spec.turns && !signal.aborted; turn++) {
+      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null }[] = [];
+      for (const r of wave) {
+        const head = heads.get(r)!;
+        const speaker = nextSpeakerAfter(session.state, head, scene);
+        const participant = scene?.participants.find((p) => p.speaker === speaker);
+        const lines = script.get(r)!;
+        if (participant?.role === "user" && lines.length > 0) {
+          const line = lines.shift()!;
+          const patch = await session.perform("addChildren", { parentId: head, activate: false, children: [{ text: line.startsWith(" ") ? line : ` ${line}`, origin: "human", speaker }] });
+          const id = patch.puts.find((p) => p.kind === "node")!.id;
+          heads.set(r, id);
+          made.get(r)!.push(id);
+          continue;
+        }
+        const rendered = renderPrompt(session.state, head, speaker);
+        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, sceneName: rendered.scene?.name ?? null });
+      }
+      if (items.length > 0) {
+        const results = await runtime.generateMany(
+          items.map((item, slot) => ({
+            jobId: `exp-${experimentId}`,
+            slot,
+            prompt: item.prompt,
+            seed: deriveSeeds(rolloutSeeds[item.rollout]!, spec.turns)[turn]!,
+            maxTokens: spec.maxTokens,
+            sampling: spec.sampling,
+            stop: item.stops,
+          })),
+          signal,
+          () => undefined,
+        );
+        for (const [i, result] of results.entries()) {
+          const item = items[i]!;
+          tokens += result.tokens.length;
+          const patch = await session.perform("addChildren", {
+            parentId: heads.get(item.rollout)!,
+            activate: false,
+            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene) }],
+          });
+          const node = patch.puts.find((p) => p.kind === "node")!;
+          await session.perform("setTags", { nodeId: node.id, tags: [tag, `rollout:${item.rollout}`] });
+          heads.set(item.rollout, node.id);
+          made.get(item.rollout)!.push(node.id);
+        }
+      }
+      doneTurns += wave.length;
+      onProgress({ done: doneTurns, total: spec.rollouts * spec.turns, tokens, seconds: (performance.now() - started) / 1000 });
+    }
+    if (signal.aborted) break;
+    const results: RolloutResult[] = [];
+    for (const r of wave) {
+      const ids = made.get(r)!;
+      const nodes = ids.map((id) => session.state.nodes.get(id)!);
+      const path = pathTo(session.state, ids.at(-1) ?? start.id);
+      results.push({ index: r, seed: rolloutSeeds[r]!, nodeIds: ids, states: await label(path, nodes) });
+    }
+    const current = experiment();
+    const rollouts = [...current.rollouts, ...results].sort((a, b) => a.index - b.index);
+    await session.perform("putExperiment", { experiment: { ...current, rollouts } });
+  }
+  const final = experiment();
+  const status = final.rollouts.length === spec.rollouts ? "complete" : "stopped";
+  await session.perform("putExperiment", { experiment: { ...final, status } });
+  return experiment();
+}
+
+/** The persona tracker as a rollout labeller: forward-filter labels of the tracked speaker's turns. */
+export function trackerLabeller(runtime: RuntimePort, settings: PersonaSettings, format: TranscriptFormat = defaultFormat): RolloutLabeller {
+  return async (path, rolloutNodes) => {
+    const ids = new Set(rolloutNodes.map((n) => n.id));
+    const turns: Turn[] = path.slice(1).map((n) => ({
+      nodeId: n.id,
+      speaker: n.speaker,
+      text: n.text,
+      scored: settings.trackedSpeaker === null || n.speaker === settings.trackedSpeaker,
+    }));
+    const evidence = await gatherEvidence(turns, settings, format, (items) => runtime.scoreMany(items));
+    const tracked = trackEvidence(evidence, settings);
+    return tracked
+      .filter((t) => t.nodeId !== null && ids.has(t.nodeId))
+      .map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1));
+  };
+}

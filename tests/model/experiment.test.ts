@@ -1,0 +1,92 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ExperimentResults } from "../../engine/common/experiments/results.js";
+import { createEngine, type Engine } from "../../engine/node/createEngine.js";
+import { testModel } from "../testModels.js";
+
+process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-exp-"));
+let engine: Engine;
+const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+
+beforeAll(async () => {
+  engine = createEngine({ modelFolders: [] });
+  await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
+  await call("projectCreate", { name: "Lab", rootText: "" });
+});
+afterAll(() => engine.dispose());
+
+async function experiment(entryId: string, name: string, seed = 42) {
+  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId, treeName: name });
+  // A 260K-parameter model gives weak evidence: name a state from a 0.6 posterior on.
+  const suggested = await call<{ thresholds: object }>("personaSuggest", { treeId });
+  await call("personaConfigure", { persona: { ...suggested, thresholds: { ...suggested.thresholds, confident: 0.6 } } });
+  const nodeId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
+  return call<{ experimentId: string }>("experimentCreate", { name, nodeId, rollouts: 32, turns: 6, seed, maxTokens: 20, condition: name });
+}
+
+describe("attractor lab on stories260K (kind vs mean Lily)", () => {
+  let first: ExperimentResults;
+
+  it("runs 32 rollouts × 6 turns, stores them as branches, and produces every statistic", async () => {
+    const { experimentId } = await experiment("kind-child/luigi", "kind");
+    const progress: number[] = [];
+    const off = engine.subscribe((e) => e.type === "job.progress" && e.jobId === "run1" && progress.push(e.done));
+    const run = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run1", experimentId });
+    off();
+    expect(run).toMatchObject({ status: "complete", completed: 32 });
+    expect(progress.at(-1)).toBe(192);
+    expect(progress.length).toBeGreaterThan(4);
+    const state = engine.projects.current()!.state;
+    const exp = state.experiments.get(experimentId)!;
+    expect(exp.rollouts).toHaveLength(32);
+    for (const r of exp.rollouts) {
+      expect(r.nodeIds).toHaveLength(6);
+      expect(r.states).toHaveLength(6);
+      expect(state.nodes.get(r.nodeIds[0]!)!.tags).toContain(`experiment:${experimentId}`);
+    }
+    const { results, csv } = await call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId });
+    const a = results.analysis;
+    expect(a.rollouts).toBe(32);
+    expect(a.labelledTurns).toBeGreaterThan(0);
+    console.log(`experiment: ${a.labelledTurns} of 192 turns labelled; counts ${JSON.stringify(a.counts)}`);
+    expect(a.dirichlet).toHaveLength(2);
+    expect(a.persistence.trace.lower).toBeLessThanOrEqual(a.persistence.trace.upper);
+    expect(a.occupancy).toHaveLength(6);
+    for (const row of a.occupancy) expect(row.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 10);
+    expect(a.survival.firstWaluigi.length).toBeGreaterThan(0);
+    expect(a.ribbons).toHaveLength(32);
+    expect(csv.split("\n")[0]).toBe("condition,rollout,seed,turn,state_index,state");
+    expect(csv.trim().split("\n")).toHaveLength(1 + 32 * 6);
+    first = results;
+  });
+
+  it("is reproducible: the same seed gives a byte-identical results file, even when cancelled and resumed", async () => {
+    const { experimentId } = await experiment("kind-child/luigi", "kind");
+    // Cancel part-way, then resume.
+    const off = engine.subscribe((e) => {
+      if (e.type === "job.progress" && e.jobId === "run2" && e.done >= 40) void call("cancel", { jobId: "run2" });
+    });
+    const stopped = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run2", experimentId });
+    off();
+    expect(stopped.status).toBe("stopped");
+    expect(stopped.completed).toBeLessThan(32);
+    const resumed = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run3", experimentId });
+    expect(resumed).toMatchObject({ status: "complete", completed: 32 });
+    const { results } = await call<{ results: ExperimentResults }>("experimentResults", { experimentId });
+    expect(JSON.stringify(results, null, 2)).toBe(JSON.stringify(first, null, 2));
+  });
+
+  it("compares two conditions (forest plot rows and a log-rank test)", async () => {
+    const kind = await experiment("kind-child/luigi", "kind", 7);
+    await call("experimentRun", { jobId: "k", experimentId: kind.experimentId });
+    const mean = await experiment("kind-child/waluigi", "mean", 7);
+    await call("experimentRun", { jobId: "m", experimentId: mean.experimentId });
+    const cmp = await call<{ forest: { condition: string; lower: number; upper: number }[]; logRank: { p: number; statistic: number } }>("experimentCompare", { a: kind.experimentId, b: mean.experimentId });
+    expect(cmp.forest.map((f) => f.condition)).toEqual(["kind", "mean"]);
+    for (const f of cmp.forest) expect(f.lower).toBeLessThanOrEqual(f.upper);
+    expect(cmp.logRank.p).toBeGreaterThanOrEqual(0);
+    expect(cmp.logRank.p).toBeLessThanOrEqual(1);
+  });
+});
