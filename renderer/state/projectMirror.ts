@@ -1,4 +1,4 @@
-import type { ProjectRecord, ProjectSnapshot, ProjectState, RecordRef, Scene, Simulacrum, Tree, TreeNode } from "../../engine/common/project/types.js";
+import type { Experiment, ProjectRecord, ProjectSnapshot, ProjectState, RecordRef, Scene, Simulacrum, Tree, TreeNode } from "../../engine/common/project/types.js";
 
 /**
  * The open project as the renderer mirrors it: the engine's records in Maps, replaced record by
@@ -33,6 +33,7 @@ export function mirrorFromSnapshot(snapshot: ProjectSnapshot): ProjectMirror {
     nodes,
     simulacra: new Map(snapshot.simulacra.map((r) => [r.id, r])),
     scenes: new Map(snapshot.scenes.map((r) => [r.id, r])),
+    experiments: new Map(snapshot.experiments.map((r) => [r.id, r])),
     nextSeq,
     canUndo: snapshot.canUndo,
     canRedo: snapshot.canRedo,
@@ -45,12 +46,19 @@ export function mirrorFromSnapshot(snapshot: ProjectSnapshot): ProjectMirror {
  * everything memoised on it (the child index, the flattened outline) stays valid.
  */
 export function applyProjectPatch(mirror: ProjectMirror, patch: ProjectPatchEvent): ProjectMirror {
-  const copies: { tree?: Map<string, Tree>; node?: Map<string, TreeNode>; simulacrum?: Map<string, Simulacrum>; scene?: Map<string, Scene> } = {};
+  const copies: {
+    tree?: Map<string, Tree>;
+    node?: Map<string, TreeNode>;
+    simulacrum?: Map<string, Simulacrum>;
+    scene?: Map<string, Scene>;
+    experiment?: Map<string, Experiment>;
+  } = {};
   const writable = {
     tree: () => (copies.tree ??= new Map(mirror.trees)),
     node: () => (copies.node ??= new Map(mirror.nodes)),
     simulacrum: () => (copies.simulacrum ??= new Map(mirror.simulacra)),
     scene: () => (copies.scene ??= new Map(mirror.scenes)),
+    experiment: () => (copies.experiment ??= new Map(mirror.experiments)),
   };
   let meta = mirror.meta;
   let nextSeq = mirror.nextSeq;
@@ -73,6 +81,9 @@ export function applyProjectPatch(mirror: ProjectMirror, patch: ProjectPatchEven
       case "scene":
         writable.scene().set(record.id, record);
         break;
+      case "experiment":
+        writable.experiment().set(record.id, record);
+        break;
     }
   }
   return {
@@ -82,6 +93,7 @@ export function applyProjectPatch(mirror: ProjectMirror, patch: ProjectPatchEven
     nodes: copies.node ?? mirror.nodes,
     simulacra: copies.simulacrum ?? mirror.simulacra,
     scenes: copies.scene ?? mirror.scenes,
+    experiments: copies.experiment ?? mirror.experiments,
     nextSeq,
     canUndo: patch.canUndo,
     canRedo: patch.canRedo,
