@@ -6,6 +6,7 @@ import {
   counterfactualArgs,
   generateChildrenArgs,
   replayNodeArgs,
+  nodeTokensArgs,
   selfPlayArgs,
   showPromptArgs,
   type GenerationOptions,
@@ -262,6 +263,20 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         }
       });
       return { nodeIds };
+    }),
+
+    /**
+     * A generated node's tokens with their text and log-probs, for shading a saved node:
+     * records keep token ids, and the text of each comes from the same tokenizer.
+     */
+    nodeTokens: handler(nodeTokensArgs, async ({ nodeId }) => {
+      const node = session().state.nodes.get(nodeId);
+      const generation = node?.generation;
+      if (node === undefined || !generation) throw new MasqueError("bad-request", "Only generated nodes have tokens.");
+      const loaded = runtime.current;
+      if (loaded === null || loaded.model.sha256 !== generation.record.modelSha256) return { available: false as const, tokens: [] };
+      const texts = runtime.tokenTexts(generation.tokenIds);
+      return { available: true as const, tokens: generation.tokenIds.map((id, i) => ({ id, text: texts[i]!, logprob: generation.logprobs[i]! })) };
     }),
 
     /** The exact document the model would continue for the next turn after a node, with its token count. */

@@ -68,6 +68,8 @@ export interface RuntimePort {
     sink: (branch: number, tokens: GeneratedToken[], text: string) => void,
   ): Promise<CompletionResult[]>;
   tokenize(text: string): number[];
+  /** Each token's text in sequence (leading spaces decided by the tokens before it). */
+  tokenTexts(tokens: readonly number[]): string[];
   detokenize(tokens: readonly number[]): string;
 }
 

@@ -144,6 +144,13 @@ export class LlamaRuntime implements RuntimePort {
     return this.require().model.tokenize(text, false) as number[];
   }
 
+  tokenTexts(tokens: readonly number[]): string[] {
+    const { model } = this.require();
+    // The first token is decoded after a neutral token so SentencePiece keeps its leading space.
+    const start = model.tokenize(" .", false).slice(-1);
+    return tokens.map((id, i) => model.detokenize([id as Token], false, (i > 0 ? [tokens[i - 1]!] : start) as Token[]));
+  }
+
   detokenize(tokens: readonly number[]): string {
     return this.require().model.detokenize(tokens as Token[], false);
   }

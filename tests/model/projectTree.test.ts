@@ -45,6 +45,14 @@ describe("projects with generated trees", () => {
       expect(g.tokenIds.length).toBe(g.logprobs.length);
       expect(g.record.promptSha256).toMatch(/^[0-9a-f]{64}$/);
     }
+    // Saved nodes can be shaded token by token: texts from the same tokenizer rebuild the node's text.
+    for (const id of generated.slice(0, 5)) {
+      const { available, tokens } = await call<{ available: boolean; tokens: { text: string; logprob: number }[] }>("nodeTokens", { nodeId: id });
+      expect(available).toBe(true);
+      const node = state().nodes.get(id)!;
+      if (node.generation!.stopReason !== "stop-sequence") expect(tokens.map((t) => t.text).join("")).toBe(node.text);
+      expect(tokens.map((t) => t.logprob)).toEqual(node.generation!.logprobs);
+    }
     let matched = 0;
     for (const id of generated) {
       const replay = await call<{ matched: boolean }>("replayNode", { jobId: `r${jobs++}`, nodeId: id });

@@ -53,3 +53,4 @@ export const selfPlayArgs = generationShape.extend({
 });
 export const counterfactualArgs = generationShape.extend({ nodeId: idSchema, sceneId: idSchema, rest: z.boolean() });
 export const showPromptArgs = z.strictObject({ nodeId: idSchema, speaker });
+export const nodeTokensArgs = z.strictObject({ nodeId: idSchema });
