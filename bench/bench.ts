@@ -18,6 +18,9 @@ import { deriveSeeds } from "../engine/common/seeds.js";
 import { createProjectFile, openProjectFile } from "../engine/node/projectFile.js";
 import { commandContext, newProjectState } from "../engine/node/projectManager.js";
 import { LlamaRuntime } from "../engine/node/llamaRuntime.js";
+import { personaBench, scoringCostBench } from "./personaBench.js";
+import { rolloutBench } from "./rolloutBench.js";
+import { runExportBench } from "./exportBench.js";
 import { defaultThreads } from "../engine/node/threads.js";
 import { testModel } from "../tests/testModels.js";
 
@@ -188,3 +191,20 @@ console.log(`   SPEEDUP sequential/parallel (median) = ${pv.speedup.toFixed(2)}x
 const big = await bigProject();
 console.log("\n4. A 10,000-node project on disk");
 console.log(`   ${big.nodes} nodes: save (compacted, fsynced, atomic) ${big.saveMs.toFixed(0)} ms, open (parse + validate + integrity check) ${big.openMs.toFixed(0)} ms (target: each under 1 s)`);
+
+const persona = await personaBench(modelPath, 5);
+console.log("\n5. Persona scoring, 10 turns × 3 frames: per-frame KV caches vs naive re-scoring of the whole history");
+console.log(`   tokens evaluated: tracker ${persona.last.cached.tokens}, naive ${persona.last.naive.tokens}; per-round speedups ${persona.ratios.map((r) => r.toFixed(2)).join(" ")}`);
+console.log(`   SPEEDUP naive/tracker (median) = ${median(persona.ratios).toFixed(2)}x`);
+console.log("\n6. Cost per scored position: exact teacher forcing (full distribution) vs the sampled token's probability");
+for (const name of ["stories", "llama2", "gpt2"] as const) {
+  const c = await scoringCostBench(testModel(name));
+  console.log(`   vocab ${String(c.vocab).padStart(6)}: full distribution ${c.fullMs.toFixed(2)} ms/position, sampled-token probability ${c.confidenceMs.toFixed(2)} ms/position (${(c.fullMs / c.confidenceMs).toFixed(1)}x)`);
+}
+const rollouts = await rolloutBench(modelPath, 5);
+console.log(`\n7. Attractor-lab rollouts (${rollouts.rollouts} rollouts × ${rollouts.turns} turns): batched across 8 sequences vs one at a time, same seeds`);
+console.log(`   per-round speedups ${rollouts.ratios.map((r) => r.toFixed(2)).join(" ")}`);
+console.log(`   SPEEDUP one-at-a-time/batched (median) = ${median(rollouts.ratios).toFixed(2)}x   identical outputs: ${rollouts.identical ? "yes" : "NO"}`);
+
+console.log("\n8. Export formats (10,000-node trees)");
+runExportBench();

@@ -13,6 +13,7 @@ const esm = { ...node, format: "esm", outExtension: { ".js": ".mjs" } };
 const only = process.argv.includes("--node-only");
 
 await build({ ...esm, entryPoints: { serve: "engine/hosts/serve.ts", validatePersona: "engine/hosts/validatePersona.ts" }, outdir: "dist/hosts" });
+await build({ ...esm, entryPoints: { cli: "engine/hosts/cli.ts" }, outdir: "dist/hosts", banner: { js: "#!/usr/bin/env node" } });
 await build({ ...esm, entryPoints: { bench: "bench/bench.ts" }, outdir: "dist/bench" });
 await build({ ...esm, entryPoints: { schema: "scripts/schema.ts" }, outdir: "dist/scripts" });
 if (existsSync("electron/main.ts")) {

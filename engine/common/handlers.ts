@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { MasqueError } from "./errors.js";
 import { createGenerationHandlers } from "./generationHandlers.js";
 import { createExperimentHandlers, type TextLabeller } from "./experimentHandlers.js";
+import { createFormatHandlers } from "./formatHandlers.js";
 import { createLibraryHandlers } from "./libraryHandlers.js";
 import { createPersonaHandlers } from "./personaHandlers.js";
 import { createProjectHandlers } from "./projectHandlers.js";
@@ -105,6 +106,7 @@ export function createHandlers(
     ...createLibraryHandlers(projects, host.ids),
     ...createPersonaHandlers(runtime, projects, emit, jobs),
     ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? null),
+    ...createFormatHandlers(projects, host),
   };
 }
 

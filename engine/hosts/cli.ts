@@ -15,6 +15,7 @@ import { defaultGenerationDefaults, type ProjectState, type Tree } from "../comm
 import { createProjectFile, openProjectFile, readProjectFile } from "../node/projectFile.js";
 import { commandContext, PROJECT_EXTENSION } from "../node/projectManager.js";
 import { ENGINE_VERSION } from "../node/version.js";
+import { experimentCommand } from "./experimentCommand.js";
 
 /**
  * `masque`: the headless command line over the same engine code as the app. Each
@@ -46,6 +47,7 @@ const scopes: ExportScope[] = ["all", "active-path"];
 const help = { help: { type: "boolean", short: "h" } } as const satisfies Options;
 
 const subcommands: Record<string, Subcommand> = {
+  experiment: experimentCommand as Subcommand,
   export: {
     summary: "write a project, or part of it, in another format",
     usage: "masque export --project P.masque --format F [--scope all|active-path] [--tree ID|NAME] [--out FILE] [--force]",

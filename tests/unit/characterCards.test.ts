@@ -100,7 +100,7 @@ describe("character cards round-trip untouched", () => {
   });
 
   it("exports Masque's own simulacra as valid V2 and V3 cards that import again", () => {
-    const own: Simulacrum = { ...cardToSimulacrum(v2), card: null, source: "user", frame: "A custom frame." };
+    const own: Simulacrum = { ...cardToSimulacrum(v2), id: "own", card: null, source: "user", frame: "A custom frame." };
     for (const version of [2, 3] as const) {
       const card = readCard(cardToPng(simulacrumToCard(own, version)));
       expect(card.spec).toBe(version === 2 ? "chara_card_v2" : "chara_card_v3");

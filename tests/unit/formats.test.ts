@@ -9,6 +9,7 @@ import { createFormatHandlers } from "../../engine/common/formatHandlers.js";
 import { formatIds } from "../../engine/common/formats/catalog.js";
 import { exportProject } from "../../engine/common/formats/exportProject.js";
 import { detectFormat, importFile } from "../../engine/common/formats/importProject.js";
+import { trackEvidence } from "../../engine/common/persona/tracker.js";
 import { decodeProject } from "../../engine/common/project/codec.js";
 import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
@@ -26,10 +27,13 @@ const stamp = { now: "2026-02-03T04:05:06.789Z", writer: "Masque test" };
 const fixture = () => decodeProject(readFileSync(join(repoRoot, "tests/fixtures/project-v1.masque"), "utf8")).state;
 const meta = { kind: "meta" as const, id: "target", name: "Target", createdAt: stamp.now, defaults: { n: 3, maxTokens: 64, temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, stop: [] } };
 
-/** Imports a file into a fresh empty project, exactly as the app's importFile does. */
+/** One id source for every import in this file, as in the app: ids are never reused. */
+const importContext = deterministicContext();
+
+/** Imports a file into a project (a fresh empty one by default), exactly as the app's importFile does. */
 function importInto(content: string, format?: (typeof formatIds)[number], target: ProjectState = emptyState(meta)) {
   const imported = importFile({ content, format, fileName: "in" }, stamp.now);
-  const patch = commands.importRecords.perform(target, { bundle: imported.bundle }, deterministicContext());
+  const patch = commands.importRecords.perform(target, { bundle: imported.bundle }, importContext);
   return { state: applyPatch(target, patch).state, patch, warnings: imported.warnings, format: imported.format };
 }
 
@@ -53,16 +57,17 @@ describe("native format", () => {
     expect(canonical(state)).toEqual(canonical(original));
   });
 
-  it("export → import is lossless for a synthetic 3,000-node project with a scene, speakers, edits, tags and notes", () => {
-    const original = syntheticProject({ nodes: 3000, scene: true, tricky: true, trees: 2, seed: 7 });
+  it("export → import is lossless for a synthetic 3,000-node project with a scene, speakers, persona evidence, edits, tags and notes", () => {
+    const original = syntheticProject({ nodes: 3000, scene: true, tricky: true, persona: true, trees: 2, seed: 7 });
+    expect([...original.nodes.values()].filter((n) => n.persona != null).length).toBeGreaterThan(500);
     const { state } = importInto(exportAs(original, "native"));
     expect(state.nodes.size).toBe(original.nodes.size);
     expect(canonical(state)).toEqual(canonical(original));
   });
 
   it("imports into an open project under fresh ids, leaving what is there untouched", () => {
-    const ctx = deterministicContext();
-    const target = newProjectState("Open", "Hello", ctx);
+    let n = 0;
+    const target = newProjectState("Open", "Hello", { newId: () => `open${n++}`, now: () => stamp.now });
     const original = fixture();
     const { state } = importInto(exportAs(original, "native"), undefined, target);
     expect(state.trees.size).toBe(2);
@@ -91,7 +96,7 @@ describe("native format", () => {
 
 describe("loom JSON", () => {
   it("Masque → loom → Masque keeps everything (text, structure, speakers, records, scene)", () => {
-    const original = syntheticProject({ nodes: 1500, scene: true, tricky: true, trees: 1, seed: 11 });
+    const original = syntheticProject({ nodes: 1500, scene: true, tricky: true, persona: true, trees: 1, seed: 11 });
     const loom = exportAs(original, "loom");
     const parsed = JSON.parse(loom);
     expect(parsed.root.mutable).toBe(false);
@@ -218,7 +223,8 @@ describe("SillyTavern chat JSONL", () => {
     expect(lines[0]).toMatchObject({ user_name: "Ann", character_name: "Bob" });
     expect(typeof lines[0].create_date).toBe("string");
     const messages = lines.slice(1);
-    expect(messages.map((m: { name: string }) => m.name)).toEqual(["Bob", "Ann", "Bob", "Ann", "Bob"]);
+    expect(messages.map((m: { name: string }) => m.name)).toEqual(["System", "Ann", "Bob", "Ann", "Bob"]);
+    expect(messages[0]).toMatchObject({ is_user: false, mes: "A chat between Ann and Bob.", extra: { type: "narrator" } });
     expect(messages[1]).toMatchObject({ is_user: true, is_system: false, mes: "Hi, Bob." });
     expect(messages[2]).toMatchObject({ is_user: false, mes: "Hello!", swipes: ["Hello!", "Hey, Ann.", 'Oh, "you" again,\nwith a newline.'], swipe_id: 0 });
     expect(messages[2].swipe_info).toHaveLength(3);
@@ -276,13 +282,12 @@ describe("SillyTavern chat JSONL", () => {
 });
 
 describe("analysis exports", () => {
-  const project = () => {
-    const state = syntheticProject({ nodes: 600, scene: true, tricky: true, trees: 1, seed: 13 });
-    // A later issue adds per-turn scores; the exports already carry whatever is there.
-    const scored = new Map(state.nodes);
-    let i = 0;
-    for (const [id, node] of scored) if (i++ % 3 === 0) scored.set(id, { ...node, scores: { posterior: { waluigi: i / 1000 }, state: i % 2 ? "luigi" : "waluigi" } } as TreeNode);
-    return { ...state, nodes: scored };
+  const project = () => syntheticProject({ nodes: 600, scene: true, tricky: true, persona: true, trees: 1, seed: 13 });
+  /** What the app's tracker shows for a node: the HMM over the scored turns up to it. */
+  const trackedAt = (state: ProjectState, pathEnd: string, nodeId: string) => {
+    const scored = pathTo(state, pathEnd).slice(1).filter((n) => n.persona != null);
+    const tracked = trackEvidence(scored.map((n) => n.persona!), state.meta.persona!);
+    return tracked[scored.findIndex((n) => n.id === nodeId)]!;
   };
 
   it("GraphML parses with a real XML parser, with a node per turn and an edge per parent link", () => {
@@ -297,7 +302,11 @@ describe("analysis exports", () => {
     expect(graph.node).toHaveLength(state.nodes.size);
     expect(graph.edge).toHaveLength(state.nodes.size - state.trees.size);
     const keys = new Map<string, string>(doc.graphml.key.map((k: Record<string, string>) => [k["@_id"], k["@_attr.name"]]));
-    expect([...keys.values()]).toContain("score.posterior.waluigi");
+    expect([...keys.values()]).toEqual(expect.arrayContaining(["persona.label", "persona.posterior.waluigi", "persona.pmi.luigi", "persona.loglik.neutral", "persona.probe.0"]));
+    const posteriorKey = [...keys].find(([, name]) => name === "persona.posterior.waluigi")![0];
+    const scoredNode = graph.node.find((n: { data: Record<string, string>[] }) => n.data.some((d) => d["@_key"] === posteriorKey));
+    const value = Number(scoredNode.data.find((d: Record<string, string>) => d["@_key"] === posteriorKey)["#text"]);
+    expect(value).toBeCloseTo(trackedAt(state, scoredNode["@_id"], scoredNode["@_id"]).filtered[1]!, 12);
     const textKey = [...keys].find(([, name]) => name === "text")![0];
     const node = graph.node.find((n: Record<string, string>) => n["@_id"] === someId);
     const text = node.data.find((d: Record<string, string>) => d["@_key"] === textKey)["#text"];
@@ -310,7 +319,18 @@ describe("analysis exports", () => {
     const rows: Record<string, string>[] = parseCsv(exportAs(state, "csv"), { columns: true });
     expect(rows).toHaveLength(state.nodes.size);
     for (const row of rows) expect(row.text).toBe(state.nodes.get(row.node_id!)!.text);
-    expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(["tree_id", "path_id", "depth", "speaker", "origin", "mean_logprob", "score.posterior.waluigi", "score.state"]));
+    expect(Object.keys(rows[0]!)).toEqual(
+      expect.arrayContaining(["tree_id", "path_id", "depth", "speaker", "origin", "mean_logprob", "persona.label", "persona.posterior.luigi", "persona.smoothed.waluigi", "persona.pmi.waluigi", "persona.loglik.luigi", "persona.loglik_total.neutral", "persona.probe.0", "persona.degenerate"]),
+    );
+    // The state, posterior and label are the tracker's, along the row's path.
+    const scored = rows.filter((r) => r["persona.label"] !== "");
+    expect(scored.length).toBeGreaterThan(50);
+    for (const row of scored.slice(0, 40)) {
+      const t = trackedAt(state, row.path_id!, row.node_id!);
+      expect(Number(row["persona.posterior.waluigi"])).toBeCloseTo(t.filtered[1]!, 12);
+      expect(Number(row["persona.smoothed.luigi"])).toBeCloseTo(t.smoothed[0]!, 12);
+      expect(row["persona.label"]).toBe(t.label);
+    }
     const generated = rows.find((r) => r.origin === "generated")!;
     expect(Number(generated.n_tokens)).toBe(state.nodes.get(generated.node_id!)!.generation!.tokenIds.length);
     for (const text of TRICKY) if (text !== "") expect(rows.some((r) => r.text === text)).toBe(true);
@@ -321,13 +341,20 @@ describe("analysis exports", () => {
     const lines = exportAs(state, "paths-jsonl").trimEnd().split("\n");
     const leaves = [...state.nodes.values()].filter((n) => childrenOf(state, n.id).length === 0);
     expect(lines).toHaveLength(leaves.length);
-    const csvPaths = new Set(parseCsv(exportAs(state, "csv"), { columns: true }).map((r: Record<string, string>) => r.path_id));
+    const csvRows: Record<string, string>[] = parseCsv(exportAs(state, "csv"), { columns: true });
+    const csvPaths = new Set(csvRows.map((r) => r.path_id));
     for (const line of lines) {
       const path = JSON.parse(line);
       const expected = pathTo(state, path.path_id);
       expect(path.turns.map((t: { text: string }) => t.text)).toEqual(expected.map((n) => n.text));
       expect(path.turns.map((t: { depth: number }) => t.depth)).toEqual(expected.map((_, i) => i));
       expect(path.turns.at(-1).generation).toEqual(expected.at(-1)!.generation);
+      const scoredTurn = path.turns.find((t: { persona: unknown }) => t.persona !== null);
+      if (scoredTurn !== undefined) {
+        const t = trackedAt(state, path.path_id, scoredTurn.node_id);
+        expect(scoredTurn.persona).toMatchObject({ states: ["luigi", "waluigi"], pmi: state.nodes.get(scoredTurn.node_id)!.persona!.pmi, label: t.label });
+        expect(scoredTurn.persona.smoothed).toEqual(t.smoothed);
+      }
       expect(csvPaths.has(path.path_id)).toBe(true);
     }
     expect(lines.filter((l) => JSON.parse(l).is_active)).not.toHaveLength(0);

@@ -1,7 +1,8 @@
+import { defaultPersonaSettings } from "../../engine/common/persona/tracker.js";
 import { childrenOf } from "../../engine/common/project/queries.js";
 import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
 import { defaultFormat } from "../../engine/common/project/transcript.js";
-import type { NodeGeneration, ProjectRecord, ProjectState, Scene, Tree, TreeNode } from "../../engine/common/project/types.js";
+import type { NodeGeneration, NodePersona, PersonaSettings, ProjectRecord, ProjectState, Scene, Tree, TreeNode } from "../../engine/common/project/types.js";
 
 /**
  * Synthetic projects for the format tests and the export benchmark: built straight from
@@ -47,6 +48,36 @@ export interface SyntheticOptions {
   tricky?: boolean;
   /** Extra trees in the same project. */
   trees?: number;
+  /** Persona tracking configured, with evidence on Bob's turns (needs `scene`). */
+  persona?: boolean;
+}
+
+export const personaSettingsForTests: PersonaSettings = {
+  ...defaultPersonaSettings,
+  states: ["luigi", "waluigi"],
+  frames: [
+    { id: "luigi", label: "Kind Bob", state: 0, paraphrases: ["Bob is kind."] },
+    { id: "waluigi", label: "Cruel Bob", state: 1, paraphrases: ["Bob is cruel.", "Bob is mean."] },
+    { id: "neutral", label: "neutral", state: "neutral", paraphrases: ["Bob talks."] },
+  ],
+  probes: [{ text: " Is Bob kind?", answer: " Yes", otherAnswer: " No", state: 0 }],
+  trackedSpeaker: "Bob",
+};
+
+export function fakePersona(random: () => number): NodePersona {
+  const frame = (frameId: string, paraphrase: number) => {
+    const tokens = 1 + Math.floor(random() * 20);
+    const mean = -random() * 4;
+    return { frameId, paraphrase, total: mean * tokens, mean, tokens };
+  };
+  return {
+    key: "k".repeat(16),
+    frames: [frame("luigi", 0), frame("waluigi", 0), frame("waluigi", 1), frame("neutral", 0)],
+    pmi: [random() - 0.5, random() - 0.5],
+    probes: [{ raw: random(), contentFree: 0.5, calibrated: random() }],
+    neutralMean: -random() * 3,
+    degenerate: random() < 0.05 ? "repetition" : null,
+  };
 }
 
 export function fakeGeneration(random: () => number, tokens: number, sceneId: string | null): NodeGeneration {
@@ -130,6 +161,7 @@ export function syntheticProject(options: SyntheticOptions): ProjectState {
         tags: random() < 0.1 ? [pick(["kind", "waluigi", "odd, tag", "needs \"review\""])] : [],
         note: random() < 0.05 ? "a note, with\nlines" : "",
         generation: generated ? fakeGeneration(random, 1 + Math.floor(random() * 24), scene?.id ?? null) : null,
+        ...(options.persona && speaker === "Bob" && random() < 0.9 ? { persona: fakePersona(random) } : {}),
       };
       nodes.push(node);
       return node;
@@ -148,7 +180,14 @@ export function syntheticProject(options: SyntheticOptions): ProjectState {
     tree.activeId = pick(nodes).id;
     records.push(tree, ...nodes);
   }
-  const meta = { kind: "meta" as const, id: "synthetic-project", name: "Synthetic, \"tricky\" project", createdAt: date(0), defaults: { n: 3, maxTokens: 64, temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, stop: [] } };
+  const meta = {
+    kind: "meta" as const,
+    id: "synthetic-project",
+    name: 'Synthetic, "tricky" project',
+    createdAt: date(0),
+    defaults: { n: 3, maxTokens: 64, temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, stop: [] },
+    ...(options.persona ? { persona: personaSettingsForTests } : {}),
+  };
   return applyPatch(emptyState(meta), { puts: records, dels: [] }).state;
 }
 

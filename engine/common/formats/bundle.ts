@@ -189,6 +189,7 @@ export class BundleBuilder {
       tags: fields.tags ?? [],
       note: fields.note ?? "",
       generation: this.localGeneration(fields.generation ?? null),
+      ...(fields.persona !== undefined ? { persona: fields.persona } : {}),
     };
     this.bundle.nodes.push(node);
     if (recordedSeq !== undefined) this.recordedSeq.set(node, recordedSeq);
@@ -196,4 +197,4 @@ export class BundleBuilder {
   }
 }
 
-export type NodeFields = Pick<TreeNode, "text"> & Partial<Pick<TreeNode, "origin" | "sourceId" | "speaker" | "createdAt" | "bookmarked" | "tags" | "note" | "generation">>;
+export type NodeFields = Pick<TreeNode, "text"> & Partial<Pick<TreeNode, "origin" | "sourceId" | "speaker" | "createdAt" | "bookmarked" | "tags" | "note" | "generation" | "persona">>;

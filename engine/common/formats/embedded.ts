@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { nodeGenerationSchema, sceneSchema } from "../project/schema.js";
-import type { NodeGeneration, NodeOrigin, Scene, Tree, TreeNode } from "../project/types.js";
+import { nodeGenerationSchema, nodeSchema, sceneSchema } from "../project/schema.js";
+import type { NodeGeneration, NodeOrigin, NodePersona, Scene, Tree, TreeNode } from "../project/types.js";
 import { importLimits } from "./limits.js";
 
 /**
@@ -20,6 +20,8 @@ export interface EmbeddedNode {
   generation: NodeGeneration | null;
   /** Creation order in the exported project (sibling order in the file wins over it). */
   seq: number;
+  /** Persona evidence, when the turn was scored. */
+  persona?: NodePersona | null;
   /** Text written before the node's own text in the foreign file (a speaker tag). */
   prefix?: string;
 }
@@ -41,6 +43,7 @@ export function embedNode(node: TreeNode, prefix?: string): EmbeddedNode {
     generation: node.generation,
     seq: node.seq,
   };
+  if (node.persona !== undefined) out.persona = node.persona;
   if (prefix !== undefined && prefix !== "") out.prefix = prefix;
   return out;
 }
@@ -56,16 +59,21 @@ const embeddedNodeSchema = z.object({
   speaker: z.string().trim().min(1).max(importLimits.maxSpeakerChars).nullable(),
   createdAt: z.string().max(40),
   note: z.string().max(importLimits.maxNoteChars),
-  generation: z.unknown(),
+  generation: z.unknown().optional(),
   seq: z.number().int().min(0).optional(),
+  persona: z.unknown().optional(),
   prefix: z.string().max(1000).optional(),
 });
 
 /** The validated embed of a node, or null when there is none or it does not validate. */
-export function readEmbeddedNode(raw: unknown): (Omit<EmbeddedNode, "generation" | "seq"> & { seq?: number | undefined; generation: NodeGeneration | null; generationDropped: boolean }) | null {
+export function readEmbeddedNode(
+  raw: unknown,
+): (Omit<EmbeddedNode, "generation" | "seq" | "persona"> & { seq?: number | undefined; persona?: NodePersona | null; generation: NodeGeneration | null; generationDropped: boolean }) | null {
   const parsed = embeddedNodeSchema.safeParse(raw);
   if (!parsed.success) return null;
-  const { generation: rawGeneration, ...rest } = parsed.data;
+  const { generation: rawGeneration, persona: rawPersona, ...rest } = parsed.data;
+  // Evidence is derived data: when it does not validate it is simply left out.
+  const persona = rawPersona === undefined ? undefined : nodeSchema.shape.persona.safeParse(rawPersona);
   let generation: NodeGeneration | null = null;
   let generationDropped = false;
   if (rawGeneration !== null && rawGeneration !== undefined) {
@@ -75,14 +83,14 @@ export function readEmbeddedNode(raw: unknown): (Omit<EmbeddedNode, "generation"
     if (g.success) generation = g.data as NodeGeneration;
     else generationDropped = true;
   }
-  return { ...rest, generation, generationDropped };
+  return { ...rest, ...(persona?.success && persona.data !== undefined ? { persona: persona.data as NodePersona | null } : {}), generation, generationDropped };
 }
 
 const embeddedTreeSchema = z.object({
   name: z.string().max(1000),
   activeId: z.string().max(1000),
   createdAt: z.string().max(40),
-  scene: z.unknown(),
+  scene: z.unknown().optional(),
 });
 
 export function readEmbeddedTree(raw: unknown): { name: string; activeId: string; createdAt: string; scene: Scene | null } | null {

@@ -1,12 +1,15 @@
+import { pathTo } from "../project/queries.js";
 import type { ProjectState, TreeNode } from "../project/types.js";
-import { viewsOf, type ExportOptions, type TreeView } from "./selection.js";
-import { generationColumnNames, generationColumns, scoreNames, scoresOf, type FlatValue } from "./turns.js";
+import { personaColumnNames, personaColumns, personaSettings, trackPath, type TrackedTurn } from "./persona.js";
+import { firstLeafOf, viewsOf, type ExportOptions, type TreeView } from "./selection.js";
+import { generationColumnNames, generationColumns, type FlatValue } from "./turns.js";
 
 /**
  * GraphML for network tools (Gephi, Cytoscape, networkx, igraph): one directed graph, a
  * node per turn and an edge from each parent to each child; several trees are disjoint
- * components. Node data: text, speaker, origin, depth, generation summary and per-turn
- * scores, typed so tools read numbers as numbers. Characters XML 1.0 cannot hold (most
+ * components. Node data: text, speaker, origin, depth, generation summary and persona
+ * values (evidence, filtered posterior and label: the ones a turn has on every path through
+ * it), typed so tools read numbers as numbers. Characters XML 1.0 cannot hold (most
  * control characters) become U+FFFD.
  */
 type AttrType = "string" | "int" | "long" | "double" | "boolean";
@@ -52,7 +55,8 @@ const baseKeys: Key[] = [
 
 export function exportGraphml(state: ProjectState, options: ExportOptions): string {
   const views = viewsOf(state, options);
-  const keys = [...baseKeys, ...scoreKeys(views)];
+  const persona = personaByNode(state, views);
+  const keys = [...baseKeys, ...personaKeys(persona)];
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
@@ -64,7 +68,7 @@ export function exportGraphml(state: ProjectState, options: ExportOptions): stri
   for (const view of views) {
     for (const node of view.nodes) {
       const g = generationColumns(node);
-      const s = scoresOf(node);
+      const s = persona.get(node.id) ?? {};
       const data: string[] = [];
       keys.forEach((key, i) => {
         const value = key.value(view, node, g, s);
@@ -78,13 +82,28 @@ export function exportGraphml(state: ProjectState, options: ExportOptions): stri
   return out.join("\n") + "\n";
 }
 
-/** Score keys typed from their values: all numbers → double, all booleans → boolean, else string. */
-function scoreKeys(views: TreeView[]): Key[] {
-  const nodes = views.flatMap((v) => v.nodes);
-  return scoreNames(nodes).map((name) => {
-    const values = nodes.map((n) => scoresOf(n)[name]).filter((v) => v !== undefined && v !== null);
-    const type: AttrType = values.every((v) => typeof v === "number") ? "double" : values.every((v) => typeof v === "boolean") ? "boolean" : "string";
-    return { name: `score.${name}`, type, value: (_v, _n, _g, s) => s[name] ?? null };
+/** Persona columns per node; the filtered posterior needs one path through the node (any will do). */
+function personaByNode(state: ProjectState, views: TreeView[]): Map<string, Record<string, FlatValue>> {
+  const out = new Map<string, Record<string, FlatValue>>();
+  for (const view of views) {
+    if (!view.nodes.some((n) => n.persona != null)) continue;
+    const tracked = new Map<string, TrackedTurn>();
+    if (personaSettings(state) !== null) {
+      const leafOf = firstLeafOf(view);
+      for (const leaf of new Set(leafOf.values())) for (const [id, t] of trackPath(state, pathTo(state, leaf))) if (leafOf.get(id) === leaf) tracked.set(id, t);
+    }
+    for (const node of view.nodes) if (node.persona != null) out.set(node.id, personaColumns(state, node, tracked.get(node.id), false));
+  }
+  return out;
+}
+
+/** Persona keys typed from their values: all numbers → double, else string. */
+function personaKeys(persona: Map<string, Record<string, FlatValue>>): Key[] {
+  const rows = [...persona.values()];
+  return personaColumnNames(rows).map((name) => {
+    const values = rows.map((r) => r[name]).filter((v) => v !== undefined && v !== null);
+    const type: AttrType = values.every((v) => typeof v === "number") ? "double" : "string";
+    return { name, type, value: (_v, _n, _g, s) => s[name] ?? null };
   });
 }
 

@@ -34,8 +34,10 @@ export function importFile(request: ImportRequest, now: string): ImportResult & 
     throw new MasqueError("bad-request", `${formatInfo[format].label} is an export format; Masque imports ${importableFormats.map((f) => formatInfo[f].label).join(", ")}.`);
   }
   const result = importers[format](content, now);
-  // The last gate: whatever an importer built must be a valid project record.
-  for (const record of [...result.bundle.simulacra, ...result.bundle.scenes, ...result.bundle.trees, ...result.bundle.nodes]) {
+  // The last gate: whatever an importer built must be a valid project record. (A project
+  // file's records were validated line by line as it was read.)
+  const records = format === "native" ? [] : [...result.bundle.simulacra, ...result.bundle.scenes, ...result.bundle.trees, ...result.bundle.nodes];
+  for (const record of records) {
     const check = recordSchema.safeParse(record);
     if (!check.success) {
       const issue = check.error.issues[0];

@@ -182,6 +182,7 @@ export function importLoomJson(content: string, now: string): ImportResult {
         tags: tags.filter((t) => t !== "bookmark"),
         note: embed?.note ?? "",
         generation: embed?.generation ?? null,
+        ...(embed?.persona !== undefined ? { persona: embed.persona } : {}),
       };
       let local: TreeNode;
       if (isRoot) {

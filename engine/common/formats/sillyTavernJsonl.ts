@@ -21,6 +21,7 @@ import { selectTrees, type ExportOptions } from "./selection.js";
  * Turn text in a scene starts with the space after the speaker tag ("Alice:" + " hi"),
  * which a chat message does not have: export strips one leading space and import adds it.
  * Messages hidden from the prompt in SillyTavern (`is_system`) carry the tag `st-system`.
+ * The root goes first as a message of its own (a narrator message when it is a scene's frame).
  */
 export const SILLYTAVERN_EMBED_FORMAT = "masque-sillytavern";
 const HIDDEN_TAG = "st-system";
@@ -56,15 +57,18 @@ export function exportSillyTavern(state: ProjectState, options: ExportOptions): 
   const path = pathTo(state, tree.activeId);
   path.forEach((node, i) => {
     const user = i > 0 && isUser(node);
-    const name = node.speaker ?? (user ? userName : characterName);
+    // A scene's root is its frame, not a turn: SillyTavern's narrator message is the closest thing.
+    const frame = i === 0 && scene !== null;
+    const name = frame ? "System" : (node.speaker ?? (user ? userName : characterName));
     const { mes, prefix } = toMes(node);
+    const extra = extraOf(node, prefix, i === 0 ? "root" : undefined);
     const message: Record<string, unknown> = {
       name,
       is_user: user,
       is_system: node.tags.includes(HIDDEN_TAG),
       send_date: node.createdAt,
       mes,
-      extra: extraOf(node, prefix, i === 0 ? "root" : undefined),
+      extra: frame ? { type: "narrator", ...extra } : extra,
     };
     if (i > 0) {
       const swipes = childrenOf(state, path[i - 1]!.id).filter((s) => s.id === node.id || (s.speaker === node.speaker && isUser(s) === user));
@@ -187,6 +191,7 @@ export function importSillyTavern(content: string, now: string): ImportResult {
         createdAt: embed?.createdAt ?? isoOr(k === chosen ? m.send_date : isObject(info[k]) ? info[k].send_date : undefined, now),
         note: embed?.note ?? "",
         generation: embed?.generation ?? null,
+        ...(embed?.persona !== undefined ? { persona: embed.persona } : {}),
         tags: m.is_system === true ? [HIDDEN_TAG] : [],
       }, embed?.seq);
       if (k === chosen) next = node;

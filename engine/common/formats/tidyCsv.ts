@@ -1,12 +1,15 @@
+import { pathTo } from "../project/queries.js";
 import type { ProjectState, TreeNode } from "../project/types.js";
+import { personaColumnNames, personaColumns, personaSettings, trackPath, type TrackedTurn } from "./persona.js";
 import { firstLeafOf, viewsOf, type ExportOptions, type TreeView } from "./selection.js";
-import { generationColumnNames, generationColumns, scoreNames, scoresOf, type FlatValue } from "./turns.js";
+import { generationColumnNames, generationColumns, type FlatValue } from "./turns.js";
 
 /**
  * Tidy CSV (RFC 4180): one row per turn (node). `path_id` is the leaf of the first
  * root-to-leaf path through the turn (the paths JSONL line with the same id), `depth` the
- * turn's index on its path. Per-turn scores become `score.<name>` columns when nodes carry
- * them, so later metrics need no format change. Empty cell = no value.
+ * turn's index on its path. Persona columns (label, posteriors, log-likelihoods) follow when
+ * turns have been scored; the smoothed posterior is along the row's `path_id` path. Empty
+ * cell = no value.
  */
 export const csvBaseColumns = [
   "tree_id",
@@ -29,24 +32,38 @@ export const csvBaseColumns = [
 ] as const;
 
 export function exportTidyCsv(state: ProjectState, options: ExportOptions): string {
-  const views = viewsOf(state, options);
-  const scores = scoreNames(views.flatMap((v) => v.nodes));
-  const header = [...csvBaseColumns, ...scores.map((s) => `score.${s}`)];
-  const rows: string[] = [header.map(csvCell).join(",")];
-  for (const view of views) {
+  const rows: { view: TreeView; node: TreeNode; pathId: string; persona: Record<string, FlatValue> }[] = [];
+  for (const view of viewsOf(state, options)) {
     const leafOf = firstLeafOf(view);
-    for (const node of view.nodes) rows.push(rowOf(view, node, leafOf, scores).map(csvCell).join(","));
+    const tracked = trackByPath(state, view, leafOf);
+    for (const node of view.nodes) {
+      const pathId = leafOf.get(node.id) ?? node.id;
+      rows.push({ view, node, pathId, persona: personaColumns(state, node, tracked.get(pathId)?.get(node.id), true) });
+    }
   }
-  return rows.join("\r\n") + "\r\n";
+  const persona = personaColumnNames(rows.map((r) => r.persona));
+  const out: string[] = [[...csvBaseColumns, ...persona].map(csvCell).join(",")];
+  for (const row of rows) {
+    const values = [...baseValues(row.view, row.node, row.pathId), ...persona.map((name) => row.persona[name] ?? null)];
+    out.push(values.map(csvCell).join(","));
+  }
+  return out.join("\r\n") + "\r\n";
 }
 
-function rowOf(view: TreeView, node: TreeNode, leafOf: Map<string, string>, scores: string[]): FlatValue[] {
+/** Posteriors along each `path_id` path (only where turns were scored). */
+function trackByPath(state: ProjectState, view: TreeView, leafOf: Map<string, string>): Map<string, Map<string, TrackedTurn>> {
+  const byPath = new Map<string, Map<string, TrackedTurn>>();
+  if (personaSettings(state) === null || !view.nodes.some((n) => n.persona != null)) return byPath;
+  for (const leaf of new Set(leafOf.values())) byPath.set(leaf, trackPath(state, pathTo(state, leaf)));
+  return byPath;
+}
+
+function baseValues(view: TreeView, node: TreeNode, pathId: string): FlatValue[] {
   const generation = generationColumns(node);
-  const nodeScores = scoresOf(node);
   return [
     view.tree.id,
     view.tree.name,
-    leafOf.get(node.id) ?? node.id,
+    pathId,
     node.id,
     node.parentId,
     view.depth.get(node.id) ?? 0,
@@ -61,7 +78,6 @@ function rowOf(view: TreeView, node: TreeNode, leafOf: Map<string, string>, scor
     node.note,
     node.text,
     ...generationColumnNames.map((k) => generation[k]),
-    ...scores.map((s) => nodeScores[s] ?? null),
   ];
 }
 

@@ -8,34 +8,6 @@ import type { TreeNode } from "../project/types.js";
 /** A flat value a CSV cell or GraphML attribute can hold. */
 export type FlatValue = string | number | boolean | null;
 
-/**
- * Per-turn scores, flattened to dotted names ("posterior.waluigi", "loglik.luigi"). Nodes do
- * not carry scores yet: the persona-tracking issue adds an optional `scores` object, and
- * every export picks it up from here without a format change. Arrays are kept as JSON text.
- */
-export function scoresOf(node: TreeNode): Record<string, FlatValue> {
-  const raw = (node as { scores?: unknown }).scores;
-  const out: Record<string, FlatValue> = {};
-  const walk = (value: unknown, prefix: string, depth: number) => {
-    if (value === null || typeof value === "number" || typeof value === "string" || typeof value === "boolean") {
-      if (prefix !== "") out[prefix] = value;
-    } else if (Array.isArray(value) || depth >= 4) {
-      if (prefix !== "") out[prefix] = JSON.stringify(value);
-    } else if (typeof value === "object") {
-      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) walk(inner, prefix === "" ? key : `${prefix}.${key}`, depth + 1);
-    }
-  };
-  if (raw !== undefined && typeof raw === "object" && raw !== null && !Array.isArray(raw)) walk(raw, "", 0);
-  return out;
-}
-
-/** Score names across many nodes, sorted: the extra columns of a tidy table. */
-export function scoreNames(nodes: Iterable<TreeNode>): string[] {
-  const names = new Set<string>();
-  for (const node of nodes) for (const name of Object.keys(scoresOf(node))) names.add(name);
-  return [...names].sort();
-}
-
 /** The generation of a node as flat columns (all null for nodes not generated). */
 export function generationColumns(node: TreeNode): Record<(typeof generationColumnNames)[number], FlatValue> {
   const g = node.generation;
