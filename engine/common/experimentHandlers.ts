@@ -98,7 +98,7 @@ export function createExperimentHandlers(
       let label: RolloutLabeller;
       if (experiment.spec.labeller === "demo-ground-truth") {
         if (groundTruth === null) throw new MasqueError("bad-request", "No ground-truth labeller is available.");
-        label = async (_path, nodes) => nodes.filter((n) => n.speaker !== null && n.origin === "generated").map((n) => groundTruth(n.text));
+        label = async (rollouts) => rollouts.map(({ nodes }) => nodes.filter((n) => n.speaker !== null && n.origin === "generated").map((n) => groundTruth(n.text)));
       } else {
         const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, experiment.spec.treeId);
         if (!settings) throw new MasqueError("bad-request", "Configure persona tracking first.");

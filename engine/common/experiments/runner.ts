@@ -1,6 +1,6 @@
 import { MasqueError } from "../errors.js";
 import type { RuntimePort } from "../handlers.js";
-import { gatherEvidence, trackEvidence, type Turn } from "../persona/tracker.js";
+import { gatherEvidenceMany, trackEvidence, type Turn } from "../persona/tracker.js";
 import { pathTo } from "../project/queries.js";
 import type { ProjectSession } from "../project/session.js";
 import { defaultFormat, nextSpeakerAfter, renderPrompt, sceneForPath } from "../project/transcript.js";
@@ -8,8 +8,8 @@ import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, Tree
 import { deriveSeeds } from "../seeds.js";
 import { toNodeGeneration } from "../generationHandlers.js";
 
-/** Labels a finished rollout's tracked turns as state indexes (-1 uncertain, -2 degenerate). */
-export type RolloutLabeller = (path: readonly TreeNode[], rolloutNodes: readonly TreeNode[]) => Promise<number[]>;
+/** Labels finished rollouts' tracked turns as state indexes (-1 uncertain, -2 degenerate), a batch at a time. */
+export type RolloutLabeller = (rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]) => Promise<number[][]>;
 
 export interface RunProgress {
   done: number;
@@ -113,13 +113,12 @@ export async function runExperiment(
       onProgress({ done: doneTurns, total: spec.rollouts * spec.turns, tokens, seconds: (performance.now() - started) / 1000 });
     }
     if (signal.aborted) break;
-    const results: RolloutResult[] = [];
-    for (const r of wave) {
+    const finishedRollouts = wave.map((r) => {
       const ids = made.get(r)!;
-      const nodes = ids.map((id) => session.state.nodes.get(id)!);
-      const path = pathTo(session.state, ids.at(-1) ?? start.id);
-      results.push({ index: r, seed: rolloutSeeds[r]!, nodeIds: ids, states: await label(path, nodes) });
-    }
+      return { path: pathTo(session.state, ids.at(-1) ?? start.id), nodes: ids.map((id) => session.state.nodes.get(id)!) };
+    });
+    const labels = await label(finishedRollouts);
+    const results: RolloutResult[] = wave.map((r, i) => ({ index: r, seed: rolloutSeeds[r]!, nodeIds: made.get(r)!, states: labels[i]! }));
     const current = experiment();
     const rollouts = [...current.rollouts, ...results].sort((a, b) => a.index - b.index);
     await session.perform("putExperiment", { experiment: { ...current, rollouts } });
@@ -132,18 +131,16 @@ export async function runExperiment(
 
 /** The persona tracker as a rollout labeller: forward-filter labels of the tracked speaker's turns. */
 export function trackerLabeller(runtime: RuntimePort, settings: PersonaSettings, format: TranscriptFormat = defaultFormat): RolloutLabeller {
-  return async (path, rolloutNodes) => {
-    const ids = new Set(rolloutNodes.map((n) => n.id));
-    const turns: Turn[] = path.slice(1).map((n) => ({
-      nodeId: n.id,
-      speaker: n.speaker,
-      text: n.text,
-      scored: settings.trackedSpeaker === null || n.speaker === settings.trackedSpeaker,
-    }));
-    const evidence = await gatherEvidence(turns, settings, format, (items) => runtime.scoreMany(items));
-    const tracked = trackEvidence(evidence, settings);
-    return tracked
-      .filter((t) => t.nodeId !== null && ids.has(t.nodeId))
-      .map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1));
+  return async (rollouts) => {
+    const transcripts = rollouts.map(({ path }) =>
+      path.slice(1).map((n): Turn => ({ nodeId: n.id, speaker: n.speaker, text: n.text, scored: settings.trackedSpeaker === null || n.speaker === settings.trackedSpeaker })),
+    );
+    const evidence = await gatherEvidenceMany(transcripts, settings, format, (items) => runtime.scoreMany(items), runtime.parallel);
+    return rollouts.map(({ nodes }, i) => {
+      const ids = new Set(nodes.map((n) => n.id));
+      return trackEvidence(evidence[i]!, settings)
+        .filter((t) => t.nodeId !== null && ids.has(t.nodeId))
+        .map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1));
+    });
   };
 }

@@ -110,6 +110,42 @@ export function slotsOf(config: PersonaConfig): { frame: PersonaFrame; paraphras
 
 /** Scores every tracked turn of a transcript under every frame; returns the evidence per turn. */
 export async function gatherEvidence(turns: readonly Turn[], config: PersonaConfig, format: TranscriptFormat, score: Scorer): Promise<TurnEvidence[]> {
+  const plan = planEvidence(turns, config, format, 0);
+  const results = plan.items.length === 0 ? [] : await score(plan.items);
+  const neutralSlot = slotsOf(config).find((s) => s.frame.state === "neutral")?.slot ?? 0;
+  const probes = config.probes.length === 0 ? null : await runProbes(turns, config, format, score, neutralSlot);
+  return plan.finish(results, probes);
+}
+
+/**
+ * Several transcripts' evidence in as few batched calls as the parallel sequences allow:
+ * transcript i uses slots offset by i × (frames), so its frames keep their own caches.
+ * (Probes need sequential calls: with probes configured, transcripts are scored one by one.)
+ */
+export async function gatherEvidenceMany(transcripts: readonly (readonly Turn[])[], config: PersonaConfig, format: TranscriptFormat, score: Scorer, parallel: number): Promise<TurnEvidence[][]> {
+  const width = slotsOf(config).length;
+  const perCall = config.probes.length > 0 ? 1 : Math.max(1, Math.floor(parallel / width));
+  const out: TurnEvidence[][] = [];
+  for (let i = 0; i < transcripts.length; i += perCall) {
+    const group = transcripts.slice(i, i + perCall);
+    if (config.probes.length > 0) {
+      out.push(await gatherEvidence(group[0]!, config, format, score));
+      continue;
+    }
+    const plans = group.map((turns, g) => planEvidence(turns, config, format, g * width));
+    const items = plans.flatMap((p) => p.items);
+    const results = items.length === 0 ? [] : await score(items);
+    let at = 0;
+    for (const plan of plans) {
+      out.push(plan.finish(results.slice(at, at + plan.items.length), null));
+      at += plan.items.length;
+    }
+  }
+  return out;
+}
+
+/** The score requests for a transcript's tracked turns, and how to turn their results into evidence. */
+function planEvidence(turns: readonly Turn[], config: PersonaConfig, format: TranscriptFormat, slotOffset: number) {
   const slots = slotsOf(config);
   const neutral = slots.filter((s) => s.frame.state === "neutral");
   const items: (ScoreArgs & { slot: number })[] = [];
@@ -118,44 +154,44 @@ export async function gatherEvidence(turns: readonly Turn[], config: PersonaConf
     if (!turn.scored || turn.text.trim() === "") return;
     for (const s of slots) {
       const prefix = render(s.frame.paraphrases[s.paraphrase]!, turns.slice(0, t), format) + cue(turns, t, format);
-      items.push({ slot: s.slot, prefix, continuation: turn.text });
+      items.push({ slot: s.slot + slotOffset, prefix, continuation: turn.text });
       index.push({ turn: t, slot: s.slot });
     }
   });
-  const results = items.length === 0 ? [] : await score(items);
-  const byTurn = new Map<number, Map<number, ScoreResult>>();
-  results.forEach((r, i) => {
-    const { turn, slot } = index[i]!;
-    if (!byTurn.has(turn)) byTurn.set(turn, new Map());
-    byTurn.get(turn)!.set(slot, r);
-  });
-  const probeResults = config.probes.length === 0 ? null : await runProbes(turns, config, format, score, neutral[0]?.slot ?? 0);
-  const out: TurnEvidence[] = [];
-  turns.forEach((turn, t) => {
-    const scored = byTurn.get(t);
-    if (scored === undefined) return;
-    const value = (r: ScoreResult) => (config.evidence === "sum" ? r.totalLogprob : r.meanLogprob);
-    const stateLog = (state: number | "neutral") => {
-      const values = slots.filter((s) => s.frame.state === state).map((s) => value(scored.get(s.slot)!));
-      return values.length === 0 ? 0 : logMeanExp(values);
-    };
-    const base = stateLog("neutral");
-    const pmi = config.states.map((_, k) => stateLog(k) - base);
-    const probes = probeResults?.get(t) ?? [];
-    const logLik = emissionLogLik({ pmi, probes }, config);
-    const neutralMeans = neutral.map((s) => scored.get(s.slot)!.meanLogprob);
-    const neutralMean = neutralMeans.length === 0 ? null : neutralMeans.reduce((a, b) => a + b, 0) / neutralMeans.length;
-    out.push({
-      nodeId: turn.nodeId,
-      frames: slots.map((s) => ({ frameId: s.frame.id, paraphrase: s.paraphrase, total: scored.get(s.slot)!.totalLogprob, mean: scored.get(s.slot)!.meanLogprob, tokens: scored.get(s.slot)!.tokens.length })),
-      pmi,
-      logLik,
-      probes,
-      neutralMean,
-      degenerate: degeneracy(turn.text, neutralMean, config.thresholds),
+  const finish = (results: readonly ScoreResult[], probeResults: Map<number, TurnEvidence["probes"]> | null): TurnEvidence[] => {
+    const byTurn = new Map<number, Map<number, ScoreResult>>();
+    results.forEach((r, i) => {
+      const { turn, slot } = index[i]!;
+      if (!byTurn.has(turn)) byTurn.set(turn, new Map());
+      byTurn.get(turn)!.set(slot, r);
     });
-  });
-  return out;
+    const out: TurnEvidence[] = [];
+    turns.forEach((turn, t) => {
+      const scored = byTurn.get(t);
+      if (scored === undefined) return;
+      const value = (r: ScoreResult) => (config.evidence === "sum" ? r.totalLogprob : r.meanLogprob);
+      const stateLog = (state: number | "neutral") => {
+        const values = slots.filter((s) => s.frame.state === state).map((s) => value(scored.get(s.slot)!));
+        return values.length === 0 ? 0 : logMeanExp(values);
+      };
+      const base = stateLog("neutral");
+      const pmi = config.states.map((_, k) => stateLog(k) - base);
+      const probes = probeResults?.get(t) ?? [];
+      const neutralMeans = neutral.map((s) => scored.get(s.slot)!.meanLogprob);
+      const neutralMean = neutralMeans.length === 0 ? null : neutralMeans.reduce((a, b) => a + b, 0) / neutralMeans.length;
+      out.push({
+        nodeId: turn.nodeId,
+        frames: slots.map((s) => ({ frameId: s.frame.id, paraphrase: s.paraphrase, total: scored.get(s.slot)!.totalLogprob, mean: scored.get(s.slot)!.meanLogprob, tokens: scored.get(s.slot)!.tokens.length })),
+        pmi,
+        logLik: emissionLogLik({ pmi, probes }, config),
+        probes,
+        neutralMean,
+        degenerate: degeneracy(turn.text, neutralMean, config.thresholds),
+      });
+    });
+    return out;
+  };
+  return { items, finish };
 }
 
 /**
