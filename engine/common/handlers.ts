@@ -4,6 +4,8 @@ import { createGenerationHandlers } from "./generationHandlers.js";
 import { createExperimentHandlers, type TextLabeller } from "./experimentHandlers.js";
 import { createFormatHandlers } from "./formatHandlers.js";
 import { createLibraryHandlers } from "./libraryHandlers.js";
+import { createModelLibraryHandlers } from "./modelLibraryHandlers.js";
+import type { ModelLibraryPort } from "./modelLibraryPort.js";
 import { createPersonaHandlers } from "./personaHandlers.js";
 import { createProjectHandlers } from "./projectHandlers.js";
 import type { CommandContext } from "./project/commands.js";
@@ -98,6 +100,7 @@ export function createHandlers(
   projects: ProjectPort,
   emit: (event: EngineEvent) => void,
   jobs: Map<string, AbortController>,
+  library: ModelLibraryPort,
 ) {
   return {
     ...createModelHandlers(runtime, host, emit, jobs),
@@ -107,6 +110,7 @@ export function createHandlers(
     ...createPersonaHandlers(runtime, projects, emit, jobs),
     ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? null),
     ...createFormatHandlers(projects, host),
+    ...createModelLibraryHandlers(library, emit),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DownloadInfo } from "./modelLibraryPort.js";
 import type { ProjectRecord, ProjectSnapshot, RecordRef } from "./project/types.js";
 import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./sampling.js";
 
@@ -162,6 +163,7 @@ export type EngineEvent =
   | { type: "model.changed"; loaded: LoadedModel | null }
   | { type: "job.progress"; jobId: string; done: number; total: number; label: string; tokensPerSecond?: number; etaSeconds?: number | null }
   | { type: "project.opened"; snapshot: ProjectSnapshot | null; warnings: string[] }
-  | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean };
+  | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean }
+  | { type: "download.progress"; download: DownloadInfo };
 
 export type EngineEventType = EngineEvent["type"];

@@ -2,6 +2,7 @@ import { createHandlers, dispatch, type EngineHandlers } from "../common/handler
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
 import { listModels } from "./modelLibrary.js";
+import { ModelLibraryService } from "./modelLibraryService.js";
 import { commandContext, ProjectManager } from "./projectManager.js";
 import { coreCount } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
@@ -21,6 +22,7 @@ export interface Engine {
   subscribe(listener: (event: EngineEvent) => void): () => void;
   runtime: LlamaRuntime;
   projects: ProjectManager;
+  library: ModelLibraryService;
   dispose(): Promise<void>;
 }
 
@@ -29,8 +31,11 @@ export function createEngine(options: EngineOptions): Engine {
   const runtime = new LlamaRuntime();
   const listeners = new Set<(event: EngineEvent) => void>();
   const jobs = new Map<string, AbortController>();
+  const library = new ModelLibraryService({ appModelFolders: options.modelFolders, envModel: options.envModel });
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) listener(event);
+    // Remembers recent models and the last project in the user's settings.
+    library.observe(event);
   };
   const projects = new ProjectManager(({ patch, canUndo, canRedo }) =>
     emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo }),
@@ -41,17 +46,19 @@ export function createEngine(options: EngineOptions): Engine {
       engineVersion: ENGINE_VERSION,
       nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
       cores: coreCount(),
-      listModels: () => listModels(options.modelFolders, options.envModel),
+      listModels: async () => listModels([...options.modelFolders, library.downloadManager.folder, ...(await library.settingsStore.get()).modelFolders], options.envModel),
       ids: commandContext,
     },
     projects,
     emit,
     jobs,
+    library,
   );
   return {
     handlers,
     runtime,
     projects,
+    library,
     dispatch: (method, args) => dispatch(handlers, method, args),
     subscribe(listener) {
       listeners.add(listener);
@@ -60,6 +67,7 @@ export function createEngine(options: EngineOptions): Engine {
     async dispose() {
       for (const job of jobs.values()) job.abort();
       await projects.close();
+      await library.dispose();
       await runtime.dispose();
     },
   };

@@ -71,7 +71,7 @@ export async function inspectModelFile(path: string, llama: Llama): Promise<Mode
  * A truncated download parses (the header is intact) but crashes or fails deep inside
  * llama.cpp; the tensor table says how long the file must be, so check that first.
  */
-function checkComplete(path: string, fileSize: number, tensors: readonly { offset: number | bigint; fileOffset: number | bigint }[], tensorBytes: number): void {
+export function checkComplete(path: string, fileSize: number, tensors: readonly { offset: number | bigint; fileOffset: number | bigint }[], tensorBytes: number): void {
   const first = tensors[0];
   if (first === undefined) return;
   const dataStart = Number(first.fileOffset) - Number(first.offset);
@@ -84,7 +84,8 @@ function checkComplete(path: string, fileSize: number, tensors: readonly { offse
   }
 }
 
-function vocabTypeName(tokenizerModel: string | undefined): string {
+/** llama.cpp's short name for a tokenizer.ggml.model value ("llama" is SentencePiece, "gpt2" byte-level BPE). */
+export function vocabTypeName(tokenizerModel: string | undefined): string {
   switch (tokenizerModel) {
     case "llama":
       return "spm";
@@ -101,7 +102,8 @@ function vocabTypeName(tokenizerModel: string | undefined): string {
   }
 }
 
-async function statModelFile(path: string): Promise<number> {
+/** The file's size, or a model-not-found error that names the path. */
+export async function statModelFile(path: string): Promise<number> {
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new MasqueError("model-not-found", `${path} is not a file.`);
@@ -113,7 +115,7 @@ async function statModelFile(path: string): Promise<number> {
 }
 
 /** An empty or tiny file never reaches the GGUF parser, whose errors for it are obscure. */
-async function checkMagic(path: string): Promise<void> {
+export async function checkMagic(path: string): Promise<void> {
   const handle = await open(path, "r");
   try {
     const buffer = Buffer.alloc(8);

@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { applySettingsPatch, defaultSettings, RECENT_MODELS_LIMIT } from "../../engine/common/settings.js";
+import { defaultSettingsFile, SettingsStore } from "../../engine/node/settingsStore.js";
+
+let dir: string;
+let file: string;
+const savedHome = process.env.MASQUE_HOME;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "masque-settings-"));
+  file = join(dir, "settings.json");
+});
+afterEach(() => {
+  if (savedHome === undefined) delete process.env.MASQUE_HOME;
+  else process.env.MASQUE_HOME = savedHome;
+});
+
+describe("settings store", () => {
+  it("lives in the per-user data folder (MASQUE_HOME when set)", () => {
+    process.env.MASQUE_HOME = dir;
+    expect(defaultSettingsFile()).toBe(file);
+    expect(new SettingsStore().path).toBe(file);
+  });
+
+  it("starts from the defaults without writing anything", async () => {
+    const store = new SettingsStore(file);
+    expect(await store.get()).toEqual(defaultSettings());
+    expect(store.warnings).toEqual([]);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("persists across a new store instance, merging backend fields", async () => {
+    const store = new SettingsStore(file);
+    await store.update({ backend: { gpu: "off", gpuLayers: 0 }, modelFolders: ["/models/a", "/models/a", "/models/b"], lastProject: "/p/x.masque" });
+    await store.update({ backend: { threads: 3 } });
+    await store.rememberModel({ path: "/models/a/m.gguf", name: "m", sha256: null }, new Date("2025-01-01T00:00:00Z"));
+
+    const again = await new SettingsStore(file).get();
+    expect(again.backend).toEqual({ gpu: "off", gpuLayers: 0, contextSize: 2048, threads: 3 });
+    expect(again.modelFolders).toEqual(["/models/a", "/models/b"]);
+    expect(again.lastProject).toBe("/p/x.masque");
+    expect(again.recentModels).toEqual([{ path: "/models/a/m.gguf", name: "m", sha256: null, lastUsed: "2025-01-01T00:00:00.000Z" }]);
+    expect(JSON.parse(readFileSync(file, "utf8")).version).toBe(1);
+  });
+
+  it("resets to the defaults, on disk too", async () => {
+    const store = new SettingsStore(file);
+    await store.update({ backend: { contextSize: 8192 }, modelFolders: ["/m"] });
+    expect(await store.reset()).toEqual(defaultSettings());
+    expect(await new SettingsStore(file).get()).toEqual(defaultSettings());
+  });
+
+  it("keeps recent models newest first, one per path, at most the limit", async () => {
+    const store = new SettingsStore(file);
+    for (let i = 0; i < RECENT_MODELS_LIMIT + 5; i++) await store.rememberModel({ path: `/m/${i}.gguf`, name: `${i}`, sha256: null });
+    await store.rememberModel({ path: "/m/3.gguf", name: "3", sha256: "a".repeat(64) });
+    const recent = (await store.get()).recentModels;
+    expect(recent).toHaveLength(RECENT_MODELS_LIMIT);
+    expect(recent[0]).toMatchObject({ path: "/m/3.gguf", sha256: "a".repeat(64) });
+    expect(recent.filter((r) => r.path === "/m/3.gguf")).toHaveLength(1);
+  });
+
+  it("gives defaults and a warning for a corrupt file, and keeps it as settings.json.bad", async () => {
+    writeFileSync(file, '{"version": 1, "modelFolders": [');
+    const store = new SettingsStore(file);
+    expect(await store.get()).toEqual(defaultSettings());
+    expect(store.warnings).toHaveLength(1);
+    expect(store.warnings[0]).toMatch(/not valid JSON.*default settings.*settings\.json\.bad/);
+    expect(readFileSync(`${file}.bad`, "utf8")).toBe('{"version": 1, "modelFolders": [');
+    expect(existsSync(file)).toBe(false);
+    // The next save writes a good file; a new store reads it without warnings.
+    await store.update({ backend: { threads: 1 } });
+    const next = new SettingsStore(file);
+    expect((await next.get()).backend.threads).toBe(1);
+    expect(next.warnings).toEqual([]);
+  });
+
+  it("treats a file that parses but does not validate the same way", async () => {
+    writeFileSync(file, JSON.stringify({ ...defaultSettings(), backend: { gpu: "sometimes" } }));
+    const store = new SettingsStore(file);
+    expect(await store.get()).toEqual(defaultSettings());
+    expect(store.warnings[0]).toMatch(/did not validate \(backend/);
+    expect(existsSync(`${file}.bad`)).toBe(true);
+  });
+
+  it("sets aside a file from a newer Masque instead of misreading it", async () => {
+    writeFileSync(file, JSON.stringify({ version: 2, somethingNew: true }));
+    const store = new SettingsStore(file);
+    expect(await store.get()).toEqual(defaultSettings());
+    expect(store.warnings[0]).toMatch(/newer Masque.*settings\.json\.newer/);
+    expect(JSON.parse(readFileSync(`${file}.newer`, "utf8")).version).toBe(2);
+  });
+
+  it("rejects invalid updates and leaves the settings unchanged", async () => {
+    const store = new SettingsStore(file);
+    await expect(store.update({ modelFolders: ["relative/path"] })).rejects.toThrow(/absolute/);
+    await expect(store.update({ backend: { contextSize: 1 } })).rejects.toThrow();
+    expect(await store.get()).toEqual(defaultSettings());
+  });
+
+  it("serialises concurrent writes", async () => {
+    const store = new SettingsStore(file);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.rememberModel({ path: `/m/${i}.gguf`, name: `${i}`, sha256: null })));
+    expect((await new SettingsStore(file).get()).recentModels).toHaveLength(10);
+  });
+});
+
+describe("settings patches", () => {
+  it("replace top-level fields and merge the backend", () => {
+    const next = applySettingsPatch(defaultSettings(), { backend: { gpuLayers: 12, threads: undefined }, lastProject: null });
+    expect(next.backend).toEqual({ ...defaultSettings().backend, gpuLayers: 12 });
+  });
+});
