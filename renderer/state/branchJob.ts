@@ -3,11 +3,17 @@ import type { GeneratedToken } from "../../engine/common/protocol.js";
 
 /**
  * A tree generation as the UI follows it while it runs: generateChildren (N branches),
- * continueNode or replayNode (one branch). Tokens arrive per branch in append-only chunks, so
- * a streaming card re-renders only its newest chunk. When the job resolves the engine's
+ * continueNode or replayNode (one branch), selfPlay or counterfactual (one "branch" per turn,
+ * generated one after another). Tokens arrive per branch in append-only chunks, so a
+ * streaming card re-renders only its newest chunk. When the job resolves the engine's
  * project patch brings the new nodes and the job is dropped.
  */
-export type BranchJobKind = "generate" | "continue" | "replay";
+export type BranchJobKind = "generate" | "continue" | "replay" | "self-play" | "counterfactual";
+
+/** Kinds whose branches are consecutive turns rather than alternatives side by side. */
+export function isSequentialJob(kind: BranchJobKind): boolean {
+  return kind === "self-play" || kind === "counterfactual";
+}
 
 export interface BranchStream {
   chunks: GeneratedToken[][];
@@ -26,12 +32,15 @@ export interface BranchJob {
   cancelling: boolean;
   error: ErrorPayload | null;
   startedAt: number;
+  /** What the job is doing, in words (e.g. the frame a counterfactual runs under). */
+  label: string | null;
 }
 
-export function newBranchJob(jobId: string, kind: BranchJobKind, nodeId: string, n: number, maxTokens: number): BranchJob {
+export function newBranchJob(jobId: string, kind: BranchJobKind, nodeId: string, n: number, maxTokens: number, label: string | null = null): BranchJob {
   return {
     jobId,
     kind,
+    label,
     nodeId,
     n,
     maxTokens,

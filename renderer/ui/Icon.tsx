@@ -35,6 +35,16 @@ const paths = {
   dots: "M5 12h.01M12 12h.01M19 12h.01",
   "chevron-down": "M6 9l6 6 6-6",
   "chevron-left": "M15 6l-6 6 6 6",
+  library: "M4 4h4v16H4zM10 4h4v16h-4zM16.5 4.5l3.5 1-4 15-3.5-1z",
+  eye: "M2.5 12S6 5 12 5s9.5 7 9.5 7-3.5 7-9.5 7-9.5-7-9.5-7zM12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",
+  swap: "M4 8h13l-4-4M20 16H7l4 4",
+  upload: "M12 16V4M7 9l5-5 5 5M5 20h14",
+  download: "M12 4v12M7 11l5 5 5-5M5 20h14",
+  users: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14a6.5 6.5 0 0 1 3.5 6",
+  mask: "M4 6c5-2 11-2 16 0 0 7-3 12-8 12S4 13 4 6zM8.5 10.5h2M13.5 10.5h2M9.5 14.5c1.5 1 3.5 1 5 0",
+  fold: "M7 4l5 5 5-5M7 20l5-5 5 5",
+  unfold: "M7 9l5-5 5 5M7 15l5 5 5-5",
+  gauge: "M4 18a8 8 0 1 1 16 0M12 18l4-6",
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,7 +1,7 @@
 import type { SelectHTMLAttributes } from "react";
-import { cx } from "./cx";
 import { inputClass } from "./inputClass";
+import { mergeClasses } from "./mergeClasses";
 
 export function Select({ className, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
-  return <select className={cx(inputClass, "h-8 pr-7", className)} {...rest} />;
+  return <select className={mergeClasses(`${inputClass} h-8 pr-7`, className)} {...rest} />;
 }

@@ -1,5 +1,5 @@
 import { memo } from "react";
-import type { BranchStream } from "../../state/branchJob";
+import { isSequentialJob, type BranchJob, type BranchStream } from "../../state/branchJob";
 import { projectActions, useEngineState } from "../../state/engineState";
 import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
@@ -8,7 +8,7 @@ import { Spinner } from "../../ui/Spinner";
 import type { GeneratedToken } from "../../../engine/common/protocol.js";
 import { tokenTint } from "../completion/tokenColor";
 
-const titles = { generate: "Generating", continue: "Continuing", replay: "Replaying" } as const;
+const titles = { generate: "Generating", continue: "Continuing", replay: "Replaying", "self-play": "Self-play", counterfactual: "Counterfactual" } as const;
 
 /** The running job's branches, streaming side by side; they become nodes when the job ends. */
 export function BranchPreviews() {
@@ -25,6 +25,7 @@ export function BranchPreviews() {
       </div>
     );
   }
+  if (isSequentialJob(job.kind)) return <TurnProgress job={job} />;
   const total = job.branches.reduce((sum, b) => sum + b.tokenCount, 0);
   return (
     <section className="mt-2 flex flex-col gap-2 rounded-lg border border-violet-500/25 bg-violet-950/10 p-3" aria-live="polite">
@@ -46,13 +47,44 @@ export function BranchPreviews() {
   );
 }
 
-const BranchCard = memo(function BranchCard({ index, stream, maxTokens, single }: { index: number; stream: BranchStream; maxTokens: number; single: boolean }) {
+/**
+ * Self-play and counterfactual runs make one turn after another (each becomes a node as it
+ * ends): a progress bar over the turns and the turn being written now.
+ */
+function TurnProgress({ job }: { job: BranchJob }) {
+  let current = 0;
+  job.branches.forEach((b, i) => {
+    if (b.tokenCount > 0) current = i;
+  });
+  const stream = job.branches[current]!;
+  return (
+    <section className="mt-2 flex flex-col gap-2 rounded-lg border border-violet-500/25 bg-violet-950/10 p-3" aria-live="polite" data-testid="turn-progress">
+      <header className="flex items-center gap-2 text-xs text-violet-200">
+        <Spinner className="size-3" label={titles[job.kind]} />
+        <span className="truncate">
+          {job.cancelling ? "Cancelling…" : `${titles[job.kind]}${job.label === null ? "" : ` · ${job.label}`}`}
+        </span>
+        <span className="ml-auto font-mono text-[11px] text-violet-300/70 tabular-nums" data-testid="turn-progress-count">
+          turn {Math.min(current + 1, job.n)} / {job.n}
+        </span>
+      </header>
+      <div className="flex gap-0.5" aria-hidden>
+        {job.branches.map((b, i) => (
+          <span key={i} className={cx("h-1 flex-1 rounded-full", i < current ? "bg-violet-400/80" : i === current ? "animate-pulse bg-violet-300/70" : "bg-zinc-800")} />
+        ))}
+      </div>
+      <BranchCard index={current} stream={stream} maxTokens={job.maxTokens} single title={`Turn ${current + 1}`} />
+    </section>
+  );
+}
+
+const BranchCard = memo(function BranchCard({ index, stream, maxTokens, single, title }: { index: number; stream: BranchStream; maxTokens: number; single: boolean; title?: string }) {
   const progress = Math.min(1, stream.tokenCount / maxTokens);
   let offset = 0;
   return (
     <div data-testid="branch-preview" data-tokens={stream.tokenCount} className="flex min-w-0 flex-col overflow-hidden rounded-md border border-zinc-800 bg-zinc-950/70">
       <div className="flex items-center justify-between gap-2 px-2.5 pt-1.5 text-[10.5px] text-zinc-500">
-        <span className="font-semibold tracking-wide uppercase">{single ? "Stream" : `Branch ${index + 1}`}</span>
+        <span className="font-semibold tracking-wide uppercase">{title ?? (single ? "Stream" : `Branch ${index + 1}`)}</span>
         <span className="font-mono tabular-nums" data-testid="branch-progress">
           {stream.tokenCount}/{maxTokens}
         </span>

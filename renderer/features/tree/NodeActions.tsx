@@ -5,11 +5,12 @@ import { cx } from "../../ui/cx";
 import { IconButton } from "../../ui/IconButton";
 import { useDismiss } from "../../ui/useDismiss";
 import { continueNode, replayNode } from "./generationActions";
+import { showPrompt } from "../scenes/promptView";
 import { deleteSubtree, toggleBookmark } from "./nodeActions";
 import { NodeDetails } from "./NodeDetails";
 import { useTreeView } from "./treeView";
 
-/** The per-node toolbar: bookmark, edit, annotate, continue, replay, details, delete. */
+/** The per-node toolbar: bookmark, edit, annotate, continue, replay, show prompt, details, delete. */
 export function NodeActions({ node, hasChildren, className }: { node: TreeNode; hasChildren: boolean; className?: string }) {
   const canGenerate = useEngineState((s) => s.loaded !== null && s.loadingPath === null && s.branchJob?.status !== "running");
   const annotating = useTreeView((s) => s.annotatingId === node.id);
@@ -49,6 +50,7 @@ export function NodeActions({ node, hasChildren, className }: { node: TreeNode; 
           onClick={() => void replayNode(node.id)}
         />
       )}
+      <IconButton icon="eye" label="Show prompt (p): the exact document the model continues after this node" data-testid="show-prompt-button" onClick={() => void showPrompt(node.id)} />
       <DetailsButton node={node} />
       {!isRoot && <IconButton icon="trash" label="Delete this subtree (Delete; undo brings it back)" data-testid="node-delete-button" className="hover:text-rose-300" onClick={() => void deleteSubtree(node.id)} />}
     </div>

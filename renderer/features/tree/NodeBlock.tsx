@@ -8,6 +8,9 @@ import { NodeActions, BookmarkButton } from "./NodeActions";
 import { NodeAnnotations } from "./NodeAnnotations";
 import { NodeEditor } from "./NodeEditor";
 import { NodeText } from "./NodeText";
+import { PersonaChip } from "../persona/PersonaChip";
+import type { PersonaTurn } from "../persona/personaTracking";
+import { FrameBadge } from "../scenes/FrameBadge";
 import { OriginBadge, origins } from "./OriginBadge";
 import { ReplayStatus } from "./ReplayStatus";
 import { SiblingSwitcher } from "./SiblingSwitcher";
@@ -23,10 +26,12 @@ export interface NodeBlockProps {
   prevSiblingId: string | null;
   nextSiblingId: string | null;
   childCount: number;
+  /** The turn's persona tracking, when it is a tracked turn (memoised per path, so memo holds). */
+  persona: PersonaTurn | null;
 }
 
 /** One node of the transcript: origin, sibling switcher, its actions, and its text. */
-export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, siblingCount, prevSiblingId, nextSiblingId, childCount }: NodeBlockProps) {
+export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, siblingCount, prevSiblingId, nextSiblingId, childCount, persona }: NodeBlockProps) {
   const editing = useTreeView((s) => s.editingId === node.id);
   const annotating = useTreeView((s) => s.annotatingId === node.id);
   const mean = meanProbability(node);
@@ -46,12 +51,14 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
       )}
     >
       <span aria-hidden className={cx("absolute top-2.5 bottom-2.5 left-1.5 w-[3px] rounded-full", origins[node.origin].bar, !active && "opacity-60")} />
-      <header className="mb-1 flex min-h-6 items-center gap-2">
+      <header className="mb-1 flex min-h-6 flex-wrap items-center gap-x-2 gap-y-1">
         <OriginBadge origin={node.origin} />
+        <FrameBadge node={node} />
+        {persona?.tracked != null && <PersonaChip turn={persona} />}
         {siblingCount > 0 && <SiblingSwitcher index={siblingIndex} count={siblingCount} prevId={prevSiblingId} nextId={nextSiblingId} />}
         <ReplayStatus node={node} />
         {mean !== null && (
-          <span className="font-mono text-[10.5px] text-zinc-500 tabular-nums" title="Mean probability of the generated tokens">
+          <span className="font-mono text-[10.5px] whitespace-nowrap text-zinc-500 tabular-nums" title="Mean probability of the generated tokens">
             p̄ {formatPercent(mean)}
           </span>
         )}

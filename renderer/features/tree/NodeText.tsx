@@ -25,7 +25,8 @@ export const NodeText = memo(function NodeText({ node }: { node: TreeNode }) {
   const empty = node.text === "";
   return (
     <div data-testid="node-text" className={cx("font-mono text-[13px] leading-[1.75] break-words whitespace-pre-wrap", textTone[node.origin])}>
-      {empty && <span className="font-sans text-xs text-zinc-600 italic">(empty)</span>}
+      {node.speaker !== null && <span className="font-semibold text-zinc-400">{node.speaker}:</span>}
+      {empty && <span className="font-sans text-xs text-zinc-600 italic">{node.speaker === null ? "(empty)" : " (empty turn)"}</span>}
       {parts.prefix !== "" && <span className={node.generation !== null ? "text-zinc-400" : undefined}>{parts.prefix}</span>}
       {parts.tokens !== null
         ? parts.tokens.map((t, i) => (

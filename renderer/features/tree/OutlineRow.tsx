@@ -1,4 +1,6 @@
 import { memo } from "react";
+import type { PersonaLabel } from "../../../engine/common/persona/labels.js";
+import { DEGENERATE_STRIPES, labelStyles } from "../persona/personaStyle";
 import { cx } from "../../ui/cx";
 import { Icon } from "../../ui/Icon";
 import { previewLine, type OutlineEntry } from "./flattenOutline";
@@ -16,10 +18,12 @@ export interface OutlineRowProps {
   active: boolean;
   onPath: boolean;
   collapsed: boolean;
+  /** The node's persona label, from the filter along its path; null when not scored. */
+  persona: PersonaLabel | null;
 }
 
-/** One outline row: indent guides, fold caret, origin, a one-line preview and the node's marks. */
-export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath, collapsed }: OutlineRowProps) {
+/** One outline row: indent guides, fold caret, origin, persona label, a one-line preview and the node's marks. */
+export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath, collapsed, persona }: OutlineRowProps) {
   const { node, depth, childCount } = entry;
   const levels = Math.min(depth, MAX_INDENT_LEVELS);
   const replay = node.generation?.replay;
@@ -32,7 +36,8 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
       data-testid="tree-row"
       data-node-id={node.id}
       data-active={active}
-      title={`${origins[node.origin].label} · depth ${depth}${childCount > 0 ? ` · ${childCount} children` : ""}\n${previewLine(node.text, 400)}`}
+      data-persona={persona ?? undefined}
+      title={`${origins[node.origin].label}${persona === null ? "" : ` · ${persona}`} · depth ${depth}${childCount > 0 ? ` · ${childCount} children` : ""}\n${previewLine(node.text, 400)}`}
       onClick={() => navigateTo(node.id)}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       className={cx(
@@ -69,9 +74,20 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
         <span className="-ml-1 size-4 shrink-0" />
       )}
       <OriginIcon origin={node.origin} />
+      {persona !== null && (
+        <span
+          data-testid="tree-row-persona"
+          data-label={persona}
+          aria-label={`persona: ${persona}`}
+          className={cx("size-2 shrink-0 rounded-full ring-2 ring-zinc-950/80", labelStyles[persona].dot)}
+          style={persona === "degenerate" ? { backgroundImage: DEGENERATE_STRIPES } : undefined}
+        />
+      )}
       <span className={cx("min-w-0 flex-1 truncate", node.origin === "root" ? "font-medium" : "font-mono text-[11.5px]")}>
+        {node.speaker !== null && <span className="mr-1 text-zinc-500">{node.speaker}:</span>}
         {node.text === "" ? <span className="text-zinc-600 italic">(empty)</span> : previewLine(node.text)}
       </span>
+      {node.sceneId !== null && <Icon name="swap" className="size-3 shrink-0 text-rose-300/80" />}
       {node.bookmarked && <Icon name="star" className="size-3 shrink-0 fill-amber-300 text-amber-300" />}
       {replay !== undefined && (
         <span className={cx("shrink-0 text-[11px] font-bold", replay.matched ? "text-emerald-400" : "text-rose-400")} title={replay.matched ? "Replay matched" : "Replay mismatch"}>

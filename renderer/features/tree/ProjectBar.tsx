@@ -6,6 +6,7 @@ import { cx } from "../../ui/cx";
 import { Icon } from "../../ui/Icon";
 import { IconButton } from "../../ui/IconButton";
 import { Select } from "../../ui/Select";
+import { openLibrary } from "../library/libraryActions";
 import { openDialog } from "./ProjectDialogs";
 import { redo, undo } from "./projectActions";
 import { useTreeView } from "./treeView";
@@ -93,6 +94,10 @@ function TreeSelector() {
         <span className="rounded-md border border-zinc-800 bg-zinc-950/50 px-2 py-1 text-xs text-zinc-300">{current?.name}</span>
       )}
       <IconButton icon="plus" label="New tree" data-testid="tree-new-button" onClick={() => openDialog("new-tree")} />
+      <Button size="sm" variant="ghost" data-testid="library-open-button" onClick={openLibrary} title="New tree from the library of contrasting simulacra, or from a character card">
+        <Icon name="library" className="size-3.5" />
+        Library
+      </Button>
     </div>
   );
 }

@@ -1,4 +1,6 @@
 import { useEngineState } from "../../state/engineState";
+import { LibraryDialog } from "../library/LibraryDialog";
+import { PromptDialog } from "../scenes/PromptDialog";
 import { NewProjectDialog } from "./NewProjectDialog";
 import { OpenProjectDialog } from "./OpenProjectDialog";
 import { SaveAsDialog } from "./SaveAsDialog";
@@ -17,6 +19,10 @@ export function ProjectDialogs() {
       return <OpenProjectDialog />;
     case "save-as":
       return path === null ? null : <SaveAsDialog currentPath={path} />;
+    case "library":
+      return <LibraryDialog />;
+    case "prompt":
+      return <PromptDialog />;
     default:
       return null;
   }

@@ -2,17 +2,26 @@ import { useEngineState } from "../../state/engineState";
 import { childrenOf } from "../../state/projectQueries";
 import { Panel } from "../../ui/Panel";
 import { legendGradient } from "../completion/tokenColor";
+import { PersonaDetailPopover } from "../persona/PersonaDetailPopover";
+import { PersonaRibbon } from "../persona/PersonaRibbon";
+import { usePathPersona } from "../persona/usePersona";
+import { SceneRunControls } from "../scenes/SceneRunControls";
 import { BranchPreviews } from "./BranchPreviews";
 import { GenerateControl } from "./GenerateControl";
 import { HumanTurnInput } from "./HumanTurnInput";
 import { NodeBlock } from "./NodeBlock";
 import { useActivePath } from "./useTree";
 
-/** The active path, root first, as the document the model sees; then the controls to extend it. */
+/**
+ * The active path, root first, as the document the model sees, under the persona ribbon of
+ * its tracked turns; then the controls to extend it (generate, self-play, another frame).
+ */
 export function TranscriptPanel() {
   const project = useEngineState((s) => s.project);
   const path = useActivePath();
   const active = path.at(-1);
+  const persona = usePathPersona();
+  const personaByNode = new Map(persona.turns.map((t) => [t.node.id, t]));
   if (project === null || active === undefined) return <Panel title="Transcript">{null}</Panel>;
   return (
     <Panel
@@ -27,6 +36,8 @@ export function TranscriptPanel() {
       actions={<ProbabilityLegend />}
       bodyClassName="flex flex-col"
     >
+      {persona.settings !== null && persona.turns.length > 0 && <PersonaRibbon turns={persona.turns} settings={persona.settings} />}
+      {persona.settings !== null && <PersonaDetailPopover turns={persona.turns} settings={persona.settings} />}
       <div className="relative min-h-0 flex-1">
         {/* column-reverse keeps the active node (the end of the path) in view with no scroll effect. */}
         <div data-testid="transcript" className="absolute inset-0 flex flex-col-reverse overflow-y-auto">
@@ -45,6 +56,7 @@ export function TranscriptPanel() {
                   siblingCount={siblings.length}
                   prevSiblingId={siblings[index - 1]?.id ?? null}
                   nextSiblingId={siblings[index + 1]?.id ?? null}
+                  persona={personaByNode.get(node.id) ?? null}
                 />
               );
             })}
@@ -55,6 +67,7 @@ export function TranscriptPanel() {
       <div className="flex shrink-0 flex-col gap-2.5 border-t border-zinc-800 bg-zinc-900/80 px-3 py-2.5">
         <HumanTurnInput parentId={active.id} />
         <GenerateControl nodeId={active.id} />
+        <SceneRunControls nodeId={active.id} />
       </div>
     </Panel>
   );

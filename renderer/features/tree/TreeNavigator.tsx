@@ -1,13 +1,15 @@
 import { useMemo } from "react";
 import { useEngineState } from "../../state/engineState";
 import { pathTo } from "../../state/projectQueries";
-import { Button } from "../../ui/Button";
 import { Icon } from "../../ui/Icon";
+import { IconButton } from "../../ui/IconButton";
 import { Kbd } from "../../ui/Kbd";
 import { Panel } from "../../ui/Panel";
 import { TextInput } from "../../ui/TextInput";
 import { flattenOutline, parentsIn } from "./flattenOutline";
+import { useTreePersonaLabels } from "../persona/usePersona";
 import { SearchResults } from "./SearchResults";
+import { SideTabs } from "./SideTabs";
 import { SEARCH_INPUT_ID, setSearchQuery, useTreeSearch } from "./treeSearch";
 import { useTreeView } from "./treeView";
 import { useCurrentTree } from "./useTree";
@@ -22,6 +24,7 @@ export function TreeNavigator() {
   const query = useTreeSearch((s) => s.query);
   const rootId = tree?.rootId;
   const activeId = tree?.activeId;
+  const personaLabels = useTreePersonaLabels();
 
   // Keyed on the node Map (replaced only when nodes change), the root and the folds: navigating
   // and flag changes elsewhere in the project reuse the rows.
@@ -36,20 +39,16 @@ export function TreeNavigator() {
   if (project === null || tree === null) return null;
   return (
     <Panel
-      title="Tree"
+      title={<SideTabs current="tree" />}
       data-testid="tree-navigator"
       bodyClassName="flex flex-col"
       actions={
         <>
-          <span className="font-mono text-[10.5px] text-zinc-500 tabular-nums" data-testid="tree-size">
+          <span className="font-mono text-[10.5px] whitespace-nowrap text-zinc-500 tabular-nums" data-testid="tree-size">
             {treeSize.toLocaleString("en-US")} node{treeSize === 1 ? "" : "s"}
           </span>
-          <Button size="sm" variant="ghost" className="h-6 px-1.5 text-[11px]" title="Collapse every subtree" onClick={() => useTreeView.set({ collapsed: parentsIn(project, tree.rootId) })}>
-            Fold
-          </Button>
-          <Button size="sm" variant="ghost" className="h-6 px-1.5 text-[11px]" title="Expand everything" onClick={() => useTreeView.set({ collapsed: new Set() })}>
-            Unfold
-          </Button>
+          <IconButton icon="fold" label="Fold" title="Collapse every subtree" onClick={() => useTreeView.set({ collapsed: parentsIn(project, tree.rootId) })} />
+          <IconButton icon="unfold" label="Unfold" title="Expand everything" onClick={() => useTreeView.set({ collapsed: new Set() })} />
         </>
       }
     >
@@ -76,7 +75,7 @@ export function TreeNavigator() {
         )}
       </div>
       <div className="min-h-0 flex-1">
-        {query.trim() !== "" ? <SearchResults /> : <VirtualOutline rows={rows} activeId={tree.activeId} onPath={onPath} collapsed={collapsed} />}
+        {query.trim() !== "" ? <SearchResults /> : <VirtualOutline rows={rows} activeId={tree.activeId} onPath={onPath} collapsed={collapsed} personaLabels={personaLabels} />}
       </div>
     </Panel>
   );

@@ -1,4 +1,7 @@
+import { importDroppedCard } from "../library/libraryActions";
 import { ModelPanel } from "../model/ModelPanel";
+import { PersonaPanel } from "../persona/PersonaPanel";
+import { ScenePanel } from "../scenes/ScenePanel";
 import { useEngineState } from "../../state/engineState";
 import { cx } from "../../ui/cx";
 import { Spinner } from "../../ui/Spinner";
@@ -12,7 +15,7 @@ import { TreeNavigator } from "./TreeNavigator";
 import { useTreeShortcuts } from "./useTreeShortcuts";
 import { useTreeView } from "./treeView";
 
-/** The loom: the open project's active path, its controls and the whole tree; or a start screen. */
+/** The loom: the open project's active path, its controls, and the tree, scene or persona tracker beside it; or a start screen. */
 export function TreeWorkspace() {
   const known = useEngineState((s) => s.projectKnown);
   const open = useEngineState((s) => s.project !== null);
@@ -36,11 +39,22 @@ function ProjectWorkspace() {
   useTreeShortcuts();
   const drawer = useTreeView((s) => s.modelDrawer);
   const sheetOpen = useTreeView((s) => s.sheetOpen);
+  const side = useTreeView((s) => s.side);
   return (
     <>
       <ProjectBar />
       <ProjectNotices />
       <main
+        onDragOver={(e) => {
+          // Character cards (.png / .json) may be dropped anywhere on the workspace.
+          if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+        }}
+        onDrop={(e) => {
+          const file = e.dataTransfer.files[0];
+          if (file === undefined) return;
+          e.preventDefault();
+          importDroppedCard(file);
+        }}
         className={cx(
           "grid min-h-0 flex-1 gap-3 p-3",
           drawer ? "grid-cols-[minmax(260px,290px)_minmax(0,1fr)_minmax(300px,360px)]" : "grid-cols-[minmax(0,1fr)_minmax(300px,380px)]",
@@ -48,7 +62,7 @@ function ProjectWorkspace() {
       >
         {drawer && <ModelPanel />}
         <TranscriptPanel />
-        <TreeNavigator />
+        {side === "scene" ? <ScenePanel /> : side === "persona" ? <PersonaPanel /> : <TreeNavigator />}
       </main>
       {sheetOpen && <ShortcutSheet />}
     </>

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import type { PersonaLabel } from "../../../engine/common/persona/labels.js";
 import type { OutlineEntry } from "./flattenOutline";
 import { OutlineRow, ROW_HEIGHT } from "./OutlineRow";
 
@@ -9,13 +10,15 @@ export interface VirtualOutlineProps {
   activeId: string;
   onPath: ReadonlySet<string>;
   collapsed: ReadonlySet<string>;
+  /** Each scored node's persona label (null: persona tracking is not set up for this tree). */
+  personaLabels: ReadonlyMap<string, PersonaLabel> | null;
 }
 
 /**
  * The outline, virtualised: rows have a fixed height, so only those in the scrolled window
  * (plus a few either side) are rendered, however many the tree has.
  */
-export function VirtualOutline({ rows, activeId, onPath, collapsed }: VirtualOutlineProps) {
+export function VirtualOutline({ rows, activeId, onPath, collapsed, personaLabels }: VirtualOutlineProps) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(800);
@@ -62,6 +65,7 @@ export function VirtualOutline({ rows, activeId, onPath, collapsed }: VirtualOut
             active={entry.node.id === activeId}
             onPath={onPath.has(entry.node.id)}
             collapsed={collapsed.has(entry.node.id)}
+            persona={personaLabels?.get(entry.node.id) ?? null}
           />
         ))}
       </div>

@@ -22,16 +22,26 @@ export function generationBlocker(): string | null {
   return null;
 }
 
-function settings(): ParsedGenerate | null {
+/** The generate control's settings (length, sampler, seed, stops), or null while invalid. */
+export function generateFormSettings(): ParsedGenerate | null {
   const project = readEngineState().project;
   if (project === null) return null;
   const parsed = parseGenerate(formValues(project.meta.defaults, useGenerateSettings.get().overrides));
   return parsed.ok ? parsed.value : null;
 }
 
-async function run<T>(kind: BranchJobKind, nodeId: string, n: number, maxTokens: number, call: (jobId: string) => Promise<T>, nodesOf: (result: T) => { nodeIds: string[]; cancelled: boolean }) {
+/** Runs one tree job that streams into the branch cards; `nodesOf` says which nodes it made. */
+export async function runBranchJob<T>(
+  kind: BranchJobKind,
+  nodeId: string,
+  n: number,
+  maxTokens: number,
+  call: (jobId: string) => Promise<T>,
+  nodesOf: (result: T) => { nodeIds: string[]; cancelled: boolean },
+  label: string | null = null,
+): Promise<void> {
   const jobId = newJobId();
-  projectActions.startBranchJob(newBranchJob(jobId, kind, nodeId, n, maxTokens));
+  projectActions.startBranchJob(newBranchJob(jobId, kind, nodeId, n, maxTokens, label));
   try {
     const { nodeIds, cancelled } = nodesOf(await call(jobId));
     projectActions.finishBranchJob(jobId, nodeIds, cancelled);
@@ -41,10 +51,10 @@ async function run<T>(kind: BranchJobKind, nodeId: string, n: number, maxTokens:
 }
 
 export async function generateChildren(nodeId: string): Promise<void> {
-  const value = settings();
+  const value = generateFormSettings();
   if (value === null || generationBlocker() !== null) return;
   const { n, maxTokens, sampling, seed, stop } = value;
-  await run(
+  await runBranchJob(
     "generate",
     nodeId,
     n,
@@ -56,11 +66,11 @@ export async function generateChildren(nodeId: string): Promise<void> {
 }
 
 export async function continueNode(nodeId: string): Promise<void> {
-  const value = settings();
+  const value = generateFormSettings();
   const node = readEngineState().project?.nodes.get(nodeId);
   if (value === null || node == null || node.parentId === null || generationBlocker() !== null) return;
   const { maxTokens, sampling, seed, stop } = value;
-  await run(
+  await runBranchJob(
     "continue",
     nodeId,
     1,
@@ -74,7 +84,7 @@ export async function continueNode(nodeId: string): Promise<void> {
 export async function replayNode(nodeId: string): Promise<void> {
   const node = readEngineState().project?.nodes.get(nodeId);
   if (node?.generation == null || generationBlocker() !== null) return;
-  await run(
+  await runBranchJob(
     "replay",
     nodeId,
     1,

@@ -23,8 +23,10 @@ export async function saveEdit(nodeId: string, text: string): Promise<void> {
   if (await perform({ command: "editNode", args: { nodeId, text } })) useTreeView.set({ editingId: null });
 }
 
-export function addHumanTurn(parentId: string, text: string): Promise<boolean> {
-  return perform({ command: "addChildren", args: { parentId, children: [{ text }] } });
+/** A person's text as a child; in a scene it is a speaker's turn (written after "Speaker:", so it starts with a space). */
+export function addHumanTurn(parentId: string, text: string, speaker: string | null = null): Promise<boolean> {
+  const child = speaker === null ? { text } : { text: /^\s/.test(text) ? text : ` ${text}`, speaker };
+  return perform({ command: "addChildren", args: { parentId, children: [child] } });
 }
 
 export function deleteSubtree(nodeId: string): Promise<boolean> {

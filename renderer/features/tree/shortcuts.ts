@@ -15,6 +15,7 @@ export const shortcutGroups: Array<{ title: string; keys: Array<[string[], strin
       [["G"], "Generate N children of the active node"],
       [["C"], "Continue the active node (a longer sibling)"],
       [["A"], "Write the next part yourself"],
+      [["P"], "Show the prompt for the next turn"],
       [["Esc"], "Cancel the running generation"],
     ],
   },

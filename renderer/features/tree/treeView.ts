@@ -1,7 +1,10 @@
 import type { ErrorPayload } from "../../../engine/common/errors.js";
 import { createViewStore } from "../../state/createViewStore";
 
-export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree";
+export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "library" | "prompt";
+
+/** What the workspace's right column shows. */
+export type SideTab = "tree" | "scene" | "persona";
 
 /** Local view state of the tree workspace: nothing here is part of the project. */
 export interface TreeView {
@@ -16,6 +19,7 @@ export interface TreeView {
   dialog: ProjectDialog | null;
   sheetOpen: boolean;
   modelDrawer: boolean;
+  side: SideTab;
   /** The last failed action, shown until dismissed or the next success. */
   error: ErrorPayload | null;
 }
@@ -29,6 +33,7 @@ export const useTreeView = createViewStore<TreeView>({
   dialog: null,
   sheetOpen: false,
   modelDrawer: true,
+  side: "tree",
   error: null,
 });
 

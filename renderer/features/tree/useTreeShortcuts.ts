@@ -5,6 +5,7 @@ import { HUMAN_TURN_INPUT_ID } from "./HumanTurnInput";
 import { currentTree, moveActive } from "./navigation";
 import { deleteSubtree, toggleBookmark } from "./nodeActions";
 import { redo, undo } from "./projectActions";
+import { showPrompt } from "../scenes/promptView";
 import { SEARCH_INPUT_ID } from "./treeSearch";
 import { useTreeView } from "./treeView";
 
@@ -78,6 +79,8 @@ export function useTreeShortcuts(): void {
           return act(() => useTreeView.set({ editingId: active.id, annotatingId: null }));
         case "b":
           return act(() => void toggleBookmark(active));
+        case "p":
+          return act(() => void showPrompt(active.id));
         case "a":
           return act(() => document.getElementById(HUMAN_TURN_INPUT_ID)?.focus());
         case "/":

@@ -1,0 +1,51 @@
+import { useEffect, useMemo } from "react";
+import type { PersonaSettings } from "../../../engine/common/project/types.js";
+import { useEngineState } from "../../state/engineState";
+import { useActivePath, useCurrentTree } from "../tree/useTree";
+import { fetchSuggestion } from "./personaActions";
+import { parsePersonaForm } from "./personaForm";
+import { trackPath, treeLabels, type PersonaTurn } from "./personaTracking";
+import { usePersonaView } from "./personaView";
+
+export type PersonaSource = "project" | "suggested" | "none";
+
+/**
+ * The persona settings in force for the shown tree: the project's, else the engine's
+ * suggestion for the tree's built-in pair (asked once per tree). `live` is what the ribbon
+ * uses: valid unsaved edits, so the filter settings can be tried before saving.
+ */
+export function usePersonaSettings(): { treeId: string | null; effective: PersonaSettings | null; source: PersonaSource; live: PersonaSettings | null; suggestion: PersonaSettings | null | undefined } {
+  const treeId = useCurrentTree()?.id ?? null;
+  const saved = useEngineState((s) => s.project?.meta.persona ?? null);
+  const suggestion = usePersonaView((s) => (treeId === null ? undefined : s.suggestions.get(treeId)));
+  const form = usePersonaView((s) => (s.formTreeId === treeId ? s.form : null));
+  useEffect(() => {
+    if (treeId !== null && suggestion === undefined) void fetchSuggestion(treeId);
+  }, [treeId, suggestion]);
+  const effective = saved ?? suggestion ?? null;
+  const live = useMemo(() => {
+    if (form === null) return effective;
+    const parsed = parsePersonaForm(form);
+    return parsed.ok ? parsed.value : effective;
+  }, [form, effective]);
+  return { treeId, effective, source: saved !== null ? "project" : suggestion ? "suggested" : "none", live, suggestion };
+}
+
+/** The active path's tracked turns under the live settings (empty when there are none). */
+export function usePathPersona(): { turns: PersonaTurn[]; settings: PersonaSettings | null } {
+  const { live } = usePersonaSettings();
+  const path = useActivePath();
+  const sha = useEngineState((s) => s.loaded?.model.sha256 ?? null);
+  const turns = useMemo(() => (live === null ? [] : trackPath(path, live, sha)), [path, live, sha]);
+  return { turns, settings: live };
+}
+
+/** Labels of every scored node of the shown tree, for the outline's dots. */
+export function useTreePersonaLabels() {
+  const { live } = usePersonaSettings();
+  const project = useEngineState((s) => s.project);
+  const nodes = project?.nodes;
+  const rootId = useCurrentTree()?.rootId;
+  // Keyed on the node Map, not the project, so navigating does not re-run the filter.
+  return useMemo(() => (project === null || rootId === undefined || live === null ? null : treeLabels(project, rootId, live)), [nodes, rootId, live]);
+}
