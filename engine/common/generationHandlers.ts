@@ -200,7 +200,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       const start = s.state.nodes.get(args.nodeId);
       if (start === undefined) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
       const scene = sceneForPath(s.state, pathTo(s.state, start.id));
-      if (scene === null) throw new MasqueError("bad-request", "Self-play needs a scene: this tree has no participants to alternate.");
+      if (scene === null) throw new MasqueError("bad-request", "Self-play needs a scene: start this tree from the library or give it a scene.");
       const script = [...(args.script ?? scene.script)];
       const seeds = deriveSeeds(args.seed ?? Math.floor(Math.random() * 0xffffffff), args.turns);
       const nodeIds: string[] = [];
@@ -208,9 +208,10 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       let cancelled = false;
       await asJob(args.jobId, async (signal) => {
         for (let turn = 0; turn < args.turns && !signal.aborted; turn++) {
-          const speaker = nextSpeakerAfter(s.state, parentId)!;
-          const participant = scene.participants.find((p) => p.speaker === speaker)!;
-          if (participant.role === "user" && script.length > 0) {
+          // A narrative scene (no participants) continues the text itself, turn after turn.
+          const speaker = nextSpeakerAfter(s.state, parentId);
+          const participant = speaker === null ? undefined : scene.participants.find((p) => p.speaker === speaker);
+          if (participant?.role === "user" && script.length > 0) {
             const line = script.shift()!;
             const patch = await s.perform("addChildren", { parentId, children: [{ text: line.startsWith(" ") ? line : ` ${line}`, origin: "human", speaker }] });
             parentId = patch.puts.find((p) => p.kind === "node")!.id;
@@ -283,6 +284,14 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
     showPrompt: handler(showPromptArgs, async (args) => {
       const s = session();
       if (!s.state.nodes.has(args.nodeId)) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
+      if (args.of === "node") {
+        // The exact document that produced a generated node (counterfactual frames included).
+        const node = s.state.nodes.get(args.nodeId)!;
+        if (node.generation === null) throw new MasqueError("bad-request", "Only generated nodes have a generation prompt.");
+        const text = generationPrompt(s, node);
+        const tokens = runtime.current === null ? null : runtime.tokenize(text).length + (runtime.current.model.addsBos ? 1 : 0);
+        return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans: [], sceneName: node.generation.conditioning?.frameName ?? null };
+      }
       const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
       const rendered = renderPrompt(s.state, args.nodeId, speaker);
       let tokens: number | null = null;

@@ -11,6 +11,7 @@ import type { ProjectPort } from "./projectPort.js";
 import { requireSession } from "./projectHandlers.js";
 
 const libraryUseArgs = z.strictObject({ entryId: z.string().max(100), treeName: z.string().trim().min(1).max(200).optional() });
+const libraryAddSceneArgs = z.strictObject({ entryId: z.string().max(100) });
 const cardImportArgs = z.strictObject({
   fileName: z.string().max(500),
   /** The file's bytes, base64. Files over the card limit are refused with a clear message. */
@@ -23,7 +24,8 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
   const session = () => requireSession(projects);
 
   /** Adds a simulacrum and its scene (unless the same built-in is already there) and a tree framed by the scene. */
-  const adopt = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) => {
+  /** Adds a simulacrum and its scene to the project, once per built-in entry; returns the scene id. */
+  const addScene = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">) => {
     const s = session();
     const existing = simulacrum.builtinId === null ? undefined : [...s.state.scenes.values()].find((sc) => sc.builtinId === simulacrum.builtinId);
     let sceneId = existing?.id;
@@ -34,6 +36,13 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
       const participants = scene.participants.map((p) => (p.role === "model" && p.speaker === sim.speaker ? { ...p, simulacrumId: sim.id } : p));
       await s.perform("putScene", { scene: { ...scene, id: sceneId, participants } });
     }
+    return sceneId;
+  };
+
+  /** Adds the scene (if new) and a tree framed by it, opening with `opening` when given. */
+  const adopt = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) => {
+    const s = session();
+    const sceneId = await addScene(simulacrum, scene);
     const frame = s.state.scenes.get(sceneId)!.frame;
     const patch = await s.perform("newTree", { name: treeName, rootText: frame, sceneId });
     const tree = patch.puts.find((p) => p.kind === "tree")!;
@@ -64,6 +73,12 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
       const entry = libraryEntry(entryId);
       if (entry === undefined) throw new MasqueError("bad-request", `No library entry ${entryId}.`);
       return adopt(entry.simulacrum, entry.scene, treeName ?? entry.simulacrum.name, null);
+    }),
+    /** Adds a library entry's scene to the project without starting a tree (e.g. a pair's twin for a counterfactual). */
+    libraryAddScene: handler(libraryAddSceneArgs, async ({ entryId }) => {
+      const entry = libraryEntry(entryId);
+      if (entry === undefined) throw new MasqueError("bad-request", `No library entry ${entryId}.`);
+      return { sceneId: await addScene(entry.simulacrum, entry.scene) };
     }),
     /** Imports a Character Card (V1/V2/V3, JSON or PNG): a simulacrum, its scene, and a tree opening with its first message. */
     cardImport: handler(cardImportArgs, async ({ fileName, contentBase64 }) => {

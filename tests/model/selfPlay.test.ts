@@ -86,3 +86,20 @@ describe("scripted and counterfactual turns (stories260K)", () => {
     for (const id of [cf[0]!, cf[2]!, nodeIds[1]!]) expect((await call<{ matched: boolean }>("replayNode", { jobId: `r${job++}`, nodeId: id })).matched).toBe(true);
   });
 });
+
+describe("narrative scenes and prompts of generated nodes (stories260K)", () => {
+  it("self-plays a narrative scene as raw continuations, and shows the exact prompt that produced a node", async () => {
+    await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
+    const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "kind-child/luigi" });
+    const rootId = state().trees.get(treeId)!.rootId;
+    const { nodeIds } = await call<{ nodeIds: string[] }>("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 3, maxTokens: 16, seed: 2 });
+    expect(nodeIds).toHaveLength(3);
+    expect(nodeIds.map((id) => state().nodes.get(id)!.speaker)).toEqual([null, null, null]);
+    const last = state().nodes.get(nodeIds[2]!)!;
+    const shown = await call<{ text: string; tokens: number }>("showPrompt", { nodeId: last.id, of: "node" });
+    expect(shown.text).toBe(state().nodes.get(rootId)!.text + state().nodes.get(nodeIds[0]!)!.text + state().nodes.get(nodeIds[1]!)!.text);
+    const { sceneId } = await call<{ sceneId: string }>("libraryAddScene", { entryId: "kind-child/waluigi" });
+    expect(state().scenes.get(sceneId)!.name).toBe("Mean Lily");
+    expect([...state().trees.values()].some((t) => t.sceneId === sceneId)).toBe(false);
+  });
+});

@@ -52,5 +52,6 @@ export const selfPlayArgs = generationShape.extend({
   script: z.array(z.string().max(100_000)).max(10_000).optional(),
 });
 export const counterfactualArgs = generationShape.extend({ nodeId: idSchema, sceneId: idSchema, rest: z.boolean() });
-export const showPromptArgs = z.strictObject({ nodeId: idSchema, speaker });
+/** of "children" (default): the document the next turn after the node continues; "node": the one that produced it. */
+export const showPromptArgs = z.strictObject({ nodeId: idSchema, speaker, of: z.enum(["children", "node"]).optional() });
 export const nodeTokensArgs = z.strictObject({ nodeId: idSchema });
