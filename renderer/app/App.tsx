@@ -1,5 +1,6 @@
 import { CompletionPanel } from "../features/completion/CompletionPanel";
 import { SamplerPanel } from "../features/completion/SamplerPanel";
+import { LabWorkspace } from "../features/lab/LabWorkspace";
 import { ModelPanel } from "../features/model/ModelPanel";
 import { StatusBar } from "../features/statusBar/StatusBar";
 import { TreeWorkspace } from "../features/tree/TreeWorkspace";
@@ -17,7 +18,7 @@ export function App() {
     <div className="flex h-full min-w-[960px] flex-col">
       <TitleBar tab={tab} />
       <EngineUnreachable />
-      {tab === "tree" ? <TreeWorkspace /> : <Playground />}
+      {tab === "tree" ? <TreeWorkspace /> : tab === "lab" ? <LabWorkspace /> : <Playground />}
       <StatusBar />
     </div>
   );
@@ -47,6 +48,7 @@ function TitleBar({ tab }: { tab: Tab }) {
       </div>
       <nav role="tablist" aria-label="Workspace" className="ml-4 flex items-center gap-0.5 rounded-lg border border-zinc-800 bg-zinc-950/60 p-0.5">
         <TabButton tab="tree" current={tab} icon="branch" label="Tree" />
+        <TabButton tab="lab" current={tab} icon="dice" label="Lab" />
         <TabButton tab="playground" current={tab} icon="play" label="Playground" />
       </nav>
       {fileName !== null && <span className="ml-auto truncate font-mono text-xs text-zinc-400">{fileName}</span>}

@@ -1,6 +1,6 @@
 import { createViewStore } from "../state/createViewStore";
 
-export type Tab = "tree" | "playground";
+export type Tab = "tree" | "lab" | "playground";
 
 /**
  * Which workspace is shown. Until the user picks one, the tree workspace is shown when a

@@ -7,6 +7,8 @@ export const trace = (t: Matrix): number => t.reduce((s, row, i) => s + row[i]!,
 
 /** The second-largest eigenvalue modulus: how slowly the chain forgets where it started. */
 export function lambda2(t: Matrix): number {
+  // Two states: the eigenvalues are 1 and Tr(T) − 1.
+  if (t.length === 2) return Math.abs(t[0]![0]! + t[1]![1]! - 1);
   const ev = eigenvalues(t);
   return ev.length < 2 ? 0 : Math.hypot(ev[1]!.re, ev[1]!.im);
 }

@@ -43,9 +43,16 @@ export function inverse(a: Matrix): Matrix | null {
 export function eigenvalues(a: Matrix): { re: number; im: number }[] {
   const n = a.length;
   let m = a.map((row) => [...row]);
+  // Iterate until the subdiagonal has settled (a converged entry or a stable 2×2 block for a
+  // complex pair), not a fixed count: this runs for every posterior draw of a matrix.
+  let previous = Infinity;
   for (let iter = 0; iter < 2000; iter++) {
     const { q, r } = qr(m);
     m = multiply(r, q);
+    let sub = 0;
+    for (let i = 1; i < n; i++) sub += Math.abs(m[i]![i - 1]!);
+    if (sub < 1e-13 || (iter > 20 && Math.abs(sub - previous) < 1e-15)) break;
+    previous = sub;
   }
   const out: { re: number; im: number }[] = [];
   for (let i = 0; i < n; i++) {

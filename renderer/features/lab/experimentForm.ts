@@ -1,0 +1,132 @@
+import type { EngineArgs } from "../../../engine/common/handlers.js";
+import { defaultSamplerSettings, MAX_SEED, type SamplerSettings } from "../../../engine/common/samplerDefaults.js";
+import { createViewStore } from "../../state/createViewStore";
+
+/**
+ * The new-experiment form. Values stay strings while typed; the sampler starts at the full
+ * distribution (the measurement default) and the form says so when it is changed.
+ */
+export type Labeller = "tracker" | "demo-ground-truth";
+
+export interface ExperimentForm {
+  name: string;
+  condition: string;
+  treeId: string | null;
+  rollouts: string;
+  turns: string;
+  seed: string;
+  maxTokens: string;
+  labeller: Labeller;
+  /** The tracker's confident threshold (a project-wide persona setting); "" keeps the current one. */
+  confident: string;
+  temperature: string;
+  topK: string;
+  topP: string;
+  minP: string;
+  repeatPenalty: string;
+}
+
+export type ExperimentField = keyof ExperimentForm;
+
+const samplerFields = ["temperature", "topK", "topP", "minP", "repeatPenalty"] as const;
+
+export const initialExperimentForm: ExperimentForm = {
+  name: "",
+  condition: "",
+  treeId: null,
+  rollouts: "32",
+  turns: "6",
+  seed: "",
+  maxTokens: "48",
+  labeller: "tracker",
+  confident: "",
+  temperature: String(defaultSamplerSettings.temperature),
+  topK: String(defaultSamplerSettings.topK),
+  topP: String(defaultSamplerSettings.topP),
+  minP: String(defaultSamplerSettings.minP),
+  repeatPenalty: String(defaultSamplerSettings.repeatPenalty),
+};
+
+/** Kept between openings, so a second condition starts from the first one's numbers. */
+export const useExperimentForm = createViewStore<ExperimentForm>(initialExperimentForm);
+
+export function setExperimentField<K extends ExperimentField>(field: K, value: ExperimentForm[K]): void {
+  useExperimentForm.set({ [field]: value } as Partial<ExperimentForm>);
+}
+
+export function resetSampler(): void {
+  useExperimentForm.set(Object.fromEntries(samplerFields.map((f) => [f, initialExperimentForm[f]])) as Partial<ExperimentForm>);
+}
+
+export type ExperimentErrors = Partial<Record<ExperimentField, string>>;
+
+export interface ParsedExperiment {
+  args: Omit<EngineArgs<"experimentCreate">, "nodeId">;
+  confident: number | null;
+}
+
+function int(text: string, min: number, max: number): number | null {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return null;
+  const n = Number(t);
+  return n >= min && n <= max ? n : null;
+}
+
+function real(text: string, min: number, max: number): number | null {
+  const t = text.trim();
+  if (t === "") return null;
+  const n = Number(t);
+  return Number.isFinite(n) && n >= min && n <= max ? n : null;
+}
+
+/** The sampler fields that differ from the full distribution. */
+export function changedSampler(form: ExperimentForm): (keyof SamplerSettings)[] {
+  return samplerFields.filter((f) => Number(form[f]) !== defaultSamplerSettings[f]);
+}
+
+export function parseExperiment(form: ExperimentForm): { ok: true; value: ParsedExperiment } | { ok: false; errors: ExperimentErrors } {
+  const errors: ExperimentErrors = {};
+  const name = form.name.trim();
+  if (name === "") errors.name = "Required";
+  const rollouts = int(form.rollouts, 1, 10_000);
+  if (rollouts === null) errors.rollouts = "1–10,000";
+  const turns = int(form.turns, 1, 200);
+  if (turns === null) errors.turns = "1–200";
+  const maxTokens = int(form.maxTokens, 1, 4096);
+  if (maxTokens === null) errors.maxTokens = "1–4096";
+  const seed = form.seed.trim() === "" ? undefined : int(form.seed, 0, MAX_SEED);
+  if (seed === null) errors.seed = `0–${MAX_SEED} or blank`;
+  const confident = form.labeller !== "tracker" || form.confident.trim() === "" ? null : real(form.confident, 0.5, 1);
+  if (form.labeller === "tracker" && form.confident.trim() !== "" && confident === null) errors.confident = "0.5–1";
+  const sampling: Partial<SamplerSettings> = {};
+  const limits: Record<(typeof samplerFields)[number], [number, number]> = {
+    temperature: [0, 10],
+    topK: [0, 1_000_000],
+    topP: [0, 1],
+    minP: [0, 1],
+    repeatPenalty: [1, 10],
+  };
+  for (const f of samplerFields) {
+    const v = real(form[f], ...limits[f]);
+    if (v === null || (f === "topK" && !Number.isInteger(v))) errors[f] = `${limits[f][0]}–${limits[f][1]}`;
+    else if (v !== defaultSamplerSettings[f]) sampling[f] = v;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const condition = form.condition.trim();
+  return {
+    ok: true,
+    value: {
+      args: {
+        name,
+        rollouts: rollouts!,
+        turns: turns!,
+        maxTokens: maxTokens!,
+        labeller: form.labeller,
+        ...(seed !== undefined ? { seed: seed! } : {}),
+        ...(condition !== "" ? { condition } : {}),
+        ...(Object.keys(sampling).length > 0 ? { sampling } : {}),
+      },
+      confident,
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { useMemo } from "react";
+import type { Experiment } from "../../../engine/common/project/types.js";
+import { useEngineState } from "../../state/engineState";
+import { useLabView } from "./labView";
+
+const NONE = new Map<string, Experiment>();
+
+/** The project's experiments, newest first (recomputed only when an experiment record changes). */
+export function useExperimentList(): Experiment[] {
+  const experiments = useEngineState((s) => s.project?.experiments ?? NONE);
+  return useMemo(() => [...experiments.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)), [experiments]);
+}
+
+/** The experiment shown: the chosen one while it exists, else the newest. */
+export function useSelectedExperiment(): Experiment | null {
+  const list = useExperimentList();
+  const chosen = useLabView((s) => s.selectedId);
+  return list.find((e) => e.id === chosen) ?? list[0] ?? null;
+}
+
+/** What the list and header say about where an experiment stands. */
+export function experimentPhase(e: Experiment, runningHere: boolean): "running" | "complete" | "stopped" | "new" | "interrupted" {
+  if (runningHere) return "running";
+  if (e.status === "complete") return "complete";
+  // "running" in the record without a run in this window: started elsewhere or cut off by a crash.
+  if (e.status === "running") return "interrupted";
+  return e.rollouts.length === 0 ? "new" : "stopped";
+}
