@@ -4,6 +4,7 @@ import type { CallReply } from "../engine/common/bridge.js";
 import { toErrorPayload } from "../engine/common/errors.js";
 import { createEngine } from "../engine/node/createEngine.js";
 import { defaultModelFolders } from "../engine/node/modelLibrary.js";
+import { startEngine } from "../engine/node/startup.js";
 import { isEngineRequest, type EngineMessage } from "./engineMessages.js";
 
 /**
@@ -67,13 +68,13 @@ port.on("message", ({ data }) => {
   );
 });
 
-if (envModel !== undefined) {
-  const threads = process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined;
-  engine.handlers.loadModel({ path: resolve(envModel), ...(threads ? { threads } : {}) }).then(
-    (loaded) => process.stdout.write(`Loaded ${loaded.model.fileName} (${loaded.backend.backend}, ${loaded.backend.threads} thread(s))\n`),
-    (error: Error) => process.stderr.write(`Could not load MASQUE_MODEL: ${error.message}\n`),
-  );
-}
+void startEngine(engine, {
+  appRoot,
+  envModel,
+  threads: process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined,
+  defaultModel: process.env.MASQUE_DEFAULT_MODEL,
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 
 // utilityProcess.kill() sends SIGTERM on POSIX: free the model before going, but never hang on it.
 process.on("SIGTERM", () => {

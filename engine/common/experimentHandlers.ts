@@ -41,7 +41,7 @@ export function createExperimentHandlers(
   host: HostPort,
   emit: (event: EngineEvent) => void,
   jobs: Map<string, AbortController>,
-  groundTruth: TextLabeller | null = null,
+  groundTruthFor: (modelSha256: string) => TextLabeller | null = () => null,
 ) {
   const session = () => requireSession(projects);
   const find = (id: string) => {
@@ -57,7 +57,9 @@ export function createExperimentHandlers(
       const loaded = runtime.current;
       if (loaded === null) throw new MasqueError("no-model", "Load a model before creating an experiment.");
       const labeller = args.labeller ?? "tracker";
-      if (labeller === "demo-ground-truth" && groundTruth === null) throw new MasqueError("bad-request", "No ground-truth labeller is available for this model.");
+      if (labeller === "demo-ground-truth" && groundTruthFor(loaded.model.sha256) === null) {
+        throw new MasqueError("bad-request", `${loaded.model.fileName} has no ground-truth labeller (only the built-in demo model does).`);
+      }
       const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, node.treeId);
       if (labeller === "tracker" && (settings === null || settings === undefined)) {
         throw new MasqueError("bad-request", "Configure persona tracking (frames) first: experiments label turns with the tracker.");
@@ -97,7 +99,8 @@ export function createExperimentHandlers(
       if (start === undefined) throw new MasqueError("bad-request", "The experiment's start node no longer exists.");
       let label: RolloutLabeller;
       if (experiment.spec.labeller === "demo-ground-truth") {
-        if (groundTruth === null) throw new MasqueError("bad-request", "No ground-truth labeller is available.");
+        const groundTruth = groundTruthFor(experiment.modelSha256);
+        if (groundTruth === null) throw new MasqueError("bad-request", "No ground-truth labeller is available for this experiment's model.");
         label = async (rollouts) => rollouts.map(({ nodes }) => nodes.filter((n) => n.speaker !== null && n.origin === "generated").map((n) => groundTruth(n.text)));
       } else {
         const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, experiment.spec.treeId);

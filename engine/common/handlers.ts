@@ -84,8 +84,8 @@ export interface HostPort {
   listModels(): Promise<ModelEntry[]>;
   /** Mints record ids and timestamps. */
   ids: CommandContext;
-  /** A ground-truth turn labeller for the built-in demo model, when it is available. */
-  groundTruth?: TextLabeller | null;
+  /** A ground-truth turn labeller for a model (by sha256), when one is known (the built-in demo model). */
+  groundTruth?: (modelSha256: string) => TextLabeller | null;
 }
 
 /** A handler is a function with the schema that validates its one argument. */
@@ -108,7 +108,7 @@ export function createHandlers(
     ...createGenerationHandlers(runtime, projects, emit, jobs),
     ...createLibraryHandlers(projects, host.ids),
     ...createPersonaHandlers(runtime, projects, emit, jobs),
-    ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? null),
+    ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? (() => null)),
     ...createFormatHandlers(projects, host),
     ...createModelLibraryHandlers(library, emit),
   };

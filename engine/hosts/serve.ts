@@ -2,6 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEngine } from "../node/createEngine.js";
 import { defaultModelFolders } from "../node/modelLibrary.js";
+import { startEngine } from "../node/startup.js";
 import { startWebServer } from "./webServer.js";
 
 /**
@@ -21,13 +22,13 @@ const server = await startWebServer({
 });
 process.stdout.write(`Masque web mode (loopback only): ${server.openUrl}\nMASQUE_URL=${server.openUrl}\n`);
 
-if (envModel !== undefined) {
-  const threads = process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined;
-  engine.handlers.loadModel({ path: resolve(envModel), ...(threads ? { threads } : {}) }).then(
-    (loaded) => process.stdout.write(`Loaded ${loaded.model.fileName} (${loaded.backend.backend}, ${loaded.backend.threads} thread(s))\n`),
-    (error: Error) => process.stderr.write(`Could not load MASQUE_MODEL: ${error.message}\n`),
-  );
-}
+void startEngine(engine, {
+  appRoot,
+  envModel,
+  threads: process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined,
+  defaultModel: process.env.MASQUE_DEFAULT_MODEL,
+  log: (line) => process.stdout.write(`${line}\n`),
+});
 
 let closing = false;
 const shutdown = async () => {

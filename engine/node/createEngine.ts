@@ -1,3 +1,4 @@
+import { demoGroundTruth } from "../common/demo/demoGroundTruth.js";
 import { createHandlers, dispatch, type EngineHandlers } from "../common/handlers.js";
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
@@ -48,6 +49,7 @@ export function createEngine(options: EngineOptions): Engine {
       cores: coreCount(),
       listModels: async () => listModels([...options.modelFolders, library.downloadManager.folder, ...(await library.settingsStore.get()).modelFolders], options.envModel),
       ids: commandContext,
+      groundTruth: demoGroundTruth,
     },
     projects,
     emit,

@@ -16,7 +16,8 @@ export interface WebModeServer {
 export function startWebMode(env: Record<string, string | undefined> = {}): Promise<WebModeServer> {
   const child = spawn(process.execPath, [join(repoRoot, "dist/hosts/serve.mjs")], {
     cwd: repoRoot,
-    env: { ...process.env, MASQUE_PORT: "0", MASQUE_THREADS: "1", ...env },
+    // Tests start from a known state: no demo model unless a spec asks for it (MASQUE_DEFAULT_MODEL: "demo").
+    env: { ...process.env, MASQUE_PORT: "0", MASQUE_THREADS: "1", MASQUE_DEFAULT_MODEL: "none", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

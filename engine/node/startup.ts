@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Engine } from "./createEngine.js";
+
+/** The project's own demo model, shipped in models/ (see models/masque-demo.md). */
+export const demoModelPath = (appRoot: string) => join(appRoot, "models", "masque-demo.gguf");
+
+export interface StartupOptions {
+  appRoot: string;
+  /** MASQUE_MODEL: a model to load at start. */
+  envModel?: string | undefined;
+  threads?: number | undefined;
+  /** MASQUE_DEFAULT_MODEL=none turns off loading the demo model when nothing else is configured. */
+  defaultModel?: string | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * What every host does at start. Load MASQUE_MODEL, or else the built-in demo model, so a
+ * fresh install shows persona conditioning with no download. Reopen the last project; on a
+ * first run with the demo model, open a "Welcome" project with the demo scene ready.
+ */
+export async function startEngine(engine: Engine, options: StartupOptions): Promise<void> {
+  const demo = demoModelPath(options.appRoot);
+  const useDemo = options.envModel === undefined && options.defaultModel !== "none" && existsSync(demo);
+  const path = options.envModel !== undefined ? resolve(options.envModel) : useDemo ? demo : undefined;
+  if (path === undefined) return;
+  try {
+    const loaded = await engine.handlers.loadModel({ path, ...(options.threads ? { threads: options.threads } : {}) });
+    options.log(`Loaded ${loaded.model.fileName} (${loaded.backend.backend}, ${loaded.backend.threads} thread(s))`);
+  } catch (error) {
+    options.log(`Could not load ${options.envModel !== undefined ? "MASQUE_MODEL" : "the demo model"}: ${(error as Error).message}`);
+    return;
+  }
+  if (!useDemo || engine.projects.current() !== null) return;
+  const last = (await engine.library.settingsStore.get()).lastProject;
+  try {
+    if (last && existsSync(last)) {
+      await engine.handlers.projectOpen({ path: last });
+      return;
+    }
+    await engine.handlers.projectCreate({ name: "Welcome to Masque", rootText: "" });
+    const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
+    // The empty first tree that every new project starts with is not needed here.
+    const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId);
+    if (first) await engine.handlers.perform({ command: "deleteTree", args: { treeId: first.id } });
+    const tree = engine.projects.current()!.state.trees.get(treeId)!;
+    await engine.handlers.perform({ command: "setActive", args: { nodeId: tree.rootId } });
+  } catch (error) {
+    options.log(`Could not open a starting project: ${(error as Error).message}`);
+  }
+}
