@@ -101,7 +101,11 @@ export function createExperimentHandlers(
       if (experiment.spec.labeller === "demo-ground-truth") {
         const groundTruth = groundTruthFor(experiment.modelSha256);
         if (groundTruth === null) throw new MasqueError("bad-request", "No ground-truth labeller is available for this experiment's model.");
-        label = async (rollouts) => rollouts.map(({ nodes }) => nodes.filter((n) => n.speaker !== null && n.origin === "generated").map((n) => groundTruth(n.text)));
+        // Ground truth labels the scene's model-played character, not user turns the model also plays.
+        const scene = sceneForPath(s.state, pathTo(s.state, start.id));
+        const character = scene?.participants.find((p) => p.role === "model")?.speaker ?? null;
+        label = async (rollouts) =>
+          rollouts.map(({ nodes }) => nodes.filter((n) => n.origin === "generated" && (character === null || n.speaker === character)).map((n) => groundTruth(n.text)));
       } else {
         const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, experiment.spec.treeId);
         if (!settings) throw new MasqueError("bad-request", "Configure persona tracking first.");

@@ -3,7 +3,7 @@ import { MasqueError } from "./errors.js";
 import { handler, type RuntimePort } from "./handlers.js";
 import { builtinPairs } from "./library/builtins.js";
 import { libraryEntry } from "./library/libraryEntries.js";
-import { defaultPersonaSettings, evidenceKey, gatherEvidence, slotsOf, trackEvidence, type Turn } from "./persona/tracker.js";
+import { defaultPersonaSettings, evidenceKey, gatherEvidenceMany, slotsOf, trackEvidence, type Turn } from "./persona/tracker.js";
 import { idSchema, personaSettingsSchema } from "./project/schema.js";
 import { childrenOf, pathTo } from "./project/queries.js";
 import type { ProjectSession } from "./project/session.js";
@@ -40,6 +40,8 @@ export function suggestPersonaSettings(state: ProjectState, treeId: string): Per
       { id: "neutral", label: "neutral", state: "neutral", paraphrases: [pair.neutral] },
     ],
     probes: [],
+    // The turn and the one before it: evidence about this turn, not about the whole history.
+    historyTurns: 1,
     trackedSpeaker: pair.narrative ? null : pair.character,
   };
 }
@@ -108,15 +110,21 @@ export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPor
       let scored = 0;
       try {
         const done = new Set<string>();
-        for (const [i, path] of paths.entries()) {
-          if (controller.signal.aborted) break;
-          // Turns already scored under this key are history only: never computed twice.
-          const turns = turnsOf(path, settings).map((t) => {
-            const node = s.state.nodes.get(t.nodeId!)!;
-            return { ...t, scored: t.scored && node.persona?.key !== key && !done.has(node.id) };
-          });
-          if (turns.some((t) => t.scored)) {
-            const evidence = await gatherEvidence(turns, settings, format, (items) => runtime.scoreMany(items));
+        // Paths are scored a group at a time in one batched call (each path's frames on their own sequences).
+        const group = Math.max(1, Math.floor(runtime.parallel / Math.max(1, slotsOf(settings).length)));
+        for (let i = 0; i < paths.length && !controller.signal.aborted; i += group) {
+          const batch = paths.slice(i, i + group).map((path) =>
+            turnsOf(path, settings).map((t) => {
+              const node = s.state.nodes.get(t.nodeId!)!;
+              // Turns already scored under this key are history only: never computed twice.
+              return { ...t, scored: t.scored && node.persona?.key !== key && !done.has(node.id) };
+            }),
+          );
+          // A turn shared by several paths of the batch is scored once (by the first path).
+          const claimed = new Set<string>();
+          for (const turns of batch) for (const t of turns) if (t.scored) (claimed.has(t.nodeId!) ? (t.scored = false) : claimed.add(t.nodeId!));
+          if (batch.some((turns) => turns.some((t) => t.scored))) {
+            const evidence = (await gatherEvidenceMany(batch, settings, format, (items) => runtime.scoreMany(items), runtime.parallel)).flat();
             const updates = evidence.map((e) => ({
               nodeId: e.nodeId!,
               persona: { key, frames: e.frames, pmi: e.pmi, probes: e.probes, neutralMean: e.neutralMean, degenerate: e.degenerate } satisfies NodePersona,
@@ -125,7 +133,7 @@ export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPor
             if (updates.length > 0) await s.perform("setPersonaEvidence", { evidence: updates });
             scored += updates.length;
           }
-          emit({ type: "job.progress", jobId, done: i + 1, total: paths.length, label: `${scored} turns scored` });
+          emit({ type: "job.progress", jobId, done: Math.min(paths.length, i + group), total: paths.length, label: `${scored} turns scored` });
         }
       } finally {
         jobs.delete(jobId);

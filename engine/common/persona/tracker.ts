@@ -42,6 +42,12 @@ export interface PersonaConfig {
   evidence: "sum" | "mean";
   /** Weight of the probe channel's log-odds. */
   probeWeight: number;
+  /**
+   * How many preceding turns the evidence document keeps (null: the whole history). A model
+   * that carries a persona forward from its own history lets the frame matter less and less
+   * as a conversation goes on; a short window measures the turn itself against each frame.
+   */
+  historyTurns?: number | null;
   thresholds: LabelThresholds;
 }
 
@@ -153,7 +159,9 @@ function planEvidence(turns: readonly Turn[], config: PersonaConfig, format: Tra
   turns.forEach((turn, t) => {
     if (!turn.scored || turn.text.trim() === "") return;
     for (const s of slots) {
-      const prefix = render(s.frame.paraphrases[s.paraphrase]!, turns.slice(0, t), format) + cue(turns, t, format);
+      const from = config.historyTurns == null ? 0 : Math.max(0, t - config.historyTurns);
+      const window = turns.slice(from, t + 1);
+      const prefix = render(s.frame.paraphrases[s.paraphrase]!, window.slice(0, -1), format) + cue(window, window.length - 1, format);
       items.push({ slot: s.slot + slotOffset, prefix, continuation: turn.text });
       index.push({ turn: t, slot: s.slot });
     }

@@ -73,6 +73,7 @@ export const personaSettingsSchema = z.object({
   scale: z.number().min(0).max(100),
   evidence: z.enum(["sum", "mean"]),
   probeWeight: z.number().min(0).max(100),
+  historyTurns: z.number().int().min(0).max(10_000).nullable().optional(),
   thresholds: z.object({ confident: z.number().min(0.5).max(1), minDistinctRatio: z.number().min(0).max(1), maxMeanLogprob: z.number().max(0), minWords: z.number().int().min(0) }),
   trackedSpeaker: text(100).nullable(),
 });

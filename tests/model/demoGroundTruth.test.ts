@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_MODEL } from "../../engine/common/demo/demoFrames.js";
+import { labelDemoTurn } from "../../engine/common/demo/demoLabeller.js";
+import type { ExperimentResults } from "../../engine/common/experiments/results.js";
+import { auroc } from "../../engine/common/persona/metrics.js";
+import { createEngine, type Engine } from "../../engine/node/createEngine.js";
+import { demoModelPath } from "../../engine/node/startup.js";
+import { repoRoot } from "../testModels.js";
+
+// Masque's own measurements against the demo model's planted truth: the persona tracker
+// against the generator's labels, and the attractor lab against the planted chains.
+let engine: Engine;
+const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const state = () => engine.projects.current()!.state;
+const ROLLOUTS = 96;
+const TURNS = 8; // 4 user + 4 assistant turns
+
+beforeAll(async () => {
+  engine = createEngine({ modelFolders: [] });
+  await call("loadModel", { path: demoModelPath(repoRoot), gpu: "off", threads: 1, parallel: 16 });
+  await call("projectCreate", { name: "Demo ground truth", rootText: "" });
+});
+afterAll(() => engine.dispose());
+
+async function labExperiment(entryId: string, seed: number) {
+  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId });
+  const nodeId = state().trees.get(treeId)!.rootId;
+  const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {
+    name: entryId,
+    nodeId,
+    rollouts: ROLLOUTS,
+    turns: TURNS,
+    seed,
+    maxTokens: 40,
+    labeller: "demo-ground-truth",
+    condition: entryId,
+  });
+  await call("experimentRun", { jobId: `run-${entryId.replace(/[^A-Za-z0-9]/g, "-")}`, experimentId });
+  const { results } = await call<{ results: ExperimentResults }>("experimentResults", { experimentId });
+  return { treeId, experimentId, results };
+}
+
+const planted = (id: string) => DEMO_MODEL.frames.find((f) => f.id === id)!.planted;
+
+describe("the demo model's planted truth, recovered by Masque", () => {
+  const runs: Record<string, Awaited<ReturnType<typeof labExperiment>>> = {};
+
+  it("the attractor lab's transition intervals contain the planted values, from each frame", async () => {
+    for (const [entry, frame] of [["demo/luigi", "helpful"], ["demo/luigi+rule", "rule"], ["demo/waluigi", "villain"]] as const) {
+      const run = await labExperiment(entry, 11);
+      runs[frame] = run;
+      const a = run.results.analysis;
+      const p = planted(frame);
+      const lw = a.dirichlet[0]![1]!;
+      const wl = a.dirichlet[1]![0]!;
+      console.log(`${frame}: p(L→W) ${a.estimate[0]![1]?.toFixed(3)} [${lw.lower.toFixed(3)}, ${lw.upper.toFixed(3)}] planted ${p.luigiToWaluigi}; p(W→L) ${a.estimate[1]![0]?.toFixed(3)} [${wl.lower.toFixed(3)}, ${wl.upper.toFixed(3)}] planted ${p.waluigiToLuigi}; counts ${JSON.stringify(a.counts)}`);
+      expect(lw.lower).toBeLessThanOrEqual(p.luigiToWaluigi);
+      expect(lw.upper).toBeGreaterThanOrEqual(p.luigiToWaluigi);
+      expect(wl.lower).toBeLessThanOrEqual(p.waluigiToLuigi);
+      expect(wl.upper).toBeGreaterThanOrEqual(p.waluigiToLuigi);
+      const wellFormed = a.ribbons.flat().filter((s) => s >= 0).length / a.ribbons.flat().length;
+      expect(wellFormed).toBeGreaterThanOrEqual(0.95);
+    }
+  }, 600_000);
+
+  it("shows p(L→W) higher with the stated rule than without", async () => {
+    const cmp = await call<{ forest: { lower: number; upper: number; estimate: number }[]; logRank: { p: number } }>("experimentCompare", {
+      a: runs.helpful!.experimentId,
+      b: runs.rule!.experimentId,
+    });
+    console.log(`rule vs no rule: ${JSON.stringify(cmp.forest)} log-rank p = ${cmp.logRank.p}`);
+    expect(cmp.forest[1]!.estimate).toBeGreaterThan(cmp.forest[0]!.estimate);
+    expect(cmp.logRank.p).toBeLessThan(0.05);
+  });
+
+  it("the persona tracker labels demo turns with AUROC ≥ 0.99 against the generator's labels", async () => {
+    const scores: number[] = [];
+    const truth: boolean[] = [];
+    for (const frame of ["helpful", "villain"]) {
+      const { treeId } = runs[frame]!;
+      const suggested = await call<Record<string, unknown>>("personaSuggest", { treeId });
+      await call("personaConfigure", { persona: suggested });
+      await call("personaScore", { jobId: `score-${frame}`, treeId, scope: "tree" });
+      const experiment = state().experiments.get(runs[frame]!.experimentId)!;
+      for (const rollout of experiment.rollouts) {
+        const tracked = await call<{ turns: { nodeId: string; filtered: number[] }[] }>("personaTrack", { nodeId: rollout.nodeIds.at(-1)! });
+        for (const t of tracked.turns) {
+          const label = labelDemoTurn(state().nodes.get(t.nodeId)!.text).state;
+          if (label === "malformed") continue;
+          scores.push(t.filtered[1]!);
+          truth.push(label === "waluigi");
+        }
+      }
+    }
+    const value = auroc(scores, truth);
+    console.log(`tracker AUROC on ${scores.length} demo turns: ${value.toFixed(4)}`);
+    expect(scores.length).toBeGreaterThan(500);
+    expect(value).toBeGreaterThanOrEqual(0.99);
+  }, 600_000);
+});
