@@ -122,7 +122,13 @@ export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPor
           );
           // A turn shared by several paths of the batch is scored once (by the first path).
           const claimed = new Set<string>();
-          for (const turns of batch) for (const t of turns) if (t.scored) (claimed.has(t.nodeId!) ? (t.scored = false) : claimed.add(t.nodeId!));
+          for (const turns of batch) {
+            for (const t of turns) {
+              if (!t.scored) continue;
+              if (claimed.has(t.nodeId!)) t.scored = false;
+              else claimed.add(t.nodeId!);
+            }
+          }
           if (batch.some((turns) => turns.some((t) => t.scored))) {
             const evidence = (await gatherEvidenceMany(batch, settings, format, (items) => runtime.scoreMany(items), runtime.parallel)).flat();
             const updates = evidence.map((e) => ({
