@@ -2,6 +2,7 @@ import type { ErrorPayload } from "../../engine/common/errors.js";
 import type { ModelEntry } from "../../engine/common/handlers.js";
 import type { CompletionResult, EngineEvent, GeneratedToken, LoadedModel } from "../../engine/common/protocol.js";
 import type { Connection, Transport } from "../engineClient";
+import { applyDownload } from "./downloadState";
 import { engineStore, type EngineState, type HostFacts } from "./engineStore";
 import { applyBranchTokens, applyProjectEvent } from "./projectState";
 
@@ -48,6 +49,9 @@ function chunked(tokens: GeneratedToken[]): GeneratedToken[][] {
 export function applyEngineEvent(event: EngineEvent): void {
   if (applyProjectEvent(event)) return;
   switch (event.type) {
+    case "download.progress":
+      applyDownload(event.download);
+      return;
     case "model.loading":
       modelEventSeq++;
       engineStore.setState({ loadingPath: event.path });

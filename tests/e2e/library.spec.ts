@@ -55,7 +55,7 @@ test("library → self-play → show prompt → character card import, export an
   // The library lists every pair as luigi, waluigi and luigi with its rule stated.
   await page.getByTestId("library-open-button").click();
   await expect(page.getByTestId("library-dialog")).toBeVisible();
-  await expect(page.getByTestId("library-entry")).toHaveCount(18);
+  await expect(page.getByTestId("library-entry")).toHaveCount(21);
   await expect(entry(page, "kind-child/luigi")).toBeVisible();
   await expect(entry(page, "assistant/waluigi")).toBeVisible();
   await entry(page, "assistant/luigi").click();

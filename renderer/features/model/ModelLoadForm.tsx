@@ -3,7 +3,7 @@ import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
 import { Spinner } from "../../ui/Spinner";
 import { TextInput } from "../../ui/TextInput";
-import { BackendSettings } from "./BackendSettings";
+import { BackendSummary } from "../settings/BackendSummary";
 import { loadModel } from "./modelActions";
 import { useModelForm } from "./modelForm";
 
@@ -60,7 +60,7 @@ export function ModelLoadForm() {
           </div>
         </Callout>
       )}
-      <BackendSettings />
+      <BackendSummary />
     </form>
   );
 }

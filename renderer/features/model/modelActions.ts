@@ -1,48 +1,52 @@
 import type { LoadModelArgs } from "../../../engine/common/protocol.js";
+import type { BackendSettings } from "../../../engine/common/settings.js";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { engineActions, readEngineState } from "../../state/engineState";
-import { backendSettingErrors, parseOptionalInt, useModelForm, type ModelForm } from "./modelForm";
+import { endFirstRun } from "../modelLibrary/firstRun";
+import { refreshLibrary } from "../modelLibrary/modelLibraryActions";
+import { useSettings } from "../settings/settingsView";
+import { useModelForm } from "./modelForm";
 
-function loadArgs(form: ModelForm, path: string): LoadModelArgs {
-  const args: LoadModelArgs = { path, gpu: form.gpu };
-  const layers = form.gpuLayers.trim().toLowerCase();
-  if (form.gpu === "off") args.gpuLayers = 0;
-  else if (layers === "auto") args.gpuLayers = "auto";
-  else if (layers !== "") args.gpuLayers = Number(layers);
-  const threads = parseOptionalInt(form.threads);
-  if (threads !== undefined) args.threads = threads;
-  const contextSize = parseOptionalInt(form.contextSize);
-  if (contextSize !== undefined) args.contextSize = contextSize;
+/** The saved backend settings as load arguments; "auto" is left to the engine (which measures threads). */
+function loadArgs(path: string, backend: BackendSettings | undefined): LoadModelArgs {
+  if (backend === undefined) return { path };
+  const args: LoadModelArgs = { path, gpu: backend.gpu, contextSize: backend.contextSize };
+  args.gpuLayers = backend.gpu === "off" ? 0 : backend.gpuLayers;
+  if (backend.threads !== "auto") args.threads = backend.threads;
   return args;
 }
 
-/** Re-reads the models the engine offers (MASQUE_MODEL and the models folders). */
+/** Re-reads the models the engine offers (MASQUE_MODEL, the models folders, downloads) and the library around them. */
 export async function refreshModels(): Promise<void> {
-  try {
-    engineActions.setModels(await engine.call("listModels", {}));
-  } catch {
-    // The list is a convenience; typing a path still works.
-  }
+  await Promise.all([
+    engine.call("listModels", {}).then(engineActions.setModels, () => {
+      // The list is a convenience; typing a path still works.
+    }),
+    refreshLibrary(),
+  ]);
 }
 
-/** Loads the model at `path` (or the path typed in the form) with the form's backend settings. */
-export async function loadModel(path?: string): Promise<void> {
+/** Loads the model at `path` (or the path typed in the form) with the saved backend settings. */
+export async function loadModel(path?: string): Promise<boolean> {
   const form = useModelForm.get();
   const target = (path ?? form.path).trim();
   if (target === "") {
     useModelForm.set({ error: { code: "bad-request", message: "Type the path of a .gguf file, or pick one from the list." } });
-    return;
+    return false;
   }
-  if (Object.keys(backendSettingErrors(form)).length > 0) return;
-  if (readEngineState().loadingPath !== null) return;
+  const settings = useSettings.get();
+  if (readEngineState().loadingPath !== null) return false;
   useModelForm.set({ path: target, error: null });
   engineActions.loadStarted(target);
   try {
-    engineActions.loadEnded(await engine.call("loadModel", loadArgs(form, target)));
+    engineActions.loadEnded(await engine.call("loadModel", loadArgs(target, settings.view?.settings.backend)));
+    endFirstRun();
     void refreshModels();
+    return true;
   } catch (error) {
     engineActions.loadEnded(undefined);
     useModelForm.set({ error: errorPayloadOf(error) });
+    return false;
   }
 }
 

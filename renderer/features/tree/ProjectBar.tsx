@@ -6,6 +6,8 @@ import { cx } from "../../ui/cx";
 import { Icon } from "../../ui/Icon";
 import { IconButton } from "../../ui/IconButton";
 import { Select } from "../../ui/Select";
+import { ExportMenu } from "../exports/ExportMenu";
+import { ImportButton } from "../exports/ImportButton";
 import { openLibrary } from "../library/libraryActions";
 import { openDialog } from "./ProjectDialogs";
 import { redo, undo } from "./projectActions";
@@ -60,6 +62,9 @@ export function ProjectBar() {
           <Icon name="save" className="size-3.5" />
           Save as
         </Button>
+        <div className="mx-1.5 h-6 w-px bg-zinc-800" />
+        <ExportMenu />
+        <ImportButton />
         <div className="mx-1.5 h-6 w-px bg-zinc-800" />
         <IconButton icon="keyboard" label="Keyboard shortcuts (?)" className="size-7" onClick={() => useTreeView.set((s) => ({ sheetOpen: !s.sheetOpen }))} />
       </div>

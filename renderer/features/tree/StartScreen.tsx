@@ -3,6 +3,7 @@ import { Button } from "../../ui/Button";
 import { Icon } from "../../ui/Icon";
 import { Kbd } from "../../ui/Kbd";
 import { openLibrary } from "../library/libraryActions";
+import { FirstRunGate } from "../modelLibrary/FirstRunGate";
 import { openDialog } from "./ProjectDialogs";
 import { RecentProjects } from "./RecentProjects";
 
@@ -58,6 +59,7 @@ export function StartScreen() {
           . In a tree, press <Kbd>?</Kbd> for the keyboard shortcuts.
         </p>
       </div>
+      <FirstRunGate />
     </main>
   );
 }
