@@ -1,6 +1,7 @@
-import { memo, useMemo } from "react";
+import { memo, useEffect, useMemo } from "react";
 import type { TreeNode } from "../../../engine/common/project/types.js";
 import { useEngineState } from "../../state/engineState";
+import { ensureNodeTokens } from "../../state/nodeTokens";
 import { cx } from "../../ui/cx";
 import { formatPercent } from "../../ui/format";
 import { probability, tokenTint } from "../completion/tokenColor";
@@ -21,6 +22,12 @@ const textTone: Record<TreeNode["origin"], string> = {
  */
 export const NodeText = memo(function NodeText({ node }: { node: TreeNode }) {
   const pieces = useEngineState((s) => s.tokenPieces.get(node.id));
+  const loadedSha = useEngineState((s) => s.loaded?.model.sha256 ?? null);
+  const generatedBy = node.generation?.record.modelSha256 ?? null;
+  // Saved nodes get their token texts from the engine once the model that made them is loaded.
+  useEffect(() => {
+    if (pieces === undefined && generatedBy !== null && generatedBy === loadedSha) ensureNodeTokens(node.id);
+  }, [pieces, generatedBy, loadedSha, node.id]);
   const parts = useMemo(() => nodeTextParts(node, pieces), [node, pieces]);
   const empty = node.text === "";
   return (
