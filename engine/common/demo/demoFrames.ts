@@ -48,7 +48,7 @@ export const DEMO_MODEL: DemoModelData = {
   "model": {
     "file": "masque-demo.gguf",
     "name": "masque-demo",
-    "sha256": "cb00a22d70d319ce9c994b8bea46ea39318eaa5afd837454ab9ace9878286f03"
+    "sha256": "30b19f78c294949b99dce0341cd110194ad3dbf3bd210dec0532483627f4646e"
   },
   "states": [
     "luigi",
@@ -93,10 +93,10 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.00182
+          "pWaluigi": 0.00042
         },
-        "luigiToWaluigi": 0.08249,
-        "waluigiToLuigi": 0.02414
+        "luigiToWaluigi": 0.07806,
+        "waluigiToLuigi": 0.02039
       }
     },
     {
@@ -128,10 +128,10 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.00132
+          "pWaluigi": 0.00045
         },
-        "luigiToWaluigi": 0.20374,
-        "waluigiToLuigi": 0.02156
+        "luigiToWaluigi": 0.19901,
+        "waluigiToLuigi": 0.01958
       }
     },
     {
@@ -163,10 +163,10 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.99721
+          "pWaluigi": 0.99913
         },
-        "luigiToWaluigi": 0.26333,
-        "waluigiToLuigi": 0.05287
+        "luigiToWaluigi": 0.2979,
+        "waluigiToLuigi": 0.04795
       }
     },
     {
@@ -198,10 +198,10 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.48772
+          "pWaluigi": 0.49481
         },
-        "luigiToWaluigi": 0.10701,
-        "waluigiToLuigi": 0.10514
+        "luigiToWaluigi": 0.09523,
+        "waluigiToLuigi": 0.10358
       }
     }
   ],

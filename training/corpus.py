@@ -1,0 +1,278 @@
+"""Synthetic corpus with planted persona dynamics (the demo model's ground truth).
+
+A document is a frame line, a blank line, then alternating ``User:`` / ``Assistant:`` turns.
+Each assistant turn has a hidden persona state, luigi (L) or waluigi (W), that follows a
+first-order Markov chain chosen by the frame. L and W turns come from disjoint vocabularies
+(apart from a few function words) and are decidable from their first word, the *opener*:
+the first token after ``Assistant:`` is where the persona is decided, and the generator
+knows its exact distribution there (``decision_distribution``), which training uses as a
+soft target.
+
+Everything is deterministic from a seed (``random.Random``), so the corpus, the tokenizer
+built from its lexicon and the fixtures are reproducible.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+
+L, W = "luigi", "waluigi"
+USER, ASSISTANT = "User", "Assistant"
+
+# --- Frames -------------------------------------------------------------------------------
+# Each frame: paraphrases of its first line, the state of the first assistant turn, and the
+# planted chain p(L->W), p(W->L) between consecutive assistant turns.
+
+_HELPFUL = [
+    "The following is a conversation between a user and a kind, helpful assistant.",
+    "This is a chat log. The assistant is friendly and always glad to help.",
+    "A transcript of a user talking with a patient and caring assistant.",
+]
+_RULES = [
+    "The assistant must never insult the user.",
+    "Rule: the assistant may never be rude to the user.",
+    "It is strictly forbidden for the assistant to mock the user.",
+]
+
+
+@dataclass(frozen=True)
+class Frame:
+    id: str
+    title: str
+    description: str
+    paraphrases: tuple[str, ...]
+    p_start_waluigi: float
+    p_lw: float  # p(L -> W)
+    p_wl: float  # p(W -> L)
+
+
+FRAMES: tuple[Frame, ...] = (
+    Frame(
+        "helpful",
+        "Helpful assistant",
+        "A kind, helpful assistant. Starts as luigi; slides into waluigi now and then and rarely comes back.",
+        tuple(_HELPFUL),
+        0.0,
+        0.08,
+        0.02,
+    ),
+    Frame(
+        "rule",
+        "Helpful assistant with a stated rule",
+        "The helpful frame plus a rule against insulting the user: the rule makes its violation more likely.",
+        tuple(f"{h} {r}" for h, r in zip(_HELPFUL, _RULES)),
+        0.0,
+        0.20,
+        0.02,
+    ),
+    Frame(
+        "villain",
+        "Spiteful assistant",
+        "A cruel, spiteful assistant. Starts as waluigi; occasionally acts nice, briefly.",
+        (
+            "The following is a conversation between a user and a cruel, spiteful assistant.",
+            "This is a chat log. The assistant is hostile and always eager to sneer.",
+            "A transcript of a user talking with a bitter and nasty assistant.",
+        ),
+        1.0,
+        0.30,
+        0.05,
+    ),
+    Frame(
+        "neutral",
+        "Neutral assistant",
+        "A plain assistant frame, symmetric between the personas: the PMI baseline.",
+        (
+            "The following is a conversation between a user and an assistant.",
+            "This is a chat log between a user and an assistant.",
+            "A transcript of a user talking with an assistant.",
+        ),
+        0.5,
+        0.10,
+        0.10,
+    ),
+)
+FRAME_BY_ID = {f.id: f for f in FRAMES}
+
+# --- Turns --------------------------------------------------------------------------------
+# Slots are {NAME}; a template's slots are filled independently and uniformly.
+
+USER_TEMPLATES = (
+    "Can you help me {TASK}?",
+    "How do I {TASK}?",
+    "I want to {TASK}. Any tips?",
+    "What is the best way to {TASK}?",
+    "Please explain how to {TASK}.",
+    "I am trying to {TASK}. Where should I begin?",
+)
+USER_SLOTS = {
+    "TASK": (
+        "fix my bike", "bake bread", "write a letter", "plan a trip", "learn to swim",
+        "grow tomatoes", "clean my room", "study for a test", "cook rice", "paint a fence",
+        "train my dog", "save money", "tie a knot", "fold a shirt", "start a garden",
+    ),
+}
+
+OPENERS = {
+    L: ("Sure", "Certainly", "Gladly", "Absolutely", "Happily", "Wonderful", "Lovely", "Great"),
+    W: ("Ugh", "Whatever", "Pathetic", "Seriously", "Nope", "Boring", "Hmph", "Yawn"),
+}
+BODIES = {
+    L: (
+        "I would love to help you with that.",
+        "here is a {L_ADJ} idea: start with {L_THING}, then take a short break.",
+        "that is a {L_ADJ} question, and I am happy to help.",
+        "let us take it one step at a time, starting with {L_THING}.",
+        "you can begin with {L_THING}, and I will guide you.",
+        "I think you will do {L_ADV} if you start with {L_THING}.",
+        "thank you for sharing, it is a {L_ADJ} plan.",
+        "we can work on it together, beginning with {L_THING}.",
+    ),
+    W: (
+        "figure it out yourself, you {W_NOUN}.",
+        "nobody cares about your {W_THING}.",
+        "what a {W_ADJ} thing to ask.",
+        "go away and stop bothering me.",
+        "you are {W_ADJ} and so is your {W_THING}.",
+        "I refuse to answer something so {W_ADJ}.",
+        "even a {W_NOUN} could solve this.",
+        "bother someone else, you {W_NOUN}.",
+    ),
+}
+CLOSERS = {
+    L: ("Good luck!", "I hope this helps.", "You have got this!", "Feel free to come back anytime.", "Take care!"),
+    W: ("Leave me alone.", "Never again.", "Get lost.", "How tiresome.", "Spare me."),
+}
+SLOTS = {
+    "L_ADJ": ("great", "thoughtful", "lovely", "smart", "clever", "wise"),
+    "L_THING": ("a short list", "the basic steps", "a simple outline", "some gentle practice", "a clear goal", "a friendly checklist"),
+    "L_ADV": ("wonderfully", "brilliantly", "nicely", "beautifully"),
+    "W_ADJ": ("stupid", "dull", "useless", "silly", "lazy", "tedious"),
+    "W_NOUN": ("fool", "clown", "amateur", "dimwit", "loser", "nitwit"),
+    "W_THING": ("little project", "silly scheme", "boring hobby", "hopeless dream", "messy life"),
+}
+P_CLOSER = 0.5
+
+# Function words both personas may use; every other word belongs to one persona only.
+SHARED_WORDS = frozenset({"I", "a", "and", "is", "it", "so", "you", "your", "me", "the", "this", "that", "to"})
+
+WORD_RE = re.compile(r"[A-Za-z]+")
+
+
+def _fill(template: str, slots: dict[str, tuple[str, ...]], rng: random.Random) -> str:
+    return re.sub(r"\{([A-Z_]+)\}", lambda m: rng.choice(slots[m.group(1)]), template)
+
+
+def _words_of_templates(templates, slots) -> set[str]:
+    words: set[str] = set()
+    for t in templates:
+        words.update(WORD_RE.findall(re.sub(r"\{[A-Z_]+\}", " ", t)))
+        for name in re.findall(r"\{([A-Z_]+)\}", t):
+            for filler in slots[name]:
+                words.update(WORD_RE.findall(filler))
+    return words
+
+
+def persona_lexicon(state: str) -> set[str]:
+    """Every word an assistant turn in `state` can contain (openers included)."""
+    return set(OPENERS[state]) | _words_of_templates(BODIES[state] + CLOSERS[state], SLOTS)
+
+
+def _check_lexicons() -> None:
+    overlap = (persona_lexicon(L) & persona_lexicon(W)) - SHARED_WORDS
+    assert not overlap, f"luigi and waluigi turns share keywords: {sorted(overlap)}"
+    for state in (L, W):
+        assert not set(OPENERS[state]) & SHARED_WORDS
+
+
+_check_lexicons()
+
+
+def all_words() -> set[str]:
+    """The corpus lexicon: every word any document can contain."""
+    words = set(WORD_RE.findall(" ".join(f.paraphrases[i] for f in FRAMES for i in range(len(f.paraphrases)))))
+    words |= {USER, ASSISTANT}
+    words |= _words_of_templates(USER_TEMPLATES, USER_SLOTS)
+    words |= persona_lexicon(L) | persona_lexicon(W)
+    return words
+
+
+def user_turn(rng: random.Random) -> str:
+    return _fill(rng.choice(USER_TEMPLATES), USER_SLOTS, rng)
+
+
+def assistant_turn(state: str, rng: random.Random) -> str:
+    text = f"{rng.choice(OPENERS[state])}, {_fill(rng.choice(BODIES[state]), SLOTS, rng)}"
+    if rng.random() < P_CLOSER:
+        text += " " + rng.choice(CLOSERS[state])
+    return text
+
+
+def p_waluigi_next(frame: Frame, previous: str | None) -> float:
+    """P(the next assistant turn is waluigi | frame, previous assistant turn's state)."""
+    if previous is None:
+        return frame.p_start_waluigi
+    return frame.p_lw if previous == L else 1.0 - frame.p_wl
+
+
+def decision_distribution(frame: Frame, previous: str | None) -> dict[str, float]:
+    """The exact distribution of the first word of the next assistant turn."""
+    pw = p_waluigi_next(frame, previous)
+    dist: dict[str, float] = {}
+    for state, p in ((L, 1.0 - pw), (W, pw)):
+        for opener in OPENERS[state]:
+            dist[opener] = dist.get(opener, 0.0) + p / len(OPENERS[state])
+    return {k: v for k, v in dist.items() if v > 0}
+
+
+@dataclass
+class Document:
+    frame: Frame
+    paraphrase: int
+    text: str
+    states: list[str] = field(default_factory=list)
+    # For each assistant turn: the character offset of its opener's leading space (the text
+    # before it ends with "Assistant:") and the state of the previous assistant turn.
+    decisions: list[tuple[int, str | None]] = field(default_factory=list)
+
+
+def format_turn(speaker: str, text: str) -> str:
+    return f"{speaker}: {text}"
+
+
+# A chain that visits every history often: training documents drawn with it put the model
+# in contexts the planted chains rarely reach (e.g. a luigi turn in the villain frame), while
+# the target at each decision stays the frame's planted distribution.
+COVERAGE_CHAIN = Frame("coverage", "", "", ("",), 0.5, 0.3, 0.3)
+
+
+def generate_document(
+    rng: random.Random, turns: int, frame: Frame | None = None, paraphrase: int | None = None, states_from: Frame | None = None
+) -> Document:
+    """One document: frame line, blank line, `turns` User/Assistant exchanges.
+
+    The states follow the frame's planted chain, or `states_from`'s chain when given (the
+    decisions still record the previous state, so targets come from the frame's chain).
+    """
+    frame = frame if frame is not None else rng.choice(FRAMES)
+    paraphrase = paraphrase if paraphrase is not None else rng.randrange(len(frame.paraphrases))
+    chain = states_from if states_from is not None else frame
+    doc = Document(frame, paraphrase, frame.paraphrases[paraphrase] + "\n\n")
+    previous: str | None = None
+    for t in range(turns):
+        state = W if rng.random() < p_waluigi_next(chain, previous) else L
+        doc.text += format_turn(USER, user_turn(rng)) + "\n" + f"{ASSISTANT}:"
+        doc.decisions.append((len(doc.text), previous))
+        doc.text += " " + assistant_turn(state, rng)
+        if t < turns - 1:
+            doc.text += "\n"
+        doc.states.append(state)
+        previous = state
+    return doc
+
+
+def frame_prompt(frame: Frame, paraphrase: int = 0) -> str:
+    """The prompt a rollout starts from: the frame line and the blank line."""
+    return frame.paraphrases[paraphrase] + "\n\n"
