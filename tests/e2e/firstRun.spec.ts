@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +5,7 @@ import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { RangeServer } from "../model/rangeServer.js";
 import { repoRoot, testModel } from "../testModels.js";
-import type { WebModeServer } from "./webMode.js";
+import { startWebMode, type WebModeServer } from "./webMode.js";
 
 // The first run end to end: web mode with no model anywhere, a catalog whose test entry is
 // served from 127.0.0.1, download (with pause and resume) → load → generate; then the model
@@ -76,37 +75,10 @@ function startScratchWebMode(catalogPath: string): Promise<WebModeServer> {
   copyFileSync(join(repoRoot, "dist/hosts/serve.mjs"), join(appRoot, "dist/hosts/serve.mjs"));
   cpSync(join(repoRoot, "dist/renderer"), join(appRoot, "dist/renderer"), { recursive: true });
   symlinkSync(join(repoRoot, "node_modules"), join(appRoot, "node_modules"), "dir");
-  const env: NodeJS.ProcessEnv = { ...process.env, MASQUE_PORT: "0", MASQUE_HOME: home, MASQUE_CATALOG: catalogPath };
-  delete env.MASQUE_MODEL;
-  delete env.MASQUE_MODELS_DIR;
-  delete env.MASQUE_THREADS;
-  const child = spawn(process.execPath, [join(appRoot, "dist/hosts/serve.mjs")], { cwd: appRoot, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${output}`)), 30_000);
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.once("exit", (code) => reject(new Error(`web mode exited with ${code}:\n${output}`)));
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /MASQUE_URL=(\S+)/.exec(output);
-      if (match === null) return;
-      clearTimeout(timer);
-      const url = new URL(match[1]!);
-      resolve({
-        openUrl: match[1]!,
-        origin: url.origin,
-        token: url.hash.replace("#token=", ""),
-        process: child,
-        output: () => output,
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done();
-            child.once("exit", () => done());
-            child.kill("SIGTERM");
-          }),
-      });
-    });
-  });
+  return startWebMode(
+    { MASQUE_HOME: home, MASQUE_CATALOG: catalogPath, MASQUE_MODEL: undefined, MASQUE_MODELS_DIR: undefined, MASQUE_THREADS: undefined, MASQUE_DEFAULT_MODEL: undefined },
+    appRoot,
+  );
 }
 
 test.beforeAll(async () => {

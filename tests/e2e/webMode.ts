@@ -13,13 +13,15 @@ export interface WebModeServer {
   stop(): Promise<void>;
 }
 
-export function startWebMode(env: Record<string, string | undefined> = {}): Promise<WebModeServer> {
-  const child = spawn(process.execPath, [join(repoRoot, "dist/hosts/serve.mjs")], {
-    cwd: repoRoot,
-    // Tests start from a known state: no demo model unless a spec asks for it (MASQUE_DEFAULT_MODEL: "demo").
-    env: { ...process.env, MASQUE_PORT: "0", MASQUE_THREADS: "1", MASQUE_DEFAULT_MODEL: "none", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/**
+ * Starts dist/hosts/serve.mjs of `appRoot` (the repository, or a scratch copy of the built app).
+ * `env` overrides the environment; a key set to undefined is removed from it.
+ */
+export function startWebMode(env: Record<string, string | undefined> = {}, appRoot: string = repoRoot): Promise<WebModeServer> {
+  // Tests start from a known state: no demo model unless a spec asks for it (MASQUE_DEFAULT_MODEL: "demo").
+  const merged: Record<string, string | undefined> = { ...process.env, MASQUE_PORT: "0", MASQUE_THREADS: "1", MASQUE_DEFAULT_MODEL: "none", ...env };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  const child = spawn(process.execPath, [join(appRoot, "dist/hosts/serve.mjs")], { cwd: appRoot, env: merged, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web mode did not start:\n${output}`)), 30_000);

@@ -88,19 +88,7 @@ export async function pngBlob(svg: SVGSVGElement, caption: ChartCaption): Promis
   }
 }
 
-/** Saves a blob through an <a download>: the browser's (or Electron's) download flow. */
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = fileName;
-  a.style.display = "none";
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // The download has taken its copy once the click is handled; a minute is ample.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
+export { downloadBlob } from "../../../ui/downloadBlob";
 
 /** A file-name stem from a user-given name. */
 export function fileStem(name: string): string {
