@@ -186,8 +186,9 @@ export function isEngineMethod(handlers: EngineHandlers, method: unknown): metho
 
 /** Validates a call arriving from a transport and runs it. */
 export function dispatch(handlers: EngineHandlers, method: unknown, args: unknown): Promise<unknown> {
+  if (typeof method !== "string") return Promise.reject(new MasqueError("bad-request", "The method name must be a string."));
   if (!isEngineMethod(handlers, method)) {
-    return Promise.reject(new MasqueError("unknown-method", `Unknown engine method ${JSON.stringify(String(method)).slice(0, 80)}.`));
+    return Promise.reject(new MasqueError("unknown-method", `Unknown engine method ${JSON.stringify(method).slice(0, 80)}.`));
   }
   const h = handlers[method];
   const parsed = h.schema.safeParse(args ?? {});

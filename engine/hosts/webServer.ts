@@ -66,22 +66,36 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     return origin === `http://${HOST}:${port}` || origin === `http://localhost:${port}`;
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res, port);
     if (!trustedRequest(req)) return sendJson(res, 403, { ok: false, error: { code: "bad-request", message: "Forbidden origin or host." } });
-    const url = new URL(req.url ?? "/", `http://${HOST}`);
-    if (url.pathname === "/api/call") {
+    const pathname = requestPath(req.url);
+    if (pathname === null) return sendJson(res, 400, { ok: false, error: { code: "bad-request", message: "Bad request target." } });
+    if (pathname === "/api/call") {
       if (req.method !== "POST") return sendJson(res, 405, { ok: false, error: { code: "bad-request", message: "Use POST." } });
       const auth = req.headers.authorization;
       if (!tokenMatches(auth?.startsWith("Bearer ") ? auth.slice(7) : undefined)) {
         return sendJson(res, 401, { ok: false, error: { code: "bad-request", message: "Missing or wrong token." } });
       }
-      void handleCall(req, res, options.engine);
+      handleCall(req, res, options.engine).catch((error: unknown) => failRequest(res, error));
       return;
     }
-    if (url.pathname.startsWith("/api/")) return sendJson(res, 404, { ok: false, error: { code: "bad-request", message: "No such endpoint." } });
+    if (pathname.startsWith("/api/")) return sendJson(res, 404, { ok: false, error: { code: "bad-request", message: "No such endpoint." } });
     if (staticDir === undefined || (req.method !== "GET" && req.method !== "HEAD")) return sendJson(res, 404, { ok: false });
-    void serveStatic(staticDir, url.pathname, res);
+    serveStatic(staticDir, pathname, res).catch((error: unknown) => failRequest(res, error));
+  };
+  // Whatever a request contains, a handler that throws answers 500 and the server stays up.
+  const server = createServer((req, res) => {
+    try {
+      onRequest(req, res);
+    } catch (error) {
+      failRequest(res, error);
+    }
+  });
+  // Malformed HTTP (bad request lines, oversized headers) never reaches a handler.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({
@@ -90,14 +104,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     handleProtocols: (protocols) => (protocols.has("masque") ? "masque" : false),
   });
   server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", `http://${HOST}`);
-    const offered = (req.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim());
-    const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
-    if (url.pathname !== "/api/events" || !trustedRequest(req) || !tokenMatches(presented)) {
-      socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
-      return;
+    socket.on("error", () => socket.destroy());
+    try {
+      const pathname = requestPath(req.url);
+      const offered = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim());
+      const presented = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+      if (pathname !== "/api/events" || !trustedRequest(req) || !tokenMatches(presented)) {
+        socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n");
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => attachEvents(ws, options.engine));
+    } catch {
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachEvents(ws, options.engine));
   });
 
   await new Promise<void>((resolveListen, reject) => {
@@ -132,6 +151,25 @@ function attachEvents(ws: WebSocket, engine: Engine): void {
   ws.on("message", () => undefined);
 }
 
+/**
+ * The path of a request target, or null when it is not an origin-form path. Parsed by hand
+ * because `new URL("//", base)` throws (an empty authority), and a throw here used to end
+ * the process on one unauthenticated request.
+ */
+export function requestPath(target: string | undefined): string | null {
+  if (target === undefined || !target.startsWith("/")) return null;
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}
+
+function failRequest(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, 500, { ok: false, error: { code: "internal", message: `The server could not answer: ${error instanceof Error ? error.message : String(error)}` } });
+}
+
 async function handleCall(req: IncomingMessage, res: ServerResponse, engine: Engine): Promise<void> {
   let body: unknown;
   try {
@@ -140,6 +178,7 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, engine: Eng
     return sendJson(res, 400, { ok: false, error: { code: "bad-request", message: `Bad request body: ${(error as Error).message}` } });
   }
   const { method, args } = (typeof body === "object" && body !== null ? body : {}) as { method?: unknown; args?: unknown };
+  if (typeof method !== "string") return sendJson(res, 400, { ok: false, error: { code: "bad-request", message: "The request's method must be a string." } });
   try {
     const result = await engine.dispatch(method, args);
     sendJson(res, 200, { ok: true, result: result ?? null });
@@ -148,21 +187,26 @@ async function handleCall(req: IncomingMessage, res: ServerResponse, engine: Eng
   }
 }
 
+/**
+ * Reads the body up to MAX_BODY. Past it the rest is read and dropped, so the client gets
+ * the 400 that says why (destroying the socket mid-upload shows up as a bare reset); a
+ * client that keeps sending far past the limit is cut off.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error(`the request is over ${MAX_BODY / 2 ** 20} MB (files that large cannot be imported)`));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > MAX_BODY * 4) req.destroy();
+      else if (size <= MAX_BODY) chunks.push(chunk);
     });
-    req.on("end", () => resolveBody(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      if (size > MAX_BODY) reject(new Error(`the request is over ${MAX_BODY / 2 ** 20} MB (files that large cannot be imported)`));
+      else resolveBody(Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
+    req.on("close", () => reject(new Error("the request was cut off")));
   });
 }
 
@@ -173,6 +217,7 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
   } catch {
     return sendJson(res, 400, { ok: false });
   }
+  if (relative.includes("\0")) return sendJson(res, 400, { ok: false });
   if (relative.endsWith("/")) relative += "index.html";
   const file = normalize(join(root, relative));
   if (file !== root && !file.startsWith(root + sep)) return sendJson(res, 403, { ok: false });
@@ -180,7 +225,7 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
     const st = await stat(file);
     if (!st.isFile()) throw new Error("not a file");
     res.writeHead(200, { "Content-Type": MIME[extname(file)] ?? "application/octet-stream", "Content-Length": st.size, "Cache-Control": "no-cache" });
-    createReadStream(file).pipe(res);
+    createReadStream(file).on("error", () => res.destroy()).pipe(res);
   } catch {
     sendJson(res, 404, { ok: false });
   }

@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -124,5 +125,39 @@ describe("web mode transport", () => {
     expect(await attempt(["masque"], own)).toBe("refused");
     expect(await attempt(["masque", "masque-token.wrong"], own)).toBe("refused");
     expect(await attempt(["masque", `masque-token.${server.token}`], "http://evil.example")).toBe("refused");
+  });
+
+  it("survives hostile request targets on plain requests and upgrades", async () => {
+    const raw = (text: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(server.port, "127.0.0.1", () => socket.write(text));
+        setTimeout(() => socket.destroy(), 2000);
+        let reply = "";
+        socket.on("data", (c: Buffer) => (reply += c.toString()));
+        socket.on("close", () => resolve(reply));
+        socket.on("error", () => resolve(reply));
+      });
+    const host = `127.0.0.1:${server.port}`;
+    for (const target of ["//", "//evil.example/x", "/\\\\", "http://[::1", "*"]) {
+      const plain = await raw(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      expect(plain, target).toMatch(/^HTTP\/1\.1 \d{3} /);
+      await raw(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    }
+    // Still serving.
+    expect((await call({ Authorization: `Bearer ${server.token}` })).status).toBe(200);
+  });
+
+  it("answers an over-limit body with 400 instead of resetting the connection", async () => {
+    const reply = await call({ Authorization: `Bearer ${server.token}` }, "x".repeat(33 * 1024 * 1024));
+    expect(reply.status).toBe(400);
+    expect(JSON.parse(reply.body).error.code).toBe("bad-request");
+  });
+
+  it("rejects a non-string method as a bad request", async () => {
+    const auth = { Authorization: `Bearer ${server.token}` };
+    for (const method of [{ toString: 1 }, 42, null, ["getStatus"]]) {
+      const reply = JSON.parse((await call(auth, JSON.stringify({ method, args: {} }))).body);
+      expect(reply.error.code).toBe("bad-request");
+    }
   });
 });
