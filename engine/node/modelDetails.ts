@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { GgmlType, GgufFileType, GgufInsights, readGgufFileInfo, type GgufTensorInfo, type Llama } from "node-llama-cpp";
 import type { ModelDetails } from "../common/modelLibraryPort.js";
+import { checkGgufBounds } from "./ggufBounds.js";
 import { checkComplete, checkMagic, classifyGgufError, sha256File, statModelFile, vocabTypeName } from "./modelFile.js";
 
 type Metadata = Record<string, unknown> & {
@@ -33,6 +34,7 @@ export async function readModelDetails(path: string, options: { sha256?: boolean
 
 async function readHeader(path: string, fileSize: number, llama: Llama | undefined): Promise<Omit<ModelDetails, "sha256">> {
   await checkMagic(path);
+  await checkGgufBounds(path, fileSize);
   let info;
   let insights: GgufInsights;
   try {

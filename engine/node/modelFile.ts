@@ -5,6 +5,7 @@ import { basename } from "node:path";
 import { readGgufFileInfo, GgufInsights, UnsupportedError } from "node-llama-cpp";
 import type { Llama } from "node-llama-cpp";
 import { MasqueError } from "../common/errors.js";
+import { checkGgufBounds } from "./ggufBounds.js";
 import type { ModelInfo } from "../common/protocol.js";
 
 const hashCache = new Map<string, string>();
@@ -30,6 +31,7 @@ export async function sha256File(path: string): Promise<string> {
 export async function inspectModelFile(path: string, llama: Llama): Promise<ModelInfo> {
   const fileSize = await statModelFile(path);
   await checkMagic(path);
+  await checkGgufBounds(path, fileSize);
   let info;
   try {
     info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });

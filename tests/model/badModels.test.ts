@@ -13,7 +13,15 @@ const ggufV1 = Buffer.alloc(24);
 ggufV1.write("GGUF", 0, "latin1");
 ggufV1.writeUInt32LE(1, 4);
 
+// A 1 KB file claiming 2^63 metadata entries: node-llama-cpp's parser trusted the count.
+const hugeCount = Buffer.alloc(1024, 0x41);
+hugeCount.write("GGUF", 0, "latin1");
+hugeCount.writeUInt32LE(3, 4);
+hugeCount.writeBigUInt64LE(0n, 8);
+hugeCount.writeBigUInt64LE(2n ** 63n, 16);
+
 const cases: [string, Buffer | null, ErrorCode][] = [
+  ["huge-count.gguf", hugeCount, "corrupt-gguf"],
   ["missing.gguf", null, "model-not-found"],
   ["empty.gguf", Buffer.alloc(0), "not-gguf"],
   ["notes.gguf", Buffer.from("These are my notes, not a model.\n".repeat(20)), "not-gguf"],
