@@ -2,13 +2,24 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 
+/** `fs.promises.open`, or a stand-in with the same shape (tests simulate full disks with one). */
+export type OpenFile = (path: string, flags: string) => Promise<Pick<Awaited<ReturnType<typeof open>>, "write" | "writeFile" | "read" | "stat" | "truncate" | "datasync" | "sync" | "close">>;
+
+const tempName = (path: string) => `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`;
+
+/** Whether a file name is one of writeFileAtomic's temporary files for `target` (a file name). */
+export function isAtomicTemp(name: string, target: string): boolean {
+  return name.startsWith(`.${target}.`) && /^[0-9a-f]{12}\.tmp$/.test(name.slice(target.length + 2));
+}
+
 /**
  * Replaces a file atomically: write a temporary file beside it, fsync it, rename it over
- * the target, fsync the folder. A crash leaves either the old file or the new one.
+ * the target, fsync the folder. A crash leaves either the old file or the new one (and at
+ * worst a temporary file, which openers remove with isAtomicTemp).
  */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(temp, "w");
+export async function writeFileAtomic(path: string, data: string, openFile: OpenFile = open): Promise<void> {
+  const temp = join(dirname(path), tempName(path));
+  const handle = await openFile(temp, "w");
   try {
     await handle.writeFile(data, "utf8");
     await handle.sync();
@@ -18,7 +29,10 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
     throw error;
   }
   await handle.close();
-  await rename(temp, path);
+  await rename(temp, path).catch(async (error: unknown) => {
+    await rm(temp, { force: true });
+    throw error;
+  });
   await syncDir(dirname(path));
 }
 

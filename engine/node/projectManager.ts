@@ -10,9 +10,9 @@ import { defaultGenerationDefaults, type ProjectState } from "../common/project/
 import type { ProjectPort, RecentProject } from "../common/projectPort.js";
 import { dataDir, projectsDir } from "./appDirs.js";
 import { writeFileAtomic } from "./atomicWrite.js";
-import { createProjectFile, openProjectFile } from "./projectFile.js";
+import { createProjectFile, openProjectFile, PROJECT_EXTENSION } from "./projectFile.js";
 
-export const PROJECT_EXTENSION = ".masque";
+export { PROJECT_EXTENSION };
 const RECENT_LIMIT = 20;
 
 export const commandContext: CommandContext = {

@@ -426,7 +426,7 @@ describe("import validation", () => {
 describe("format handlers", () => {
   function openSession(state: ProjectState) {
     const appended: Patch[] = [];
-    const storage: ProjectStorage = { append: async (p) => void appended.push(p), compact: async () => undefined, patchLines: 0, close: async () => undefined };
+    const storage: ProjectStorage = { append: async (p) => void appended.push(p), compact: async () => undefined, patchLines: 0, journalBytes: 0, baseBytes: 0, close: async () => undefined };
     const session = new ProjectSession(state, "/tmp/x.masque", storage, deterministicContext(), () => undefined);
     const port = { current: () => session } as unknown as ProjectPort;
     return { session, appended, handlers: createFormatHandlers(port, { engineVersion: "9.9.9" }, () => stamp.now) };

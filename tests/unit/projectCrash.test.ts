@@ -12,6 +12,7 @@ import { openProjectFile, readProjectFile } from "../../engine/node/projectFile.
 import { newProjectState } from "../../engine/node/projectManager.js";
 import { deterministicContext, makeOpPicker } from "./crashOps.js";
 import { repoRoot } from "../testModels.js";
+import { nodeEsmBundle } from "./childBundle.js";
 
 const dir = mkdtempSync(join(tmpdir(), "masque-crash-"));
 const child = join(dir, "crashChild.mjs");
@@ -20,7 +21,7 @@ const KILLS = 24;
 const COMPACT_AFTER = 25;
 
 beforeAll(async () => {
-  await build({ entryPoints: [join(repoRoot, "tests/unit/crashChild.ts")], bundle: true, platform: "node", format: "esm", outfile: child, logLevel: "error" });
+  await build({ entryPoints: [join(repoRoot, "tests/unit/crashChild.ts")], bundle: true, platform: "node", format: "esm", outfile: child, logLevel: "error", ...nodeEsmBundle });
 });
 
 /** Every state the burst passes through, as canonical text (index = operations applied). */
@@ -116,7 +117,7 @@ describe("crash safety", () => {
     await s2.close();
     expect(warnings.join(" ")).toMatch(/damaged.*cut short by a crash/);
     expect(recovered.nodes.size).toBeGreaterThan(1);
-    expect(readdirSync(dir).some((f) => f.startsWith("truncated.masque.damaged-"))).toBe(true);
+    expect(readdirSync(dir).some((f) => /^truncated\.damaged-.*\.masque$/.test(f))).toBe(true);
     // After recovery the file is clean again.
     expect((await readProjectFile(path)).damaged).toBe(false);
   });

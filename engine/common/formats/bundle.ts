@@ -1,6 +1,7 @@
 import { MasqueError } from "../errors.js";
 import type { CommandContext } from "../project/commands.js";
 import type { Patch, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "../project/types.js";
+import { isoOr } from "./embedded.js";
 import { checkNodeCount } from "./limits.js";
 
 /**
@@ -162,7 +163,7 @@ export class BundleBuilder {
 
   /** Starts a tree with its root node; returns the tree (mutable until the bundle is used). */
   addTree(name: string, root: NodeFields, sceneId: string | null = null, recordedSeq?: number): { tree: Tree; root: TreeNode } {
-    const tree: Tree = { kind: "tree", id: this.localId(), name, rootId: "", activeId: "", sceneId, createdAt: root.createdAt ?? this.now };
+    const tree: Tree = { kind: "tree", id: this.localId(), name, rootId: "", activeId: "", sceneId, createdAt: isoOr(root.createdAt, this.now) };
     this.bundle.trees.push(tree);
     const node = this.addNode(tree.id, null, root, recordedSeq);
     tree.rootId = node.id;
@@ -184,7 +185,7 @@ export class BundleBuilder {
       sourceId: fields.sourceId ?? null,
       speaker: fields.speaker ?? null,
       sceneId: null,
-      createdAt: fields.createdAt ?? this.now,
+      createdAt: isoOr(fields.createdAt, this.now),
       bookmarked: fields.bookmarked ?? false,
       tags: fields.tags ?? [],
       note: fields.note ?? "",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { nodeGenerationSchema, nodeSchema, sceneSchema } from "../project/schema.js";
+import { isoDateSchema, nodeGenerationSchema, nodeSchema, sceneSchema } from "../project/schema.js";
 import type { NodeGeneration, NodeOrigin, NodePersona, Scene, Tree, TreeNode } from "../project/types.js";
 import { importLimits } from "./limits.js";
 
@@ -111,13 +111,14 @@ export function fitOrigin(origin: NodeOrigin | undefined, isRoot: boolean, hasGe
 
 /** An ISO date from a file, or `fallback` when it is not one. */
 export function isoOr(value: unknown, fallback: string): string {
+  const valid = (iso: string) => isoDateSchema.safeParse(iso).success;
   if (typeof value === "number" && Number.isFinite(value)) {
     const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
+    return Number.isNaN(d.getTime()) || !valid(d.toISOString()) ? fallback : d.toISOString();
   }
   if (typeof value !== "string" || value.length > 40) return fallback;
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return fallback;
   // An ISO date is kept as written, so a round trip is exact.
-  return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) ? value : d.toISOString();
+  if (valid(value)) return value;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) || !valid(d.toISOString()) ? fallback : d.toISOString();
 }

@@ -7,8 +7,9 @@ import type { Patch, ProjectMeta, ProjectRecord, ProjectState, TreeNode } from "
 /**
  * The project file: JSON Lines. Line 1 is a header; then one line per record (the
  * compacted state); then one line per patch appended since. A patch is one line, so a
- * crash can tear at most the last patch, which is then dropped whole. Readers stop at the
- * first line that does not parse or validate and keep everything before it.
+ * crash can tear at most the last patch, which is then dropped whole. Lines are
+ * independent (each record or patch carries its ids), so a damaged line in the middle
+ * (a flipped byte, a bad value) is set aside alone and every valid line after it is kept.
  */
 export interface DecodedProject {
   state: ProjectState;
@@ -17,9 +18,13 @@ export interface DecodedProject {
   damaged: boolean;
   /** Patch lines after the compacted records (drives compaction). */
   patchLines: number;
+  /** UTF-8 bytes of the lines from the first patch on (drives compaction). */
+  journalBytes: number;
 }
 
 const encoder = (value: unknown) => JSON.stringify(value);
+/** How many damaged lines a warning names before it only counts them. */
+const NAMED_LINES = 5;
 
 export function encodeProject(state: ProjectState, writer: string, writtenAt: string): string {
   const lines = [encoder(currentHeader(writer, writtenAt)), ...recordsOf(state).map(encoder)];
@@ -32,13 +37,14 @@ export function encodePatch(patch: Patch): string {
 
 export function decodeProject(text: string): DecodedProject {
   const warnings: string[] = [];
-  const lines = text.split("\n");
+  // Editors on Windows may save with a byte-order mark; it is not part of the header.
+  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split("\n");
   // A file always ends in "\n", so the last element is "" unless the last line was torn.
   if (lines.at(-1) === "") lines.pop();
   const headerLine = lines[0];
   let headerRaw: unknown;
   try {
-    headerRaw = JSON.parse(headerLine ?? "");
+    headerRaw = JSON.parse(headerLine?.replace(/\r$/, "") ?? "");
   } catch {
     throw new MasqueError("bad-request", "This is not a Masque project file (its first line is not a Masque project header).");
   }
@@ -48,36 +54,59 @@ export function decodeProject(text: string): DecodedProject {
   let state: ProjectState | null = null;
   const records: ProjectRecord[] = [];
   let patchLines = 0;
-  let damaged = false;
+  let journalBytes = 0;
+  const bad: number[] = [];
   for (let i = 1; i < lines.length; i++) {
+    const raw = lines[i]!.replace(/\r$/, "");
+    if (raw.trim() === "") continue;
     let parsed;
     try {
-      parsed = lineSchema.safeParse(migrateLine(header.data.version, JSON.parse(lines[i]!) as Record<string, unknown>));
+      parsed = lineSchema.safeParse(migrateLine(header.data.version, JSON.parse(raw) as Record<string, unknown>));
     } catch (error) {
       if (error instanceof MasqueError) throw error;
       parsed = null;
     }
+    if (state !== null || parsed?.data?.kind === "patch") journalBytes += utf8Length(lines[i]!) + 1;
     if (parsed === null || !parsed.success) {
-      const dropped = lines.length - i;
-      warnings.push(
-        `Line ${i + 1} is damaged (${i === lines.length - 1 ? "probably a write cut short by a crash" : "unreadable"}); ${dropped} line(s) from there on were set aside and everything before kept.`,
-      );
-      damaged = true;
-      break;
+      bad.push(i + 1);
+      continue;
     }
     const line = parsed.data;
     if (line.kind === "patch") {
-      if (state === null) state = buildState(records, warnings);
+      state ??= buildState(records, warnings);
       if (state === null) break;
       state = applyPatch(state, line as Patch).state;
       patchLines++;
     } else if (state === null) records.push(line as ProjectRecord);
     else state = applyPatch(state, { puts: [line as ProjectRecord], dels: [] }).state;
   }
+  if (bad.length > 0) warnings.push(damagedLinesWarning(bad, lines.length));
   if (state === null) state = buildState(records, warnings);
   if (state === null) throw new MasqueError("bad-request", "The project file has no project record; nothing could be recovered.");
   const checked = checkIntegrity(state, warnings);
-  return { state: checked.state, warnings, damaged: damaged || checked.repaired, patchLines };
+  return { state: checked.state, warnings, damaged: bad.length > 0 || checked.repaired, patchLines, journalBytes };
+}
+
+/** UTF-8 length without encoding a copy (engine/common has no Buffer). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      bytes += 2;
+      i++;
+    } else if (c >= 0x800) bytes += 2;
+    else if (c >= 0x80) bytes += 1;
+  }
+  return bytes;
+}
+
+function damagedLinesWarning(bad: number[], total: number): string {
+  const torn = bad.length === 1 && bad[0] === total;
+  const named = bad.slice(0, NAMED_LINES).join(", ") + (bad.length > NAMED_LINES ? ` and ${bad.length - NAMED_LINES} more` : "");
+  return torn
+    ? `Line ${bad[0]} is damaged (probably a write cut short by a crash) and was set aside; everything else was kept.`
+    : `${bad.length === 1 ? "Line" : "Lines"} ${named} ${bad.length === 1 ? "is" : "are"} damaged (unreadable or invalid) and ${bad.length === 1 ? "was" : "were"} set aside; every other line was kept.`;
 }
 
 function buildState(records: ProjectRecord[], warnings: string[]): ProjectState | null {

@@ -10,7 +10,22 @@ import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
  */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const text = (max: number) => z.string().max(max);
-const isoDate = z.string().max(40);
+/**
+ * An ISO 8601 timestamp as Date#toISOString writes it (an offset instead of Z is accepted),
+ * with a real calendar date and time: `2026-19-30` is refused, not carried along.
+ */
+export const isoDateSchema = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/)
+  .refine(isRealDate, "not a real date and time");
+const isoDate = isoDateSchema;
+
+function isRealDate(value: string): boolean {
+  const [y, mo, d, h, mi, sec] = value.split(/[-T:.Z+]/).map(Number) as [number, number, number, number, number, number | undefined];
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && (sec === undefined || Number.isNaN(sec) || sec < 60);
+}
 
 const samplerSchema = z.object({
   temperature: z.number(),
@@ -196,7 +211,8 @@ export const headerSchema = z.object({
   kind: z.literal("header"),
   format: z.literal(PROJECT_FORMAT),
   version: z.number().int().min(1),
-  writtenAt: isoDate,
+  /** Informational only (the records carry their own dates), so any short text is read. */
+  writtenAt: z.string().max(40),
   /** Which Masque wrote it, for a person reading the file. */
   writer: text(100),
 });

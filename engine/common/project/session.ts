@@ -1,15 +1,21 @@
 import { commands, repairActive, type CommandArgs, type CommandContext, type CommandName } from "./commands.js";
 import { applyPatch } from "./patch.js";
-import type { Patch, ProjectState } from "./types.js";
+import type { Patch, ProjectRecord, ProjectState, RecordRef } from "./types.js";
 
 /** Where a session's changes go: engine/node writes them to the project file. */
 export interface ProjectStorage {
-  /** Durably appends one patch; resolves only once it is on disk (that is the acknowledgement). */
+  /**
+   * Durably appends one patch; resolves only once all of it is on disk (that is the
+   * acknowledgement). A rejection means nothing was written.
+   */
   append(patch: Patch): Promise<void>;
   /** Rewrites the file as the compacted state. */
   compact(state: ProjectState): Promise<void>;
   /** Patch lines since the last compaction. */
   readonly patchLines: number;
+  /** Bytes of those patch lines, and of the compacted records before them. */
+  readonly journalBytes: number;
+  readonly baseBytes: number;
   close(): Promise<void>;
 }
 
@@ -17,15 +23,40 @@ export interface PatchEvent {
   patch: Patch;
   canUndo: boolean;
   canRedo: boolean;
+  /** Set when the change is saved but something around it failed (a compaction). */
+  warning?: string;
+}
+
+/** What code that edits a project needs: a session, or a command group within one. */
+export interface ProjectEditor {
+  readonly state: ProjectState;
+  perform<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<Patch>;
+}
+
+/** Commands performed through a group become one undo step when it ends (one user intent). */
+export interface CommandGroup extends ProjectEditor {
+  end(): Promise<void>;
 }
 
 const UNDO_LIMIT = 500;
+/** The journal is compacted once it outgrows the compacted records, and at least this size. */
+const MIN_COMPACT_BYTES = 4 * 2 ** 20;
+
+type Before = { ref: RecordRef | null; record: ProjectRecord | undefined };
+const refKey = (ref: RecordRef | null) => (ref === null ? "meta" : `${ref.kind}:${ref.id}`);
+
+function lookup(state: ProjectState, ref: RecordRef | null): ProjectRecord | undefined {
+  if (ref === null) return state.meta;
+  const collections = { tree: state.trees, node: state.nodes, simulacrum: state.simulacra, scene: state.scenes, experiment: state.experiments } as const;
+  return (collections[ref.kind] as ReadonlyMap<string, ProjectRecord>).get(ref.id);
+}
 
 /**
  * One open project: its state, undo and redo stacks, and autosave. Changes are applied one
- * at a time (a queue) and each is on disk before its promise resolves.
+ * at a time (a queue) and each is on disk before its promise resolves. Every change to a
+ * project goes through `perform` (or a group's), so every change is saved and undoable.
  */
-export class ProjectSession {
+export class ProjectSession implements ProjectEditor {
   private undoStack: Patch[] = [];
   private redoStack: Patch[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -54,15 +85,68 @@ export class ProjectSession {
     return this.serial(async () => {
       const command = commands[name];
       const patch = (command.perform as (s: ProjectState, a: CommandArgs<K>, c: CommandContext) => Patch)(this.current, args, this.ctx);
-      const inverse = await this.commit(patch);
-      if (command.undoable) {
-        this.undoStack.push(inverse);
-        if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
-        this.redoStack = [];
-      }
-      this.emit(patch);
+      const { inverse, warning } = await this.commit(patch);
+      if (command.undoable) this.pushUndo(inverse);
+      this.emit(patch, warning);
       return patch;
     });
+  }
+
+  /**
+   * Starts a command group: what is performed through it is saved change by change as
+   * usual, but becomes one undo step when the group ends (undoing it restores every record
+   * it touched). Changes other callers make meanwhile keep their own steps. With
+   * `undoable: false` the group leaves no step at all (setting up a new project).
+   */
+  group(options: { undoable?: boolean } = {}): CommandGroup {
+    const before = new Map<string, Before>();
+    let open = true;
+    const remember = (patch: Patch) => {
+      for (const ref of [...patch.dels, ...patch.puts.map((r) => (r.kind === "meta" ? null : { kind: r.kind, id: r.id }))]) {
+        const key = refKey(ref);
+        if (!before.has(key)) before.set(key, { ref, record: lookup(this.current, ref) });
+      }
+    };
+    const session = this;
+    return {
+      get state() {
+        return session.current;
+      },
+      perform<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<Patch> {
+        if (!open) return Promise.reject(new Error("This command group has ended."));
+        return session.serial(async () => {
+          const patch = (commands[name].perform as (s: ProjectState, a: CommandArgs<K>, c: CommandContext) => Patch)(session.current, args, session.ctx);
+          remember(patch);
+          const { warning } = await session.commit(patch);
+          session.emit(patch, warning);
+          return patch;
+        });
+      },
+      end(): Promise<void> {
+        if (!open) return Promise.resolve();
+        open = false;
+        return session.serial(async () => {
+          if (options.undoable === false || before.size === 0) return;
+          const undo: Patch = { puts: [], dels: [] };
+          for (const { ref, record } of before.values()) {
+            if (record !== undefined) undo.puts.push(record);
+            else if (ref !== null) undo.dels.push(ref);
+          }
+          session.pushUndo(undo);
+          session.emit({ puts: [], dels: [] });
+        });
+      },
+    };
+  }
+
+  /** Runs `edit` as one command group (one undo step), ending it however `edit` ends. */
+  async edit<T>(edit: (editor: ProjectEditor) => Promise<T>, options: { undoable?: boolean } = {}): Promise<T> {
+    const group = this.group(options);
+    try {
+      return await edit(group);
+    } finally {
+      await group.end();
+    }
   }
 
   undo(): Promise<boolean> {
@@ -85,28 +169,57 @@ export class ProjectSession {
     });
   }
 
+  private pushUndo(inverse: Patch): void {
+    this.undoStack.push(inverse);
+    if (this.undoStack.length > UNDO_LIMIT) this.undoStack.shift();
+    this.redoStack = [];
+  }
+
   private async swap(from: Patch[], to: Patch[]): Promise<boolean> {
     const patch = from.pop();
     if (patch === undefined) return false;
-    const inverse = await this.commit(patch);
-    to.push(inverse);
+    let committed;
+    try {
+      committed = await this.commit(patch);
+    } catch (error) {
+      // Not saved, so not undone: it stays where it was.
+      from.push(patch);
+      throw error;
+    }
+    to.push(committed.inverse);
     // An undone generation may have held the active node: point such trees at their root.
     const repair = repairActive(this.current);
     if (repair.puts.length > 0) await this.commit(repair);
-    this.emit({ puts: [...patch.puts, ...repair.puts], dels: patch.dels });
+    this.emit({ puts: [...patch.puts, ...repair.puts], dels: patch.dels }, committed.warning);
     return true;
   }
 
-  private async commit(patch: Patch): Promise<Patch> {
+  /**
+   * Saves a patch, then applies it. A failed append leaves state and file as they were. A
+   * failed compaction after it does not undo a saved change: the change stands and the
+   * failure comes back as a warning (the journal is intact; compaction is tried again).
+   */
+  private async commit(patch: Patch): Promise<{ inverse: Patch; warning?: string }> {
     const { state, inverse } = applyPatch(this.current, patch);
     await this.storage.append(patch);
     this.current = state;
-    if (this.storage.patchLines > Math.max(this.compactAfter, this.current.nodes.size)) await this.storage.compact(this.current);
-    return inverse;
+    if (!this.shouldCompact()) return { inverse };
+    try {
+      await this.storage.compact(this.current);
+      return { inverse };
+    } catch (error) {
+      return { inverse, warning: `The change was saved, but compacting the project file failed: ${(error as Error).message}` };
+    }
   }
 
-  private emit(patch: Patch): void {
-    this.onPatch({ patch, canUndo: this.canUndo, canRedo: this.canRedo });
+  /** Many small changes (lines past the node count) or a few big ones (bytes past the compacted file). */
+  private shouldCompact(): boolean {
+    const { patchLines, journalBytes, baseBytes } = this.storage;
+    return patchLines > Math.max(this.compactAfter, this.current.nodes.size) || journalBytes > Math.max(MIN_COMPACT_BYTES, baseBytes);
+  }
+
+  private emit(patch: Patch, warning?: string): void {
+    this.onPatch({ patch, canUndo: this.canUndo, canRedo: this.canRedo, ...(warning === undefined ? {} : { warning }) });
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
