@@ -116,7 +116,8 @@ export function createExperimentHandlers(
       const controller = new AbortController();
       jobs.set(jobId, controller);
       try {
-        const done = await runExperiment(s, runtime, experimentId, label, controller.signal, (p) => {
+        // The whole run is one undo step, so a 100 × 20 run cannot push the user's own edits off the stack.
+        const done = await s.edit((edits) => runExperiment(edits, runtime, experimentId, label, controller.signal, (p) => {
           const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
           const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * experiment.spec.turns);
           emit({
@@ -128,7 +129,7 @@ export function createExperimentHandlers(
             tokensPerSecond: rate,
             etaSeconds: Number.isFinite(perTurn) ? Math.max(0, (p.total - p.done) * perTurn) : null,
           });
-        });
+        }));
         return { status: done.status, completed: done.rollouts.length, total: done.spec.rollouts };
       } finally {
         jobs.delete(jobId);

@@ -5,6 +5,7 @@ import { handler } from "./handlers.js";
 import { libraryEntries, libraryEntry } from "./library/libraryEntries.js";
 import type { CommandContext } from "./project/commands.js";
 import { idSchema } from "./project/schema.js";
+import type { ProjectEditor } from "./project/session.js";
 import type { Scene, Simulacrum } from "./project/types.js";
 import { emptyArgs } from "./protocol.js";
 import type { ProjectPort } from "./projectPort.js";
@@ -25,8 +26,7 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
 
   /** Adds a simulacrum and its scene (unless the same built-in is already there) and a tree framed by the scene. */
   /** Adds a simulacrum and its scene to the project, once per built-in entry; returns the scene id. */
-  const addScene = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">) => {
-    const s = session();
+  const addScene = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, s: ProjectEditor = session()) => {
     const existing = simulacrum.builtinId === null ? undefined : [...s.state.scenes.values()].find((sc) => sc.builtinId === simulacrum.builtinId);
     let sceneId = existing?.id;
     if (sceneId === undefined) {
@@ -40,17 +40,18 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
   };
 
   /** Adds the scene (if new) and a tree framed by it, opening with `opening` when given. */
-  const adopt = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) => {
-    const s = session();
-    const sceneId = await addScene(simulacrum, scene);
-    const frame = s.state.scenes.get(sceneId)!.frame;
-    const patch = await s.perform("newTree", { name: treeName, rootText: frame, sceneId });
-    const tree = patch.puts.find((p) => p.kind === "tree")!;
-    if (opening !== null) {
-      await s.perform("addChildren", { parentId: (tree as { rootId: string }).rootId, children: [{ text: ` ${opening}`, origin: "import", speaker: simulacrum.speaker }] });
-    }
-    return { treeId: tree.id, sceneId };
-  };
+  // One user intent (start a tree from the library), so one undo step however many records it adds.
+  const adopt = (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) =>
+    session().edit(async (s) => {
+      const sceneId = await addScene(simulacrum, scene, s);
+      const frame = s.state.scenes.get(sceneId)!.frame;
+      const patch = await s.perform("newTree", { name: treeName, rootText: frame, sceneId });
+      const tree = patch.puts.find((p) => p.kind === "tree")!;
+      if (opening !== null) {
+        await s.perform("addChildren", { parentId: (tree as { rootId: string }).rootId, children: [{ text: ` ${opening}`, origin: "import", speaker: simulacrum.speaker }] });
+      }
+      return { treeId: tree.id, sceneId };
+    });
 
   return {
     libraryList: handler(emptyArgs, async () =>
@@ -78,7 +79,7 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
     libraryAddScene: handler(libraryAddSceneArgs, async ({ entryId }) => {
       const entry = libraryEntry(entryId);
       if (entry === undefined) throw new MasqueError("bad-request", `No library entry ${entryId}.`);
-      return { sceneId: await addScene(entry.simulacrum, entry.scene) };
+      return { sceneId: await session().edit((s) => addScene(entry.simulacrum, entry.scene, s)) };
     }),
     /** Imports a Character Card (V1/V2/V3, JSON or PNG): a simulacrum, its scene, and a tree opening with its first message. */
     cardImport: handler(cardImportArgs, async ({ fileName, contentBase64 }) => {

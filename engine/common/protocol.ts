@@ -163,7 +163,8 @@ export type EngineEvent =
   | { type: "model.changed"; loaded: LoadedModel | null }
   | { type: "job.progress"; jobId: string; done: number; total: number; label: string; tokensPerSecond?: number; etaSeconds?: number | null }
   | { type: "project.opened"; snapshot: ProjectSnapshot | null; warnings: string[] }
-  | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean }
+  /** `warning`: the change is saved but something around it failed (compacting the file). */
+  | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean; warning?: string }
   | { type: "download.progress"; download: DownloadInfo };
 
 export type EngineEventType = EngineEvent["type"];

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -8,12 +8,10 @@ import { formatIds, formatInfo, importableFormats, type ExportScope, type Format
 import { exportProject } from "../common/formats/exportProject.js";
 import { importFile } from "../common/formats/importProject.js";
 import { clampName } from "../common/formats/limits.js";
-import { commands } from "../common/project/commands.js";
-import { applyPatch, emptyState } from "../common/project/patch.js";
 import { ProjectSession } from "../common/project/session.js";
-import { defaultGenerationDefaults, type ProjectState, type Tree } from "../common/project/types.js";
-import { createProjectFile, openProjectFile, readProjectFile } from "../node/projectFile.js";
-import { commandContext, PROJECT_EXTENSION } from "../node/projectManager.js";
+import type { ProjectState, Tree } from "../common/project/types.js";
+import { createProjectFile, openProjectFile, readProjectFile, type OpenedProject } from "../node/projectFile.js";
+import { commandContext, emptyProjectState, PROJECT_EXTENSION } from "../node/projectManager.js";
 import { ENGINE_VERSION } from "../node/version.js";
 import { experimentCommand } from "./experimentCommand.js";
 
@@ -93,7 +91,7 @@ const subcommands: Record<string, Subcommand> = {
     details: [
       `--format    ${importableFormats.join(", ")} (default: told from the file)`,
       "The import is one change: if anything in the file is wrong, the project is left as it was.",
-      "Do not import into a project that is open in the app at the same time.",
+      "A project open in the app (or another masque) is refused: close it there first.",
     ],
     options: {
       project: { type: "string", short: "p" },
@@ -114,26 +112,32 @@ const subcommands: Record<string, Subcommand> = {
       }
       const imported = importFile({ content, fileName: basename(input), format }, new Date().toISOString());
       for (const w of imported.warnings) io.err(`warning: ${w}\n`);
-      let trees: number;
-      if (existsSync(projectPath)) {
-        const opened = await openProjectFile(projectPath);
-        for (const w of opened.warnings) io.err(`warning: ${w}\n`);
-        const session = new ProjectSession(opened.state, projectPath, opened.storage, commandContext, () => undefined);
-        try {
-          const patch = await session.perform("importRecords", { bundle: imported.bundle });
-          trees = patch.puts.filter((r) => r.kind === "tree").length;
-        } finally {
-          await session.close();
-        }
+      // Through a session like every change: the project is locked (a project open in the app
+      // is refused, not silently overwritten) and the import is one saved, fsynced change.
+      const created = !existsSync(projectPath);
+      let opened: OpenedProject;
+      if (created) {
+        const state = emptyProjectState(clampName(basename(input).replace(/\.[^.]*$/, "")) || "Imported");
+        opened = { state, warnings: [], storage: await createProjectFile(projectPath, state) };
       } else {
-        const now = new Date().toISOString();
-        const name = clampName(basename(input).replace(/\.[^.]*$/, "")) || "Imported";
-        const empty = emptyState({ kind: "meta", id: commandContext.newId(), name, createdAt: now, defaults: { ...defaultGenerationDefaults } });
-        const state = applyPatch(empty, commands.importRecords.perform(empty, { bundle: imported.bundle }, commandContext)).state;
-        await (await createProjectFile(projectPath, state)).close();
-        trees = state.trees.size;
-        io.err(`Created ${projectPath}.\n`);
+        opened = await openProjectFile(projectPath);
       }
+      for (const w of opened.warnings) io.err(`warning: ${w}\n`);
+      const session = new ProjectSession(opened.state, projectPath, opened.storage, commandContext, (event) => {
+        if (event.warning !== undefined) io.err(`warning: ${event.warning}\n`);
+      });
+      let trees: number;
+      try {
+        const patch = await session.perform("importRecords", { bundle: imported.bundle });
+        trees = patch.puts.filter((r) => r.kind === "tree").length;
+      } catch (error) {
+        await session.close();
+        // A project this command created and could not fill is not left behind empty.
+        if (created) await rm(projectPath, { force: true });
+        throw error;
+      }
+      await session.close();
+      if (created) io.err(`Created ${projectPath}.\n`);
       io.err(`Imported ${trees} tree(s), ${imported.bundle.nodes.length} node(s) from ${basename(input)} (${formatInfo[imported.format].label}).\n`);
     },
   },

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -74,7 +74,11 @@ export const experimentCommand = {
         ...(values.threads ? { threads: int("threads") } : {}),
         ...(values.parallel ? { parallel: int("parallel") } : {}),
       });
-      if (typeof values.project === "string") await call("projectOpen", { path: resolve(values.project) }).catch(() => call("projectCreate", { name: "Experiments", rootText: "", path: resolve(values.project as string) }));
+      // An existing project is opened (and refused while it is open in the app); only a missing one is created.
+      if (typeof values.project === "string") {
+        const path = resolve(values.project);
+        await (existsSync(path) ? call("projectOpen", { path }) : call("projectCreate", { name: "Experiments", rootText: "", path }));
+      }
       else await call("projectCreate", { name: "Experiment", rootText: "" });
       const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
       const rootId = engine.projects.current()!.state.trees.get(treeId)!.rootId;

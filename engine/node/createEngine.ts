@@ -38,8 +38,8 @@ export function createEngine(options: EngineOptions): Engine {
     // Remembers recent models and the last project in the user's settings.
     library.observe(event);
   };
-  const projects = new ProjectManager(({ patch, canUndo, canRedo }) =>
-    emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo }),
+  const projects = new ProjectManager(({ patch, canUndo, canRedo, warning }) =>
+    emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo, ...(warning === undefined ? {} : { warning }) }),
   );
   const handlers = createHandlers(
     runtime,

@@ -10,7 +10,7 @@ import { defaultGenerationDefaults, type ProjectState } from "../common/project/
 import type { ProjectPort, RecentProject } from "../common/projectPort.js";
 import { dataDir, projectsDir } from "./appDirs.js";
 import { writeFileAtomic } from "./atomicWrite.js";
-import { createProjectFile, openProjectFile, PROJECT_EXTENSION } from "./projectFile.js";
+import { createProjectFile, openProjectFile, PROJECT_EXTENSION, type StorageOptions } from "./projectFile.js";
 
 export { PROJECT_EXTENSION };
 const RECENT_LIMIT = 20;
@@ -20,10 +20,32 @@ export const commandContext: CommandContext = {
   now: () => new Date().toISOString(),
 };
 
-/** A fresh project: one tree whose root (the prompt) is `rootText`. */
+/** A project with nothing in it yet: what a new file starts from before its first command. */
+export function emptyProjectState(name: string, ctx: CommandContext = commandContext): ProjectState {
+  return emptyState({ kind: "meta", id: ctx.newId(), name, createdAt: ctx.now(), defaults: { ...defaultGenerationDefaults } });
+}
+
+/** A fresh project: one tree whose root (the prompt) is `rootText` (for tests and benchmarks; the app goes through a session). */
 export function newProjectState(name: string, rootText: string, ctx: CommandContext = commandContext): ProjectState {
-  const empty = emptyState({ kind: "meta", id: ctx.newId(), name, createdAt: ctx.now(), defaults: { ...defaultGenerationDefaults } });
+  const empty = emptyProjectState(name, ctx);
   return applyPatch(empty, commands.newTree.perform(empty, { name: "Tree 1", rootText }, ctx)).state;
+}
+
+/**
+ * Creates a project file and its first tree through a session: the tree is a command like
+ * any other, but setting up a new project is not a step the user can undo.
+ */
+export async function createProjectSession(path: string, name: string, rootText: string, onPatch: (event: PatchEvent) => void, options: StorageOptions = {}): Promise<ProjectSession> {
+  const state = emptyProjectState(name);
+  const storage = await createProjectFile(path, state, options);
+  const session = new ProjectSession(state, path, storage, commandContext, onPatch);
+  try {
+    await session.edit((s) => s.perform("newTree", { name: "Tree 1", rootText }), { undoable: false });
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return session;
 }
 
 /** Opens, creates and switches projects; remembers recent ones in the data folder. */
@@ -38,9 +60,7 @@ export class ProjectManager implements ProjectPort {
 
   async create(args: { name: string; rootText: string; path?: string | undefined }): Promise<ProjectSession> {
     const path = args.path === undefined ? await this.freshPath(args.name) : checkProjectPath(args.path);
-    const state = newProjectState(args.name, args.rootText);
-    const storage = await createProjectFile(path, state);
-    return this.switchTo(new ProjectSession(state, path, storage, commandContext, this.onPatch));
+    return this.switchTo(await createProjectSession(path, args.name, args.rootText, this.onPatch));
   }
 
   async open(path: string): Promise<{ session: ProjectSession; warnings: string[] }> {
@@ -85,9 +105,10 @@ export class ProjectManager implements ProjectPort {
   }
 
   private async switchTo(session: ProjectSession): Promise<ProjectSession> {
-    if (this.session !== null && this.session !== session) await this.session.close();
+    if (this.session !== null && this.session !== session) await this.session.close().catch(() => undefined);
     this.session = session;
-    await this.remember(session);
+    // The project is open: failing to update the recent list (a full disk) must not say otherwise.
+    await this.remember(session).catch(() => undefined);
     return session;
   }
 

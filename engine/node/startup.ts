@@ -44,8 +44,10 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
     // The empty first tree that every new project starts with is not needed here.
     const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId);
     if (first) await engine.handlers.perform({ command: "deleteTree", args: { treeId: first.id } });
-    const tree = engine.projects.current()!.state.trees.get(treeId)!;
-    await engine.handlers.perform({ command: "setActive", args: { nodeId: tree.rootId } });
+    const session = engine.projects.current()!;
+    await engine.handlers.perform({ command: "setActive", args: { nodeId: session.state.trees.get(treeId)!.rootId } });
+    // The welcome project is the app's setup, not the user's work: nothing in it to undo.
+    await session.clearHistory();
   } catch (error) {
     options.log(`Could not open a starting project: ${(error as Error).message}`);
   }

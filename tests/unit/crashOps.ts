@@ -1,3 +1,4 @@
+import { recordsOf } from "../../engine/common/project/patch.js";
 import { childrenOf } from "../../engine/common/project/queries.js";
 import type { CommandArgs, CommandContext, CommandName } from "../../engine/common/project/commands.js";
 import type { ProjectState } from "../../engine/common/project/types.js";
@@ -37,4 +38,20 @@ export function makeOpPicker(seed: number) {
     if (r < 0.9 && node.parentId !== null && childrenOf(state, node.parentId).length > 1) return { name: "deleteSubtree", args: { nodeId: target } };
     return { name: "setActive", args: { nodeId: target } };
   };
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, sortKeys(v)]));
+  }
+  return value;
+}
+
+/** Key-order-independent text of a state's records, to compare what a process acknowledged with what is on disk. */
+export function stateText(state: ProjectState): string {
+  return recordsOf(state)
+    .map((r) => JSON.stringify(sortKeys(r)))
+    .sort()
+    .join("\n");
 }

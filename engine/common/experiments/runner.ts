@@ -2,7 +2,7 @@ import { MasqueError } from "../errors.js";
 import type { RuntimePort } from "../handlers.js";
 import { gatherEvidenceMany, trackEvidence, type Turn } from "../persona/tracker.js";
 import { pathTo } from "../project/queries.js";
-import type { ProjectSession } from "../project/session.js";
+import type { ProjectEditor } from "../project/session.js";
 import { defaultFormat, nextSpeakerAfter, renderPrompt, sceneForPath } from "../project/transcript.js";
 import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, TreeNode } from "../project/types.js";
 import { deriveSeeds } from "../seeds.js";
@@ -27,7 +27,7 @@ export interface RunProgress {
  * experiment equals an uninterrupted one.
  */
 export async function runExperiment(
-  session: ProjectSession,
+  session: ProjectEditor,
   runtime: RuntimePort,
   experimentId: string,
   label: RolloutLabeller,

@@ -2,7 +2,7 @@ import { MasqueError } from "../errors.js";
 import { migrateLine } from "./migrations.js";
 import { applyPatch, emptyState, recordsOf } from "./patch.js";
 import { currentHeader, headerSchema, lineSchema } from "./schema.js";
-import type { Patch, ProjectMeta, ProjectRecord, ProjectState, TreeNode } from "./types.js";
+import type { Patch, ProjectMeta, ProjectRecord, ProjectState, Tree, TreeNode } from "./types.js";
 
 /**
  * The project file: JSON Lines. Line 1 is a header; then one line per record (the
@@ -118,6 +118,61 @@ function buildState(records: ProjectRecord[], warnings: string[]): ProjectState 
   return applyPatch(emptyState(meta), { puts: records.filter((r) => r.kind !== "meta"), dels: [] }).state;
 }
 
+export const PLACEHOLDER_NOTE = "Recovered: this turn was damaged in the file and could not be read; the turns after it were kept.";
+
+/**
+ * A damaged line can take away a record that others hang from: a tree record, a tree's
+ * root, a turn in the middle of a conversation. Rather than set aside everything after it,
+ * an empty placeholder takes its place (a turn under the tree's root, marked in its note),
+ * so only the damaged record itself is lost. Nodes claiming a tree get a recovered tree.
+ */
+function restoreMissing(meta: ProjectMeta, nodes: Map<string, TreeNode>, trees: Map<string, Tree>, warnings: string[]): boolean {
+  const placeholder = (id: string, child: TreeNode, parentId: string | null): TreeNode => ({
+    kind: "node",
+    id,
+    treeId: child.treeId,
+    parentId,
+    seq: child.seq,
+    text: "",
+    origin: parentId === null ? "root" : "import",
+    sourceId: null,
+    speaker: null,
+    sceneId: null,
+    createdAt: child.createdAt,
+    bookmarked: false,
+    tags: [],
+    note: PLACEHOLDER_NOTE,
+    generation: null,
+  });
+  let trees0 = 0;
+  let turns = 0;
+  for (const node of [...nodes.values()]) {
+    if (trees.has(node.treeId)) continue;
+    const root = [...nodes.values()].find((n) => n.treeId === node.treeId && n.parentId === null);
+    const rootId = root?.id ?? `r${node.treeId}`.slice(0, 64);
+    if (root === undefined && !nodes.has(rootId)) nodes.set(rootId, placeholder(rootId, node, null));
+    trees.set(node.treeId, { kind: "tree", id: node.treeId, name: "Recovered tree", rootId, activeId: rootId, sceneId: null, createdAt: meta.createdAt });
+    trees0++;
+  }
+  for (const tree of trees.values()) {
+    if (nodes.has(tree.rootId)) continue;
+    const child = [...nodes.values()].find((n) => n.parentId === tree.rootId && n.treeId === tree.id);
+    if (child === undefined) continue;
+    nodes.set(tree.rootId, placeholder(tree.rootId, child, null));
+    turns++;
+  }
+  for (const node of [...nodes.values()]) {
+    if (node.parentId === null || nodes.has(node.parentId)) continue;
+    const tree = trees.get(node.treeId);
+    if (tree === undefined || !nodes.has(tree.rootId)) continue;
+    nodes.set(node.parentId, placeholder(node.parentId, node, tree.rootId));
+    turns++;
+  }
+  if (trees0 > 0) warnings.push(`${trees0} tree record(s) were damaged; their turns were kept in recovered trees.`);
+  if (turns > 0) warnings.push(`${turns} damaged turn(s) were replaced by empty placeholders (see their notes) so that the turns after them are kept.`);
+  return trees0 + turns > 0;
+}
+
 /**
  * Ids from files are not trusted: nodes must belong to an existing tree and hang from an
  * existing parent of the same tree without cycles; a tree needs its root. Whatever fails is
@@ -126,7 +181,7 @@ function buildState(records: ProjectRecord[], warnings: string[]): ProjectState 
 function checkIntegrity(state: ProjectState, warnings: string[]): { state: ProjectState; repaired: boolean } {
   const nodes = new Map(state.nodes);
   const trees = new Map(state.trees);
-  let repaired = false;
+  let repaired = restoreMissing(state.meta, nodes, trees, warnings);
   for (const tree of [...trees.values()]) {
     const root = nodes.get(tree.rootId);
     if (root === undefined || root.parentId !== null || root.treeId !== tree.id) {

@@ -157,6 +157,15 @@ export class ProjectSession implements ProjectEditor {
     return this.serial(async () => this.swap(this.redoStack, this.undoStack));
   }
 
+  /** Forgets undo and redo (a project just set up by the app has nothing the user did to undo). */
+  clearHistory(): Promise<void> {
+    return this.serial(async () => {
+      this.undoStack = [];
+      this.redoStack = [];
+      this.emit({ puts: [], dels: [] });
+    });
+  }
+
   /** Writes the compacted file now (also done automatically as patches accumulate). */
   compact(): Promise<void> {
     return this.serial(() => this.storage.compact(this.current));
@@ -164,8 +173,12 @@ export class ProjectSession implements ProjectEditor {
 
   close(): Promise<void> {
     return this.serial(async () => {
-      if (this.storage.patchLines > 0) await this.storage.compact(this.current);
-      await this.storage.close();
+      try {
+        // Tidy only: every change is already in the journal, so a failure here loses nothing.
+        if (this.storage.patchLines > 0) await this.storage.compact(this.current).catch(() => undefined);
+      } finally {
+        await this.storage.close();
+      }
     });
   }
 
