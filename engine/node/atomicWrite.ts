@@ -2,8 +2,20 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 
-/** `fs.promises.open`, or a stand-in with the same shape (tests simulate full disks with one). */
-export type OpenFile = (path: string, flags: string) => Promise<Pick<Awaited<ReturnType<typeof open>>, "write" | "writeFile" | "read" | "stat" | "truncate" | "datasync" | "sync" | "close">>;
+/** The part of a FileHandle that project storage writes through. */
+export interface StorageFile {
+  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  writeFile(data: string, encoding: "utf8"): Promise<void>;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  stat(): Promise<{ size: number }>;
+  truncate(length: number): Promise<void>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `fs.promises.open`, or a stand-in (tests simulate short writes and full disks with one). */
+export type OpenFile = (path: string, flags: string) => Promise<StorageFile>;
 
 const tempName = (path: string) => `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`;
 
