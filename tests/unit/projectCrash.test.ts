@@ -147,15 +147,27 @@ describe("crash safety", () => {
     const state = newProjectState("L", "root", deterministicContext());
     await makeFile(path, state);
     const tree = [...state.trees.values()][0]!;
+    const node = (id: string, parentId: string | null, treeId = tree.id) => ({
+      kind: "node", id, treeId, parentId, seq: 50, text: "x", origin: "human", sourceId: null, speaker: null, sceneId: null,
+      createdAt: "2026-01-01T00:00:00.000Z", bookmarked: false, tags: [], note: "", generation: null,
+    });
     const bad = [
-      { kind: "node", id: "orphan", treeId: tree.id, parentId: "nowhere", seq: 50, text: "x", origin: "human", sourceId: null, createdAt: "-", bookmarked: false, tags: [], note: "", generation: null },
-      { kind: "node", id: "../../etc", treeId: tree.id, parentId: tree.rootId, seq: 51, text: "x", origin: "human", sourceId: null, createdAt: "-", bookmarked: false, tags: [], note: "", generation: null },
+      node("../../etc", tree.rootId), // an id that is no id
+      node("cycleA", "cycleB"), // a cycle hangs from no root
+      node("cycleB", "cycleA"),
+      node("orphan", "nowhere"), // its parent is missing: kept under an empty placeholder
     ];
     appendFileSync(path, bad.map((b) => JSON.stringify(b)).join("\n") + "\n");
     const { warnings, state: recovered, storage } = await openProjectFile(path);
     await storage.close();
-    expect(recovered.nodes.has("orphan")).toBe(false);
     expect(recovered.nodes.has("../../etc")).toBe(false);
+    expect(recovered.nodes.has("cycleA")).toBe(false);
+    expect(recovered.nodes.has("cycleB")).toBe(false);
+    expect(recovered.nodes.get("orphan")?.parentId).toBe("nowhere");
+    const placeholder = recovered.nodes.get("nowhere")!;
+    expect(placeholder.parentId).toBe(tree.rootId);
+    expect(placeholder.text).toBe("");
+    expect(placeholder.note).toMatch(/damaged/);
     expect(warnings.length).toBeGreaterThan(0);
   });
 });
