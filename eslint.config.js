@@ -3,6 +3,15 @@
 //   engine/common imports no node:* module and no node-llama-cpp.
 import tseslint from "typescript-eslint";
 
+// The renderer imports engine/common for types only (schemas and protocol would pull zod and
+// engine code into the UI bundle), except these pure modules it runs on the mirror.
+const rendererValueModules = [
+  "errors", "samplerDefaults", "bridge", "hash",
+  "project/queries", "project/commands", "project/transcript",
+  "persona/tracker", "persona/hmm", "persona/labels",
+  "formats/catalog",
+];
+
 const nodeBuiltins = ["node:*", "fs", "fs/*", "path", "os", "crypto", "http", "https", "net", "child_process", "worker_threads", "url", "stream", "events", "util", "zlib"];
 
 export default tseslint.config(
@@ -37,6 +46,13 @@ export default tseslint.config(
         { group: nodeBuiltins, message: "The renderer has no Node: talk to the engine through engineClient.ts." },
         { group: ["electron", "node-llama-cpp", "ws", "**/engine/node/**", "**/engine/hosts/**", "**/electron/**"], message: "The renderer may import only engine/common (types), never the engine's Node side or Electron." },
         { group: ["zustand", "zustand/*"], message: "Only renderer/state/ imports the store library." },
+      ] }],
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [
+        {
+          regex: `(^|/)engine/common/(?!(${rendererValueModules.join("|")})\\.js$)`,
+          allowTypeImports: true,
+          message: "The renderer imports engine/common as `import type` only; runtime code from it is limited to the pure modules listed in eslint.config.js (rendererValueModules).",
+        },
       ] }],
     },
   },
