@@ -39,7 +39,11 @@ function start(path: string, count: number, mode: "hold" | "exit"): Running {
   let out = "";
   const waiters: { line: RegExp; done: () => void }[] = [];
   const check = () => {
-    for (const w of [...waiters]) if (w.line.test(out)) (waiters.splice(waiters.indexOf(w), 1), w.done());
+    for (const w of [...waiters]) {
+      if (!w.line.test(out)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.done();
+    }
   };
   proc.stdout!.on("data", (chunk: Buffer) => {
     out += chunk.toString();

@@ -107,35 +107,37 @@ export class ProjectSession implements ProjectEditor {
         if (!before.has(key)) before.set(key, { ref, record: lookup(this.current, ref) });
       }
     };
-    const session = this;
+    const current = () => this.current;
+    const perform = <K extends CommandName>(name: K, args: CommandArgs<K>): Promise<Patch> => {
+      if (!open) return Promise.reject(new Error("This command group has ended."));
+      return this.serial(async () => {
+        const patch = (commands[name].perform as (s: ProjectState, a: CommandArgs<K>, c: CommandContext) => Patch)(this.current, args, this.ctx);
+        remember(patch);
+        const { warning } = await this.commit(patch);
+        this.emit(patch, warning);
+        return patch;
+      });
+    };
+    const end = (): Promise<void> => {
+      if (!open) return Promise.resolve();
+      open = false;
+      return this.serial(async () => {
+        if (options.undoable === false || before.size === 0) return;
+        const undo: Patch = { puts: [], dels: [] };
+        for (const { ref, record } of before.values()) {
+          if (record !== undefined) undo.puts.push(record);
+          else if (ref !== null) undo.dels.push(ref);
+        }
+        this.pushUndo(undo);
+        this.emit({ puts: [], dels: [] });
+      });
+    };
     return {
       get state() {
-        return session.current;
+        return current();
       },
-      perform<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<Patch> {
-        if (!open) return Promise.reject(new Error("This command group has ended."));
-        return session.serial(async () => {
-          const patch = (commands[name].perform as (s: ProjectState, a: CommandArgs<K>, c: CommandContext) => Patch)(session.current, args, session.ctx);
-          remember(patch);
-          const { warning } = await session.commit(patch);
-          session.emit(patch, warning);
-          return patch;
-        });
-      },
-      end(): Promise<void> {
-        if (!open) return Promise.resolve();
-        open = false;
-        return session.serial(async () => {
-          if (options.undoable === false || before.size === 0) return;
-          const undo: Patch = { puts: [], dels: [] };
-          for (const { ref, record } of before.values()) {
-            if (record !== undefined) undo.puts.push(record);
-            else if (ref !== null) undo.dels.push(ref);
-          }
-          session.pushUndo(undo);
-          session.emit({ puts: [], dels: [] });
-        });
-      },
+      perform,
+      end,
     };
   }
 
