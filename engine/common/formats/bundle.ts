@@ -1,6 +1,5 @@
 import { MasqueError } from "../errors.js";
-import type { CommandContext } from "../project/commands.js";
-import type { Patch, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "../project/types.js";
+import type { CommandContext, Patch, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "../project/types.js";
 import { isoOr } from "./embedded.js";
 import { checkNodeCount } from "./limits.js";
 

@@ -1,17 +1,14 @@
 import { MasqueError } from "../errors.js";
 import { bundlePatch, type ImportBundle } from "../formats/bundle.js";
 import { childrenOf, pathTo, subtreeIds } from "./queries.js";
-import type { Experiment, NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
+import type { CommandContext, Experiment, NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
 /**
  * Tree commands (STYLE rule 3). Each is a pure function from the state and its arguments to
  * a patch; applyPatch derives the undo, so every command is undoable by construction.
  * `undoable: false` marks navigation, which the undo stack skips.
  */
-export interface CommandContext {
-  newId(): string;
-  now(): string;
-}
+export type { CommandContext };
 
 export interface NewChild {
   text: string;

@@ -242,3 +242,9 @@ export interface ProjectSnapshot {
   canUndo: boolean;
   canRedo: boolean;
 }
+
+/** Where commands get fresh ids and the time (tests pass deterministic ones). */
+export interface CommandContext {
+  newId(): string;
+  now(): string;
+}
