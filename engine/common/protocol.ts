@@ -167,4 +167,3 @@ export type EngineEvent =
   | { type: "project.patch"; puts: ProjectRecord[]; dels: RecordRef[]; canUndo: boolean; canRedo: boolean; warning?: string }
   | { type: "download.progress"; download: DownloadInfo };
 
-export type EngineEventType = EngineEvent["type"];
