@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import { commands, type CommandContext } from "../common/project/commands.js";
@@ -42,7 +42,9 @@ export async function createProjectSession(path: string, name: string, rootText:
   try {
     await session.edit((s) => s.perform("newTree", { name: "Tree 1", rootText }), { undoable: false });
   } catch (error) {
+    // Reported as not created, so nothing is left behind.
     await session.close();
+    await rm(path, { force: true });
     throw error;
   }
   return session;
