@@ -156,16 +156,19 @@ async function bigProject() {
   const saveTimes: number[] = [];
   const openTimes: number[] = [];
   for (let i = 0; i < 5; i++) {
-    let t0 = performance.now();
+    const t0 = performance.now();
     await storage.compact(state);
     saveTimes.push(performance.now() - t0);
-    t0 = performance.now();
+  }
+  // Closed first: an open project is locked, and opening it again would be refused.
+  await storage.close();
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
     const opened = await openProjectFile(path);
     openTimes.push(performance.now() - t0);
     await opened.storage.close();
     if (opened.state.nodes.size !== state.nodes.size) throw new Error("reopened project lost nodes");
   }
-  await storage.close();
   return { nodes: state.nodes.size, saveMs: median(saveTimes), openMs: median(openTimes) };
 }
 
