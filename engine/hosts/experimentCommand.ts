@@ -69,17 +69,18 @@ export const experimentCommand = {
       else if (event.done === event.total) io.err(line);
     });
     try {
+      // The project first, so one that is open in the app is refused before a model loads.
+      // An existing project is opened; only a missing one is created.
+      if (typeof values.project === "string") {
+        const path = resolve(values.project);
+        await (existsSync(path) ? call("projectOpen", { path }) : call("projectCreate", { name: "Experiments", rootText: "", path }));
+      }
       await call("loadModel", {
         path: model,
         ...(values.threads ? { threads: int("threads") } : {}),
         ...(values.parallel ? { parallel: int("parallel") } : {}),
       });
-      // An existing project is opened (and refused while it is open in the app); only a missing one is created.
-      if (typeof values.project === "string") {
-        const path = resolve(values.project);
-        await (existsSync(path) ? call("projectOpen", { path }) : call("projectCreate", { name: "Experiments", rootText: "", path }));
-      }
-      else await call("projectCreate", { name: "Experiment", rootText: "" });
+      if (typeof values.project !== "string") await call("projectCreate", { name: "Experiment", rootText: "" });
       const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
       const rootId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
       const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {

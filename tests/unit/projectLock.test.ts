@@ -87,7 +87,7 @@ describe("project lock", () => {
     await (await openProjectFile(path)).storage.close();
   });
 
-  it("a second writer (an opener, the CLI import) is refused while another process writes; nothing it acknowledged is lost", async () => {
+  it("a second writer (an opener, CLI import and experiment) is refused while another process writes; nothing it acknowledged is lost", async () => {
     const path = await newProject("two-writers");
     const writer = start(path, 200, "hold");
     await writer.waitFor(/LOCKED/);
@@ -100,6 +100,13 @@ describe("project lock", () => {
     const code = await main(["import", "--project", path, "--in", input], { out: () => undefined, err: (t) => err.push(t) });
     expect(code).toBe(1);
     expect(err.join("")).toMatch(/open in another Masque process/);
+    const experimentErr: string[] = [];
+    const experimentCode = await main(
+      ["experiment", "--model", join(dir, "no-model.gguf"), "--scene", "demo/luigi", "--rollouts", "1", "--turns", "1", "--seed", "1", "--out", join(dir, "out.json"), "--project", path],
+      { out: () => undefined, err: (t) => experimentErr.push(t) },
+    );
+    expect(experimentCode).toBe(1);
+    expect(experimentErr.join("")).toMatch(/open in another Masque process/);
     await writer.waitFor(/HOLDING/);
     expect(writer.acks).toHaveLength(200);
     writer.proc.kill("SIGKILL");
