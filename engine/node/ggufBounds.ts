@@ -18,6 +18,12 @@ const WINDOW = 1 << 16;
 const MAX_DIMS = 4;
 /** No file holds more tensor elements than eight per byte (the smallest quantisations use over 1.5 bits). */
 const ELEMENTS_PER_BYTE = 8n;
+/**
+ * The time budget, as bytes of header walked: real headers (vocabularies of a few hundred
+ * thousand tokens with their merges) are tens of MB; a file whose header runs past this is
+ * refused rather than walked for minutes.
+ */
+export const MAX_HEADER_BYTES = 256 * 2 ** 20;
 /** Nested arrays deeper than this are not something any converter writes. */
 const MAX_ARRAY_DEPTH = 4;
 
@@ -79,11 +85,18 @@ class BoundedReader {
   /** Moves past `count` strings (a tokenizer's vocabulary: awaited only when the window moves). */
   async skipStrings(count: number, what: string): Promise<void> {
     for (let i = 0; i < count; i++) {
-      if (!(this.pos >= this.start && this.pos + 8 <= this.end)) await this.ensure(8, `the length of ${what}`);
+      if (!(this.pos >= this.start && this.pos + 8 <= this.end)) {
+        this.checkBudget();
+        await this.ensure(8, `the length of ${what}`);
+      }
       const length = this.buffer.readBigUInt64LE(this.pos - this.start);
       this.pos += 8;
       this.skip(length, what);
     }
+  }
+
+  checkBudget(): void {
+    if (this.pos > MAX_HEADER_BYTES) throw new Corrupt(`its header runs past ${MAX_HEADER_BYTES / 2 ** 20} MB, more than any model needs`);
   }
 
   /** Reads a short string (at most one window) that lies inside the file. */
@@ -117,7 +130,10 @@ async function skipValue(reader: BoundedReader, type: number, key: string, depth
     const length = reader.bounded(await reader.u64(`the array length of ${key}`), minSize(elementType), `array elements in ${key}`);
     if (elementType !== STRING && elementType !== ARRAY) return reader.skip(BigInt(length) * BigInt(SCALAR_SIZE[elementType]!), `the array ${key}`);
     if (elementType === STRING) return reader.skipStrings(length, `a string in ${key}`);
-    for (let i = 0; i < length; i++) await skipValue(reader, elementType, key, depth + 1);
+    for (let i = 0; i < length; i++) {
+      reader.checkBudget();
+      await skipValue(reader, elementType, key, depth + 1);
+    }
     return;
   }
   const size = SCALAR_SIZE[type];
@@ -152,6 +168,7 @@ export async function checkGgufBounds(path: string, fileSize: number): Promise<v
     const entries = reader.bounded(entryCount, 8 + 4 + 1, "metadata entries");
     reader.bounded(tensorCount, 8 + 4 + 4 + 8, "tensors");
     for (let i = 0; i < entries; i++) {
+      reader.checkBudget();
       const key = await readKey(reader, i);
       const type = await reader.u32(`the type of ${key}`);
       await skipValue(reader, type, key, 0);
@@ -159,6 +176,7 @@ export async function checkGgufBounds(path: string, fileSize: number): Promise<v
     const tensors = reader.bounded(tensorCount, 8 + 4 + 4 + 8, "tensors");
     const maxElements = BigInt(fileSize) * ELEMENTS_PER_BYTE;
     for (let i = 0; i < tensors; i++) {
+      reader.checkBudget();
       await skipString(reader, `the name of tensor ${i + 1}`);
       const dims = await reader.u32(`the dimension count of tensor ${i + 1}`);
       if (dims > MAX_DIMS) throw new Corrupt(`tensor ${i + 1} claims ${dims.toLocaleString("en")} dimensions (at most ${MAX_DIMS})`);

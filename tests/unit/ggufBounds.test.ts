@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MasqueError } from "../../engine/common/errors.js";
-import { checkGgufBounds } from "../../engine/node/ggufBounds.js";
+import { checkGgufBounds, MAX_HEADER_BYTES } from "../../engine/node/ggufBounds.js";
 import { readModelDetails } from "../../engine/node/modelDetails.js";
 import { ModelLibraryService } from "../../engine/node/modelLibraryService.js";
 import { SettingsStore } from "../../engine/node/settingsStore.js";
@@ -83,6 +83,14 @@ describe("bounded GGUF header check", () => {
     // Generous bounds: the unbounded parser took minutes and gigabytes.
     expect(elapsed).toBeLessThan(1000);
     expect(process.memoryUsage().rss - before).toBeLessThan(64 * 2 ** 20);
+  });
+
+  it("refuses a header that runs past the walking budget (a sparse 512 MB file)", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "masque-gguf-long-")), "long-header.gguf");
+    writeFileSync(path, Buffer.concat([header(0, 2), str("padding"), u32(9), u32(0), u64(300 * 2 ** 20)]));
+    truncateSync(path, 512 * 2 ** 20);
+    const error = await checkGgufBounds(path, 512 * 2 ** 20).catch((e: unknown) => e);
+    expect((error as MasqueError).message).toMatch(new RegExp(`header runs past ${MAX_HEADER_BYTES / 2 ** 20} MB`));
   });
 
   it("reading details (what loading and the library do first) refuses the 2^63-entry file before node-llama-cpp sees it", async () => {
