@@ -51,7 +51,7 @@ export async function readProjectFile(path: string) {
   } finally {
     await handle.close();
   }
-  return { ...decodeProject(text), bytes: Buffer.byteLength(text) };
+  return { ...decodeProject(text), bytes: size };
 }
 
 /**
