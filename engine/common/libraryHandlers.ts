@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { cardToPng, cardToSimulacrum, encodeBase64Utf8, readCard, sceneForSimulacrum, simulacrumToCard } from "./cards/characterCard.js";
+import { base64ToBytes, bytesToBase64 } from "./cards/base64.js";
+import { cardFileToSimulacrum, cardToPng, encodeBase64Utf8, MAX_CARD_BYTES, readCardFile, sceneForSimulacrum, simulacrumPicture, simulacrumToCard, simulacrumToCharx } from "./cards/characterCard.js";
+import { checkPng, PngError, withoutTextChunks } from "./cards/png.js";
 import { MasqueError } from "./errors.js";
 import { handler } from "./handlers.js";
 import { libraryEntries, libraryEntry } from "./library/libraryEntries.js";
@@ -17,7 +19,30 @@ const cardImportArgs = z.strictObject({
   /** The file's bytes, base64. Files over the card limit are refused with a clear message. */
   contentBase64: z.string().max(120_000_000),
 });
-const cardExportArgs = z.strictObject({ simulacrumId: idSchema, format: z.enum(["json", "png"]), version: z.union([z.literal(2), z.literal(3)]).optional() });
+const cardExportArgs = z.strictObject({ simulacrumId: idSchema, format: z.enum(["json", "png", "charx"]), version: z.union([z.literal(2), z.literal(3)]).optional() });
+const setPictureArgs = z.strictObject({
+  simulacrumId: idSchema,
+  /** A PNG, base64; null removes the picture. */
+  contentBase64: z.string().max(Math.ceil((MAX_CARD_BYTES * 4) / 3) + 4).nullable(),
+});
+
+/** Decodes a picture upload: a PNG that reads, without any card chunks it carried. */
+export function pictureFromUpload(contentBase64: string): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(contentBase64);
+  } catch {
+    throw new MasqueError("bad-request", "The picture could not be read (bad encoding in transit).");
+  }
+  try {
+    checkPng(bytes);
+  } catch (error) {
+    if (error instanceof PngError) throw new MasqueError("bad-request", `The picture must be a PNG image (${error.message}). Convert JPEG or WebP pictures to PNG first: cards carry their data in PNG text chunks.`);
+    throw error;
+  }
+  // A card's own text chunks would otherwise ride along under another character.
+  return bytesToBase64(withoutTextChunks(bytes, ["chara", "ccv3"]));
+}
 
 /** Built-in library, character cards, and the scenes they become. */
 export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext) {
@@ -90,8 +115,7 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
       } catch {
         throw new MasqueError("bad-request", `${fileName} could not be read (bad encoding in transit).`);
       }
-      const card = readCard(bytes);
-      const simulacrum = cardToSimulacrum(card);
+      const simulacrum = cardFileToSimulacrum(readCardFile(bytes));
       const withId = { ...simulacrum, id: "pending" };
       return adopt(simulacrum, sceneForSimulacrum(withId), simulacrum.name, simulacrum.openingTurn);
     }),
@@ -104,10 +128,19 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
       if (format === "json") {
         return { fileName: `${base}.json`, mimeType: "application/json", contentBase64: encodeBase64Utf8(JSON.stringify(card, null, 2)) };
       }
-      const png = cardToPng(card);
-      let binary = "";
-      for (let i = 0; i < png.length; i += 8192) binary += String.fromCharCode(...png.subarray(i, i + 8192));
-      return { fileName: `${base}.png`, mimeType: "image/png", contentBase64: btoa(binary) };
+      if (format === "charx") return { fileName: `${base}.charx`, mimeType: "application/zip", contentBase64: bytesToBase64(simulacrumToCharx(simulacrum)) };
+      // The simulacrum's own picture, byte for byte, with only the card chunks replaced.
+      const png = cardToPng(card, simulacrumPicture(simulacrum) ?? undefined);
+      return { fileName: `${base}.png`, mimeType: "image/png", contentBase64: bytesToBase64(png) };
+    }),
+    /** Sets or removes the picture of a simulacrum (any simulacrum: built-in, user or card); undoable. */
+    simulacrumSetPicture: handler(setPictureArgs, async ({ simulacrumId, contentBase64 }) => {
+      const s = session();
+      const simulacrum = s.state.simulacra.get(simulacrumId);
+      if (simulacrum === undefined) throw new MasqueError("bad-request", `No simulacrum ${simulacrumId}.`);
+      const picture = contentBase64 === null ? null : { mimeType: "image/png" as const, dataBase64: pictureFromUpload(contentBase64) };
+      await s.perform("putSimulacrum", { simulacrum: { ...simulacrum, picture } });
+      return { ok: true as const };
     }),
   };
 }
