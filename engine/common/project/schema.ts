@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedJson } from "../formats/limits.js";
 import { loreLimits } from "../lore/lorebook.js";
 import { MAX_SEED } from "../sampling.js";
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
@@ -92,7 +93,7 @@ const firedEntrySchema = z.object({
 /** A foreign file's own data for one record, kept verbatim (bounded: 4 MB of JSON). */
 const foreignSchema = z
   .object({ loom: z.record(z.string(), z.unknown()).optional(), sillytavern: z.record(z.string(), z.unknown()).optional() })
-  .refine((v) => JSON.stringify(v).length <= 4_000_000, { message: "foreign data over 4 MB" });
+  .refine((v) => boundedJson(v), { message: "foreign data over 4 MB or nested over 64 levels" });
 
 export const nodeGenerationSchema = z.object({
   record: generationRecordSchema,

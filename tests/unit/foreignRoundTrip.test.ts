@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { formatIds } from "../../engine/common/formats/catalog.js";
+import { exportProject } from "../../engine/common/formats/exportProject.js";
+import { importFile } from "../../engine/common/formats/importProject.js";
+import { decodeProject, encodeProject } from "../../engine/common/project/codec.js";
+import { commands } from "../../engine/common/project/commands.js";
+import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
+import type { ProjectState } from "../../engine/common/project/types.js";
+import { deterministicContext } from "./crashOps.js";
+
+const stamp = { now: "2026-02-03T04:05:06.789Z", writer: "Masque test" };
+const meta = { kind: "meta" as const, id: "target", name: "Target", createdAt: stamp.now, defaults: { n: 3, maxTokens: 64, temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, stop: [] } };
+const ctx = deterministicContext();
+const fixtureText = (name: string) => readFileSync(join(import.meta.dirname, "../fixtures/interop", name), "utf8");
+
+function importInto(content: string, format: (typeof formatIds)[number], target: ProjectState = emptyState(meta)): ProjectState {
+  const imported = importFile({ content, format, fileName: "in" }, stamp.now);
+  expect(imported.warnings).toEqual([]);
+  return applyPatch(target, commands.importRecords.perform(target, { bundle: imported.bundle }, ctx)).state;
+}
+const exportAs = (state: ProjectState, format: (typeof formatIds)[number], extra: { scope?: "all" | "active-path"; treeId?: string } = {}) => exportProject(state, { format, ...extra }, stamp).content;
+/** Through a project file and back, as saving and reopening would. */
+const throughNative = (state: ProjectState) => decodeProject(encodeProject(state, "t", stamp.now)).state;
+
+/** Removes what docs/formats.md lists as Masque's additions to a loom file. */
+function withoutMasque(file: Record<string, unknown>): Record<string, unknown> {
+  const strip = (node: Record<string, unknown>): Record<string, unknown> => {
+    const out = { ...node };
+    if (typeof out.meta === "object" && out.meta !== null) {
+      const { masque: _m, ...rest } = out.meta as Record<string, unknown>;
+      if (Object.keys(rest).length === 0) delete out.meta;
+      else out.meta = rest;
+    }
+    if (Array.isArray(out.children)) out.children = (out.children as Record<string, unknown>[]).map(strip);
+    return out;
+  };
+  const { masque: _m, ...rest } = file;
+  return { ...rest, root: strip(rest.root as Record<string, unknown>) };
+}
+
+describe("loom round trip", () => {
+  const original = JSON.parse(fixtureText("loom.json")) as Record<string, unknown>;
+
+  it("import → export is deep-equal to the input apart from Masque's documented additions", () => {
+    const state = importInto(fixtureText("loom.json"), "loom");
+    expect(state.trees.size).toBe(2);
+    const exported = JSON.parse(exportAs(state, "loom")) as Record<string, unknown>;
+    expect(withoutMasque(exported)).toEqual(original);
+    // And the additions are only those: the top-level key and each node's meta.masque.
+    expect(Object.keys(exported).filter((k) => !(k in original))).toEqual(["masque"]);
+  });
+
+  it("the project file carries the loom data too (import → save → reopen → export)", () => {
+    const state = throughNative(importInto(fixtureText("loom.json"), "loom"));
+    expect(withoutMasque(JSON.parse(exportAs(state, "loom")) as Record<string, unknown>)).toEqual(original);
+  });
+
+  it("a second round trip through Masque's own export is still deep-equal", () => {
+    const once = exportAs(importInto(fixtureText("loom.json"), "loom"), "loom");
+    const twice = JSON.parse(exportAs(importInto(once, "loom"), "loom")) as Record<string, unknown>;
+    expect(withoutMasque(twice)).toEqual(original);
+  });
+
+  it("changes made in Masque show, and new nodes get Masque's fields beside the kept ones", () => {
+    let state = importInto(fixtureText("loom.json"), "loom");
+    const tree = [...state.trees.values()].find((t) => t.name === "Lighthouse")!;
+    const leaf = [...state.nodes.values()].find((n) => n.text === " Nobody was there.")!;
+    state = applyPatch(state, commands.addChildren.perform(state, { parentId: leaf.id, children: [{ text: " The wind, then." }] }, ctx)).state;
+    const exported = JSON.parse(exportAs(state, "loom", { treeId: tree.id })) as { root: Record<string, unknown>; memories: unknown; selected_node_id: string };
+    expect(exported.memories).toEqual(original.memories);
+    const flat: Record<string, unknown>[] = [];
+    const walk = (n: Record<string, unknown>) => {
+      flat.push(n);
+      for (const c of (n.children as Record<string, unknown>[]) ?? []) walk(c);
+    };
+    walk(exported.root);
+    const added = flat.find((n) => n.text === " The wind, then.")!;
+    expect(added.parent_id).toBe("a1b2c3d4-0004-4000-8000-000000000004");
+    expect(flat.find((n) => n.id === "a1b2c3d4-0001-4000-8000-000000000001")!.text_attributes).toEqual({ bold: [[4, 14]] });
+    // One tree exported: the wrapper stays, with only that story under it.
+    expect(flat.filter((n) => n.parent_id === "0f6c5b1e-0000-4000-8000-000000000000").map((n) => n.id)).toEqual(["a1b2c3d4-0001-4000-8000-000000000001"]);
+  });
+});
