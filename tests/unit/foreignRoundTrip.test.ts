@@ -83,3 +83,41 @@ describe("loom round trip", () => {
     expect(flat.filter((n) => n.parent_id === "0f6c5b1e-0000-4000-8000-000000000000").map((n) => n.id)).toEqual(["a1b2c3d4-0001-4000-8000-000000000001"]);
   });
 });
+
+describe("SillyTavern chat round trip", () => {
+  const lines = fixtureText("sillytavern-chat.jsonl").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** Removes Masque's documented additions: chat_metadata.masque and each message's extra.masque. */
+  const withoutMasqueLines = (text: string) =>
+    text.trim().split("\n").map((l, i) => {
+      const v = JSON.parse(l) as Record<string, Record<string, unknown>>;
+      if (i === 0) {
+        const { masque: _m, ...meta } = v.chat_metadata!;
+        return { ...v, chat_metadata: meta };
+      }
+      const { masque: _m, ...extra } = v.extra!;
+      return { ...v, extra };
+    });
+
+  it("import → export keeps chat_metadata and every message's own fields (swipes, swipe info, generation metadata)", () => {
+    const state = importInto(fixtureText("sillytavern-chat.jsonl"), "sillytavern");
+    const tree = [...state.trees.values()][0]!;
+    // The swipes are siblings in Masque.
+    const swiped = [...state.nodes.values()].filter((n) => n.text === " Until it's done.")[0]!;
+    expect([...state.nodes.values()].filter((n) => n.parentId === swiped.parentId).map((n) => n.text)).toEqual([" Three days. Maybe four.", " Until it's done.", " Ask the sea."]);
+    expect(withoutMasqueLines(exportAs(state, "sillytavern", { treeId: tree.id }))).toEqual(lines);
+    // Saved and reopened, the same.
+    expect(withoutMasqueLines(exportAs(throughNative(state), "sillytavern", { treeId: tree.id }))).toEqual(lines);
+  });
+
+  it("a turn added in Masque is written as a new message after the kept ones; a second round trip still keeps them", () => {
+    let state = importInto(fixtureText("sillytavern-chat.jsonl"), "sillytavern");
+    const tree = [...state.trees.values()][0]!;
+    state = applyPatch(state, commands.addChildren.perform(state, { parentId: tree.activeId, children: [{ text: " Still raining?", speaker: "Surveyor" }] }, ctx)).state;
+    const once = exportAs(state, "sillytavern", { treeId: [...state.trees.values()][0]!.id });
+    const out = withoutMasqueLines(once);
+    expect(out.slice(0, lines.length)).toEqual(lines);
+    expect(out[lines.length]).toMatchObject({ name: "Surveyor", is_user: true, mes: "Still raining?" });
+    const again = importInto(once, "sillytavern");
+    expect(withoutMasqueLines(exportAs(again, "sillytavern", { treeId: [...again.trees.values()][0]!.id })).slice(0, lines.length)).toEqual(lines);
+  });
+});
