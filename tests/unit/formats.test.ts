@@ -270,7 +270,8 @@ describe("SillyTavern chat JSONL", () => {
     // …and back: the same messages (the empty root the import added is not one), swipes and chosen swipe.
     const again = exportAs(state, "sillytavern").trim().split("\n").map((l) => JSON.parse(l));
     expect(again.slice(1).map((m: { name: string; mes: string; is_user: boolean }) => [m.name, m.mes, m.is_user])).toEqual(chat.slice(1).map((m) => [m.name, m.mes, m.is_user]));
-    expect(again[3]).toMatchObject({ swipes: ["In my glade.", "In the forest.", "Safe."], swipe_id: 1 });
+    // Unchanged swipes are written as the file had them (Chub's {message} form included).
+    expect(again[3]).toMatchObject({ swipes: ["In my glade.", "In the forest.", { message: "Safe." }], swipe_id: 1 });
     expect(again[4].is_system).toBe(true);
     expect(shape(importInto(exportAs(state, "sillytavern")).state)).toEqual(shape(state));
   });
