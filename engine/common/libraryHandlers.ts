@@ -5,6 +5,7 @@ import { checkPng, PngError, withoutTextChunks } from "./cards/png.js";
 import { MasqueError } from "./errors.js";
 import { handler } from "./handlers.js";
 import { libraryEntries, libraryEntry } from "./library/libraryEntries.js";
+import { createLoreHandlers } from "./loreHandlers.js";
 import type { CommandContext } from "./project/commands.js";
 import { idSchema } from "./project/schema.js";
 import type { Scene, Simulacrum } from "./project/types.js";
@@ -78,6 +79,7 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
   };
 
   return {
+    ...createLoreHandlers(projects, ids),
     libraryList: handler(emptyArgs, async () =>
       libraryEntries.map((e) => ({
         id: e.id,
