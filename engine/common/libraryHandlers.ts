@@ -10,6 +10,7 @@ import type { CommandContext } from "./project/commands.js";
 import { idSchema } from "./project/schema.js";
 import type { Scene, Simulacrum } from "./project/types.js";
 import { emptyArgs } from "./protocol.js";
+import type { ProjectSession } from "./project/session.js";
 import type { ProjectPort } from "./projectPort.js";
 import { requireSession } from "./projectHandlers.js";
 
@@ -45,38 +46,41 @@ export function pictureFromUpload(contentBase64: string): string {
   return bytesToBase64(withoutTextChunks(bytes, ["chara", "ccv3"]));
 }
 
+/** Adds a simulacrum and its scene to the project, once per built-in entry; returns the scene id. */
+export async function addSimulacrumScene(s: ProjectSession, ids: CommandContext, simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">): Promise<string> {
+  const existing = simulacrum.builtinId === null ? undefined : [...s.state.scenes.values()].find((sc) => sc.builtinId === simulacrum.builtinId);
+  let sceneId = existing?.id;
+  if (sceneId === undefined) {
+    const sim: Simulacrum = { ...simulacrum, id: ids.newId() };
+    await s.perform("putSimulacrum", { simulacrum: sim });
+    sceneId = ids.newId();
+    const participants = scene.participants.map((p) => (p.role === "model" && p.speaker === sim.speaker ? { ...p, simulacrumId: sim.id } : p));
+    await s.perform("putScene", { scene: { ...scene, id: sceneId, participants } });
+  }
+  return sceneId;
+}
+
+/**
+ * Adds the simulacrum's scene (if new) and a tree framed by it, opening with `opening` when
+ * given: what importing a card or using a library entry does (the app and the CLI alike).
+ */
+export async function adoptSimulacrum(s: ProjectSession, ids: CommandContext, simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null): Promise<{ treeId: string; sceneId: string }> {
+  const sceneId = await addSimulacrumScene(s, ids, simulacrum, scene);
+  const frame = s.state.scenes.get(sceneId)!.frame;
+  const patch = await s.perform("newTree", { name: treeName, rootText: frame, sceneId });
+  const tree = patch.puts.find((p) => p.kind === "tree")!;
+  if (opening !== null) {
+    await s.perform("addChildren", { parentId: (tree as { rootId: string }).rootId, children: [{ text: ` ${opening}`, origin: "import", speaker: simulacrum.speaker }] });
+  }
+  return { treeId: tree.id, sceneId };
+}
+
 /** Built-in library, character cards, and the scenes they become. */
 export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext) {
   const session = () => requireSession(projects);
 
-  /** Adds a simulacrum and its scene (unless the same built-in is already there) and a tree framed by the scene. */
-  /** Adds a simulacrum and its scene to the project, once per built-in entry; returns the scene id. */
-  const addScene = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">) => {
-    const s = session();
-    const existing = simulacrum.builtinId === null ? undefined : [...s.state.scenes.values()].find((sc) => sc.builtinId === simulacrum.builtinId);
-    let sceneId = existing?.id;
-    if (sceneId === undefined) {
-      const sim: Simulacrum = { ...simulacrum, id: ids.newId() };
-      await s.perform("putSimulacrum", { simulacrum: sim });
-      sceneId = ids.newId();
-      const participants = scene.participants.map((p) => (p.role === "model" && p.speaker === sim.speaker ? { ...p, simulacrumId: sim.id } : p));
-      await s.perform("putScene", { scene: { ...scene, id: sceneId, participants } });
-    }
-    return sceneId;
-  };
-
-  /** Adds the scene (if new) and a tree framed by it, opening with `opening` when given. */
-  const adopt = async (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) => {
-    const s = session();
-    const sceneId = await addScene(simulacrum, scene);
-    const frame = s.state.scenes.get(sceneId)!.frame;
-    const patch = await s.perform("newTree", { name: treeName, rootText: frame, sceneId });
-    const tree = patch.puts.find((p) => p.kind === "tree")!;
-    if (opening !== null) {
-      await s.perform("addChildren", { parentId: (tree as { rootId: string }).rootId, children: [{ text: ` ${opening}`, origin: "import", speaker: simulacrum.speaker }] });
-    }
-    return { treeId: tree.id, sceneId };
-  };
+  const addScene = (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">) => addSimulacrumScene(session(), ids, simulacrum, scene);
+  const adopt = (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) => adoptSimulacrum(session(), ids, simulacrum, scene, treeName, opening);
 
   return {
     ...createLoreHandlers(projects, ids),
