@@ -3,7 +3,7 @@ import { readLorebook, LorebookError, type Lorebook } from "../lore/lorebook.js"
 import type { Scene, Simulacrum } from "../project/types.js";
 import { base64ToBytes, bytesToBase64 } from "./base64.js";
 import { CharxError, isZip, readCharx, writeCharx, type CharxFile } from "./charx.js";
-import { isPng, PngError, placeholderPng, readChunks, textChunks, withoutTextChunks, withTextChunks } from "./png.js";
+import { checkPng, isPng, PngError, placeholderPng, readChunks, textChunks, withoutTextChunks, withTextChunks } from "./png.js";
 
 /**
  * SillyTavern Character Cards, V2 (`chara_card_v2`) and V3 (`chara_card_v3`), as JSON, as
@@ -64,7 +64,18 @@ function readCharxCard(bytes: Uint8Array): CardFile {
   // The main icon, when it is a PNG in the archive, is the picture (kept as it is, chunks and all).
   const icon = mainIconPath(card);
   const iconFile = icon === null ? undefined : read.files.find((f) => f.path === icon);
-  return { card, picture: iconFile !== undefined && isPng(iconFile.data) ? iconFile.data : null, files: read.files };
+  return { card, picture: iconFile !== undefined && readablePng(iconFile.data) ? iconFile.data : null, files: read.files };
+}
+
+/** A PNG that reads end to end (an unreadable icon stays a plain file, not the picture). */
+function readablePng(bytes: Uint8Array): boolean {
+  try {
+    checkPng(bytes);
+    return true;
+  } catch (error) {
+    if (error instanceof PngError) return false;
+    throw error;
+  }
 }
 
 /** The zip path of the card's main icon (`embeded://…`), if it has one. */
