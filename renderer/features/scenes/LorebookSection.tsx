@@ -70,12 +70,14 @@ export function LorebookSection({ scene }: { scene: Scene }) {
             return (
               <li key={book.id} data-testid="lorebook" className="flex items-center gap-2 rounded-md border border-zinc-800 bg-zinc-950/40 px-2.5 py-1.5 text-xs">
                 <Icon name="library" className="size-3.5 shrink-0 text-emerald-400/80" />
-                <span className="min-w-0 flex-1 truncate text-zinc-200" title={`${book.name} — from ${book.source}`}>
-                  {book.name}
-                </span>
-                <span className="shrink-0 text-[11px] text-zinc-500 tabular-nums">
-                  {constant} constant · {keyed} keyed · scans {book.scanDepth} turn{book.scanDepth === 1 ? "" : "s"}
-                  {book.tokenBudget === null ? "" : ` · ≤${book.tokenBudget} tokens`}
+                <span className="flex min-w-0 flex-1 flex-col">
+                  <span className="truncate text-zinc-200" title={`${book.name} — from ${book.source}`}>
+                    {book.name}
+                  </span>
+                  <span className="text-[10.5px] text-zinc-500 tabular-nums">
+                    {constant} constant · {keyed} keyed · scans {book.scanDepth} turn{book.scanDepth === 1 ? "" : "s"}
+                    {book.tokenBudget === null ? "" : ` · ≤${book.tokenBudget} tokens`}
+                  </span>
                 </span>
                 <Button size="sm" variant="ghost" className="h-6 px-1.5" aria-label={`Remove ${book.name}`} disabled={busy} onClick={() => void remove(book.id)}>
                   <Icon name="x" className="size-3" />

@@ -61,7 +61,7 @@ export const SimulacrumCard = memo(function SimulacrumCard({ simulacrum }: { sim
       <p className="line-clamp-2 text-[11px] leading-snug text-zinc-500" title={simulacrum.description}>
         <span className="font-mono text-zinc-300">{simulacrum.speaker}:</span> {simulacrum.description}
       </p>
-      <div className="flex items-center gap-1.5">
+      <div className="flex flex-wrap items-center gap-1.5">
         <div className="w-[4.5rem] shrink-0">
           <Select
             aria-label="Card version"
