@@ -16,7 +16,9 @@ import { viewsOf, type ExportOptions, type TreeView } from "./selection.js";
  * concatenation of its texts, so a Masque turn with a speaker is written with its speaker
  * tag ("\nAlice:" + text) and the loom document reads exactly as Masque's transcript.
  * Several trees go under one immutable empty root (how loom itself wraps a tree), each
- * tree's root starting a chapter named after the tree.
+ * tree's root starting a chapter named after the tree. A tree imported from a loom file
+ * carries that file's own data, which the export writes back verbatim (Masque's additions:
+ * the top-level `masque` key and each node's `meta.masque`).
  */
 export const LOOM_EMBED_FORMAT = "masque-loom";
 
@@ -168,8 +170,9 @@ const notLoom = () =>
 
 /**
  * Reads a loom file (full or bare form) into new trees. Structure comes from the nesting
- * alone; ids in the file are used only to find the selected node, chapter roots and edit
- * sources, never kept.
+ * alone; Masque's own ids are fresh. The file's top-level keys and every node's own fields
+ * (ids included) are kept verbatim as `foreign.loom` on the tree and nodes, for the export
+ * to write back.
  */
 export function importLoomJson(content: string, now: string): ImportResult {
   let data: unknown;
