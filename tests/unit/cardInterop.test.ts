@@ -91,8 +91,8 @@ describe("CharX", () => {
     const simulacrum = withId(cardFileToSimulacrum(readCardFile(original)));
     const scene = sceneForSimulacrum(simulacrum);
     expect(scene.lorebooks?.[0]?.entries.map((e) => [e.name, e.constant, e.position, e.depth])).toEqual([
-      ["Regex key with a depth decorator", false, "at-depth", 1],
-      ["Constant", true, "before-frame", 4],
+      ["Customs", false, "at-depth", 1],
+      ["Boat", true, "before-frame", 4],
     ]);
   });
 

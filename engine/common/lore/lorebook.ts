@@ -18,7 +18,7 @@ export type LorePosition = "before-frame" | "after-frame" | "at-depth";
 export interface LoreEntry {
   /** Stable within its book (the file's uid/id, else the entry's index). */
   uid: string;
-  /** A label for people (the file's comment or name); never part of the prompt. */
+  /** A label for people (the entry's name, else its comment); never part of the prompt. */
   name: string;
   keys: string[];
   secondaryKeys: string[];
@@ -146,7 +146,7 @@ function readEntry(raw: unknown, index: number, fill: (text: string) => string):
   const enabled = raw.disable !== undefined ? raw.disable !== true : bool(raw.enabled, true);
   return {
     uid: typeof uid === "number" || typeof uid === "string" ? String(uid).slice(0, 100) : String(index),
-    name: str(raw.comment) || str(raw.name) || `Entry ${index + 1}`,
+    name: str(raw.name) || str(raw.comment) || `Entry ${index + 1}`,
     keys: keyList(raw.key ?? raw.keys, where),
     secondaryKeys: keyList(raw.keysecondary ?? raw.secondary_keys, where),
     selective: bool(raw.selective, false),
