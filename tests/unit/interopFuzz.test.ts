@@ -130,7 +130,7 @@ describe.each([
     let valid = 0;
     let refused = 0;
     for (let run = 0; run < RUNS; run++) {
-      let input = base;
+      let input: Uint8Array = base;
       for (let k = 0, n = 1 + Math.floor(random() * 2); k < n; k++) input = mutateCard(input, kind, random);
       const started = performance.now();
       try {
