@@ -93,7 +93,7 @@ export function exportLoomJson(state: ProjectState, options: ExportOptions): str
   const top: LoomItem = bare ? { kind: "node", node: roots[0]!, view: views[0]! } : { kind: "wrapper", roots };
   const root = nestedJson<LoomItem>(top, fields, children);
   const first = views[0];
-  const selected = first === undefined ? wrapperId : selectedId(first, file?.top.selected_node_id, exportIds, state);
+  const selected = first === undefined ? wrapperId : selectedId(views, file?.top.selected_node_id, exportIds, state);
   const tags: Record<string, unknown> = isObject(file?.top.tags) ? { ...file.top.tags } : {};
   // Tags the file's nodes already had are the file's business; tags added in Masque get a definition.
   const fileTags = new Set(views.flatMap((v) => v.nodes.flatMap((n) => cleanTags(n.foreign?.loom?.tags))));
@@ -115,15 +115,17 @@ function readTreeForeign(tree: Tree): { top: Record<string, unknown>; wrapper: R
 }
 
 /**
- * The file's `selected_node_id` while it still names the active node (or named nothing Masque
- * kept and the active node is still the root); else the active node's id.
+ * The file's `selected_node_id` while it still names an exported tree's active node (or named
+ * nothing Masque kept and the first tree's active node is still its root); else the first
+ * tree's active node.
  */
-function selectedId(view: TreeView, fileSelected: unknown, exportIds: ReadonlyMap<string, string>, state: ProjectState): string {
-  const active = exportIds.get(view.tree.activeId) ?? view.tree.activeId;
+function selectedId(views: readonly TreeView[], fileSelected: unknown, exportIds: ReadonlyMap<string, string>, state: ProjectState): string {
+  const first = views[0]!.tree.activeId;
+  const active = exportIds.get(first) ?? first;
   if (typeof fileSelected !== "string") return active;
-  if (fileSelected === active) return fileSelected;
+  if (views.some((v) => (exportIds.get(v.tree.activeId) ?? v.tree.activeId) === fileSelected)) return fileSelected;
   const named = [...exportIds.values()].includes(fileSelected);
-  return !named && state.nodes.get(view.tree.activeId)?.parentId === null ? fileSelected : active;
+  return !named && state.nodes.get(first)?.parentId === null ? fileSelected : active;
 }
 
 function sameTags(kept: unknown, tags: readonly string[]): boolean {
