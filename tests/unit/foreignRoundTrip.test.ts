@@ -81,7 +81,7 @@ describe("loom round trip", () => {
     expect(flat.find((n) => n.id === "a1b2c3d4-0001-4000-8000-000000000001")!.text_attributes).toEqual({ bold: [[4, 14]] });
     // The active node moved in Masque: selected_node_id follows it (as the file's id).
     const lit = [...state.nodes.values()].find((n) => n.text === " She lit the lamp and watched the sea.")!;
-    state = applyPatch(state, commands.setActive.perform(state, { nodeId: lit.id }, ctx)).state;
+    state = applyPatch(state, commands.setActive.perform(state, { nodeId: lit.id })).state;
     expect((JSON.parse(exportAs(state, "loom")) as { selected_node_id: string }).selected_node_id).toBe("a1b2c3d4-0002-4000-8000-000000000002");
     // One tree exported: the wrapper stays, with only that story under it.
     expect(flat.filter((n) => n.parent_id === "0f6c5b1e-0000-4000-8000-000000000000").map((n) => n.id)).toEqual(["a1b2c3d4-0001-4000-8000-000000000001"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activateLore, describeReason, estimateTokens, keyMatches, type FiredEntry } from "../../engine/common/lore/activation.js";
+import { activateLore, describeReason, estimateTokens, keyMatches, regexKey, unsafePattern, type FiredEntry } from "../../engine/common/lore/activation.js";
 import { readLorebook, type LoreEntry, type Lorebook, type SelectiveLogic } from "../../engine/common/lore/lorebook.js";
 import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
 import { renderPrompt } from "../../engine/common/project/transcript.js";
@@ -63,6 +63,17 @@ describe("key matching", () => {
     // A literal key that merely contains slashes is text.
     expect(keyMatches("and/or", "this and/or that", s)).toBe(true);
   });
+  it("refuses patterns that could backtrack for ever (they match nothing, at once)", () => {
+    const evil = "a".repeat(40) + "!";
+    // Were any of these run, the test would not finish (2^40 backtracking steps).
+    for (const key of ["/(a+)+$/", "/(a*)*$/", "/(\\w+\\s?)+$/", "/((a|b)+c?)*$/", "/(a{1,3}){2,}$/"]) expect(keyMatches(key, evil, s), key).toBe(false);
+    expect(keyMatches("(a+)+$", evil, { ...s, useRegex: true })).toBe(false);
+    // Ordinary patterns still work.
+    for (const key of ["/(foo|bar)+/", "/colou?r/", "/[a+]+x/", "/\\(a+\\)+/"]) expect(regexKey(key)?.source, key).not.toBe("(?!)");
+    expect(unsafePattern("(foo|bar)+")).toBe(false);
+    expect(unsafePattern("(a+)+")).toBe(true);
+  });
+
   it("treats every key as a pattern for use_regex entries", () => {
     expect(keyMatches("dra.on", "a dragon", { ...s, useRegex: true })).toBe(true);
     expect(keyMatches("dra.on", "a DRAGON", { ...s, useRegex: true })).toBe(true);

@@ -49,14 +49,41 @@ const MAX_RECURSION = 8;
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** A `/pattern/flags` key as a RegExp (null when it is not one or does not compile). */
+/**
+ * Patterns with a quantified group that itself holds a quantifier (`(a+)+`, `(\w*\s?)*`) can
+ * take exponential time on JavaScript's backtracking engine: a lorebook from a file must not
+ * be able to freeze the engine, so such keys match nothing.
+ */
+export function unsafePattern(source: string): boolean {
+  // One linear pass: a stack of open groups, each noting whether it holds a quantifier.
+  const groups: boolean[] = [];
+  const repeats = (at: number) => source[at] === "+" || source[at] === "*" || (source[at] === "{" && /^\{\d*,/.test(source.slice(at, at + 12)));
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") i++;
+    else if (c === "[") {
+      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
+    } else if (c === "(") groups.push(false);
+    else if (c === ")") {
+      const inner = groups.pop() ?? false;
+      if (inner && repeats(i + 1)) return true;
+      if (groups.length > 0 && (inner || repeats(i + 1))) groups[groups.length - 1] = true;
+    } else if ((c === "+" || c === "*" || c === "{") && groups.length > 0 && (c !== "{" || repeats(i))) groups[groups.length - 1] = true;
+  }
+  return false;
+}
+
+const NEVER = /(?!)/;
+
+/** A `/pattern/flags` key as a RegExp (null when it is not one; a never-matching one when it does not compile or is unsafe). */
 export function regexKey(key: string): RegExp | null {
   const m = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(key);
   if (m === null) return null;
+  if (unsafePattern(m[1]!)) return NEVER;
   try {
     return new RegExp(m[1]!, m[2]!.replace(/[gy]/g, ""));
   } catch {
-    return null;
+    return NEVER;
   }
 }
 
@@ -71,6 +98,7 @@ export function keyMatches(key: string, text: string, s: MatchSettings): boolean
   const asRegex = regexKey(key);
   if (asRegex !== null) return asRegex.test(text);
   if (s.useRegex) {
+    if (unsafePattern(key)) return false;
     try {
       return new RegExp(key, s.caseSensitive ? "" : "i").test(text);
     } catch {
