@@ -23,6 +23,7 @@ const entry = (over: Partial<LoreEntry>): LoreEntry => ({
   depth: 4,
   excludeRecursion: false,
   preventRecursion: false,
+  probability: 100,
   content: "content",
   ...over,
 });
@@ -131,6 +132,21 @@ describe("activation", () => {
     expect(uids(activateLore([b], ["A: Mara's art"]).fired)).toEqual(["cs", "ww", "loose"]);
   });
 
+  it("inserts an entry with a chance below 100% in about that share of conversations, the same way every time for one conversation", () => {
+    const b = book([entry({ uid: "p", constant: true, probability: 30 }), entry({ uid: "never", constant: true, probability: 0 })]);
+    let fired = 0;
+    const n = 4000;
+    for (let i = 0; i < n; i++) {
+      const turns = [`A: line ${i}`];
+      const first = uids(activateLore([b], turns).fired);
+      expect(uids(activateLore([b], turns).fired)).toEqual(first);
+      if (first.includes("p")) fired++;
+      expect(first).not.toContain("never");
+    }
+    // Binomial(4000, 0.3): sd ≈ 29, so ±150 is over 5 sd.
+    expect(Math.abs(fired - 0.3 * n)).toBeLessThan(150);
+  });
+
   it("skips disabled and empty entries", () => {
     const b = book([entry({ uid: "off", constant: true, enabled: false }), entry({ uid: "empty", constant: true, content: "  " })]);
     expect(activateLore([b], []).fired).toEqual([]);
@@ -183,7 +199,8 @@ describe("reading lorebooks", () => {
     const b = readLorebook(file, { id: "wi", source: "storms.json" });
     expect(b.name).toBe("storms.json");
     expect(b.entries[0]).toMatchObject({ uid: "0", name: "Storm lore", keys: ["storm", "/gale/i"], secondaryKeys: ["night"], selective: true, selectiveLogic: "and-all", order: 7, position: "at-depth", depth: 2, caseSensitive: true, matchWholeWords: true, scanDepth: 6, excludeRecursion: true, enabled: true });
-    expect(b.entries[1]).toMatchObject({ keys: ["a", "b"], constant: true, enabled: false, position: "before-frame" });
+    expect(b.entries[1]).toMatchObject({ keys: ["a", "b"], constant: true, enabled: false, position: "before-frame", probability: 100 });
+    expect(readLorebook({ entries: [{ key: ["x"], probability: 40, useProbability: true }, { key: ["y"], probability: 40, useProbability: false }] }, { id: "p", source: "f" }).entries.map((e) => e.probability)).toEqual([40, 100]);
   });
 
   it("reads a card book and its V3 decorators, filling the card's macros", () => {

@@ -146,6 +146,7 @@ export function activateLore(books: readonly Lorebook[], turns: readonly string[
     const fire = (entry: LoreEntry, reason: FireReason) => {
       done.add(entry.uid);
       if (entry.content.trim() === "") return; // An empty entry adds nothing (Character Card V3).
+      if (entry.probability < 100 && chanceRoll(book.id, entry.uid, turns) >= entry.probability) return;
       candidates.push({ bookId: book.id, bookName: book.name, uid: entry.uid, name: entry.name, content: entry.content, position: entry.position, depth: entry.depth, order: entry.order, reason });
     };
     const live = book.entries.filter((e) => e.enabled);
@@ -210,6 +211,24 @@ export function activateLore(books: readonly Lorebook[], turns: readonly string[
   const depthRank = (f: FiredEntry) => (f.position === "at-depth" ? -f.depth : 0);
   fired.sort((a, b) => rank[a.position] - rank[b.position] || depthRank(a) - depthRank(b) || a.order - b.order || bookIndex.get(a.bookId)! - bookIndex.get(b.bookId)! || key(a) - key(b));
   return { fired, skipped };
+}
+
+/**
+ * The 0–99 roll for an entry with a chance below 100%. SillyTavern rolls a random number; here
+ * the roll is a hash of the book, the entry and the turns, so the same conversation gives the
+ * same document every time (Show prompt shows what Generate will use, and all N children of a
+ * node share one document), while a different conversation rolls again.
+ */
+export function chanceRoll(bookId: string, uid: string, turns: readonly string[]): number {
+  let h = 0x811c9dc5;
+  const mix = (text: string) => {
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0, 0x01000193);
+  };
+  mix(bookId);
+  mix(uid);
+  for (const turn of turns) mix(turn);
+  return (h >>> 0) % 100;
 }
 
 /** A one-line account of why an entry fired, for "show prompt". */

@@ -45,6 +45,8 @@ export interface LoreEntry {
   excludeRecursion: boolean;
   /** Its text does not trigger other entries. */
   preventRecursion: boolean;
+  /** Percent chance of being inserted when it fires (100: always; see activation.ts for the roll). */
+  probability: number;
   content: string;
 }
 
@@ -162,6 +164,8 @@ function readEntry(raw: unknown, index: number, fill: (text: string) => string):
     depth: clampInt(deco.depth ?? num(raw.depth ?? ext.depth, 4), 0, loreLimits.maxScanDepth),
     excludeRecursion: bool(raw.excludeRecursion ?? ext.exclude_recursion, false),
     preventRecursion: bool(raw.preventRecursion ?? ext.prevent_recursion, false),
+    // SillyTavern applies the chance only when useProbability is on (the default when absent).
+    probability: bool(raw.useProbability ?? ext.useProbability, true) ? clampInt(num(raw.probability ?? ext.probability, 100), 0, 100) : 100,
     content: fill(deco.content),
   };
 }

@@ -59,6 +59,7 @@ export const loreEntrySchema = z.object({
   depth: z.number().int().min(0).max(loreLimits.maxScanDepth),
   excludeRecursion: z.boolean(),
   preventRecursion: z.boolean(),
+  probability: z.number().int().min(0).max(100),
   content: text(loreLimits.maxContentChars),
 });
 
