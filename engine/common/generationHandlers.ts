@@ -13,15 +13,18 @@ import {
 } from "./project/commandSchemas.js";
 import { pathTo } from "./project/queries.js";
 import type { ProjectSession } from "./project/session.js";
-import { nextSpeakerAfter, renderPrompt, sceneForPath } from "./project/transcript.js";
+import { nextSpeakerAfter, renderPrompt, sceneForPath, type RenderedPrompt } from "./project/transcript.js";
+import type { FiredEntry } from "./lore/activation.js";
 import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
 import type { ProjectPort } from "./projectPort.js";
 import { requireSession } from "./projectHandlers.js";
 import { deriveSeeds } from "./seeds.js";
 
 /** What a finished generation becomes on a node. */
-export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null): NodeGeneration {
+export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, lore: readonly FiredEntry[] = []): NodeGeneration {
   return {
+    // Only when entries fired, so records of scenes without lorebooks are unchanged.
+    ...(lore.length > 0 ? { lore: [...lore] } : {}),
     record: result.record,
     textOffset,
     tokenIds: result.tokens.map((t) => t.id),
@@ -35,11 +38,21 @@ export function toNodeGeneration(result: CompletionResult, textOffset: number, s
 
 /** The exact prompt a generated node was produced from (what replay must reproduce). */
 export function generationPrompt(session: ProjectSession, node: TreeNode): string {
+  return generationRender(session, node).text;
+}
+
+/**
+ * The rendered document behind a generated node. The lorebook entries are the ones its record
+ * lists (none for records without), not a fresh activation: editing a lorebook later does not
+ * change what a replay is given.
+ */
+function generationRender(session: ProjectSession, node: TreeNode): { text: string; rendered: RenderedPrompt | null } {
   const offset = node.generation?.textOffset ?? 0;
-  if (node.parentId === null) return node.text.slice(0, offset);
+  if (node.parentId === null) return { text: node.text.slice(0, offset), rendered: null };
   const state = session.state;
   const override = node.sceneId === null ? null : (state.scenes.get(node.sceneId) ?? null);
-  return renderPrompt(state, node.parentId, node.speaker, override).text + node.text.slice(0, offset);
+  const rendered = renderPrompt(state, node.parentId, node.speaker, override, node.generation?.lore ?? []);
+  return { text: rendered.text + node.text.slice(0, offset), rendered };
 }
 
 interface TurnRequest {
@@ -99,7 +112,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         origin: "generated" as const,
         speaker,
         sceneId: req.sceneOverride?.id ?? null,
-        generation: toNodeGeneration(r, 0, rendered.scene),
+        generation: toNodeGeneration(r, 0, rendered.scene, rendered.lore.fired),
       })),
     });
     return { nodeIds: patch.puts.filter((p) => p.kind === "node").map((p) => p.id), cancelled: results.some((r) => r.stopReason === "cancelled"), results };
@@ -145,7 +158,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
             sourceId: node.id,
             speaker: node.speaker,
             sceneId: node.sceneId,
-            generation: toNodeGeneration(result, node.text.length, base.scene),
+            generation: toNodeGeneration(result, node.text.length, base.scene, base.lore.fired),
           },
         ],
       });
@@ -288,15 +301,16 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         // The exact document that produced a generated node (counterfactual frames included).
         const node = s.state.nodes.get(args.nodeId)!;
         if (node.generation === null) throw new MasqueError("bad-request", "Only generated nodes have a generation prompt.");
-        const text = generationPrompt(s, node);
+        const { text, rendered } = generationRender(s, node);
         const tokens = runtime.current === null ? null : runtime.tokenize(text).length + (runtime.current.model.addsBos ? 1 : 0);
-        return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans: [], sceneName: node.generation.conditioning?.frameName ?? null };
+        const spans = rendered?.spans ?? [];
+        return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans, sceneName: node.generation.conditioning?.frameName ?? null, lore: rendered?.lore ?? { fired: [], skipped: [] } };
       }
       const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
       const rendered = renderPrompt(s.state, args.nodeId, speaker);
       let tokens: number | null = null;
       if (runtime.current !== null) tokens = runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
-      return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null };
+      return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null, lore: rendered.lore };
     }),
   };
 }

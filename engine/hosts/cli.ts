@@ -13,7 +13,9 @@ import type { ProjectState, Tree } from "../common/project/types.js";
 import { createProjectFile, openProjectFile, readProjectFile, type OpenedProject } from "../node/projectFile.js";
 import { commandContext, emptyProjectState, PROJECT_EXTENSION } from "../node/projectManager.js";
 import { ENGINE_VERSION } from "../node/version.js";
+import { cardCommand, CardUsageError } from "./cardCommand.js";
 import { experimentCommand } from "./experimentCommand.js";
+import { modelCommand, ModelUsageError } from "./modelCommand.js";
 
 /**
  * `masque`: the headless command line over the same engine code as the app. Each
@@ -30,7 +32,9 @@ interface Subcommand {
   /** Lines after the usage in `--help`. */
   details: string[];
   options: Options;
-  run(values: Values, io: Io): Promise<void>;
+  /** Takes words after the command (`masque card import …`); they are passed to `run`. */
+  positionals?: boolean;
+  run(values: Values, io: Io, positionals?: string[]): Promise<void>;
 }
 
 /** Where output goes; tests pass their own. */
@@ -46,6 +50,8 @@ const help = { help: { type: "boolean", short: "h" } } as const satisfies Option
 
 const subcommands: Record<string, Subcommand> = {
   experiment: experimentCommand as Subcommand,
+  card: cardCommand as Subcommand,
+  model: modelCommand as Subcommand,
   export: {
     summary: "write a project, or part of it, in another format",
     usage: "masque export --project P.masque --format F [--scope all|active-path] [--tree ID|NAME] [--out FILE] [--force]",
@@ -239,8 +245,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   try {
     let values: Values;
+    let positionals: string[];
     try {
-      values = parseArgs({ args: rest, options: subcommand.options, allowPositionals: false, strict: true }).values as Values;
+      const parsed = parseArgs({ args: rest, options: subcommand.options, allowPositionals: subcommand.positionals === true, strict: true });
+      values = parsed.values as Values;
+      positionals = parsed.positionals;
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -248,10 +257,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.out(commandHelp(name, subcommand));
       return 0;
     }
-    await subcommand.run(values, io);
+    await subcommand.run(values, io, positionals);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof CardUsageError || error instanceof ModelUsageError) {
       io.err(`masque ${name}: ${error.message}\n\nUsage: ${subcommand.usage}\n`);
       return 2;
     }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MasqueError } from "../../engine/common/errors.js";
 import type { ImportFormatId } from "../../engine/common/formats/catalog.js";
@@ -7,6 +9,7 @@ import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
 import { recordSchema } from "../../engine/common/project/schema.js";
 import { deterministicContext } from "./crashOps.js";
+import { repoRoot } from "../testModels.js";
 import { mulberry32, syntheticProject } from "./formatsTrees.js";
 
 /**
@@ -27,6 +30,8 @@ function seeds(format: ImportFormatId): string[] {
   if (format === "loom") {
     own.push(JSON.stringify({ root: { mutable: false, text: "", children: [{ id: "a", text: "Hi", chapter_id: "c", tags: ["bookmark"], meta: { creation_timestamp: "2021-01-01-00.00.00" }, children: [{ text: " there" }] }] }, chapters: { c: { id: "c", root_id: "a", title: "T" } }, selected_node_id: "a" }, null, 2));
     own.push(JSON.stringify([{ text: "a", children: [{ text: "b" }] }]));
+    // A loom file with its own top-level data and node fields (kept verbatim on import).
+    own.push(readFileSync(join(repoRoot, "tests/fixtures/interop/loom.json"), "utf8"));
   }
   if (format === "sillytavern") {
     own.push(
@@ -38,6 +43,7 @@ function seeds(format: ImportFormatId): string[] {
         .map((l) => JSON.stringify(l))
         .join("\n"),
     );
+    own.push(readFileSync(join(repoRoot, "tests/fixtures/interop/sillytavern-chat.jsonl"), "utf8"));
   }
   return own;
 }

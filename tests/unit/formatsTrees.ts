@@ -220,9 +220,11 @@ export function canonical(state: ProjectState) {
   return {
     simulacra: simulacra.map(({ id: _id, ...s }) => s),
     scenes: scenes.map(({ id: _id, ...s }) => ({ ...s, participants: s.participants.map((p) => ({ ...p, simulacrumId: p.simulacrumId === null ? null : simulacrumIndex.get(p.simulacrumId) })) })),
-    trees: trees.map(({ id: _id, rootId: _root, ...t }) => ({ ...t, activeId: position.get(t.activeId), sceneId: scene(t.sceneId) })),
+    // `foreign` is a file's own data kept for writing back to that format (foreignRoundTrip.test.ts
+    // checks it); a Masque export read back carries the fields Masque wrote there, which is fine.
+    trees: trees.map(({ id: _id, rootId: _root, foreign: _foreign, ...t }) => ({ ...t, activeId: position.get(t.activeId), sceneId: scene(t.sceneId) })),
     nodes: ordered.map((list) =>
-      list.map(({ id: _id, treeId: _tree, seq: _seq, ...n }) => ({
+      list.map(({ id: _id, treeId: _tree, seq: _seq, foreign: _foreign, ...n }) => ({
         ...n,
         rank: ranks.get(_id),
         parentId: n.parentId === null ? null : position.get(n.parentId),

@@ -34,6 +34,18 @@ describe("project format", () => {
     expect(nodes.find((n) => n.bookmarked)!.tags).toEqual(["kind"]);
   });
 
+  it("reads the version-2 fixture (a scene, its simulacrum and a two-turn tree; no lorebooks, pictures or foreign data)", () => {
+    const decoded = decodeProject(readFileSync(join(repoRoot, "tests/fixtures/project-v2.masque"), "utf8"));
+    expect(decoded.warnings).toEqual([]);
+    expect(decoded.damaged).toBe(false);
+    const scene = [...decoded.state.scenes.values()][0]!;
+    expect(scene.participants.length).toBe(2);
+    expect(scene.lorebooks).toBeUndefined();
+    expect([...decoded.state.simulacra.values()][0]!.picture).toBeUndefined();
+    const turns = [...decoded.state.nodes.values()].filter((n) => n.speaker !== null).map((n) => n.text);
+    expect(turns).toEqual([" Hello there.", " Good evening."]);
+  });
+
   it("encode → decode round-trips a state exactly, with and without patch lines", () => {
     const ctx = deterministicContext();
     let state: ProjectState = newProjectState("RT", "Once", ctx);

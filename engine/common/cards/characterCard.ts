@@ -1,12 +1,16 @@
 import { MasqueError } from "../errors.js";
+import { readLorebook, LorebookError, type Lorebook } from "../lore/lorebook.js";
 import type { Scene, Simulacrum } from "../project/types.js";
-import { isPng, PngError, placeholderPng, readChunks, textChunks, withTextChunks } from "./png.js";
+import { base64ToBytes, bytesToBase64 } from "./base64.js";
+import { CharxError, isZip, readCharx, writeCharx, type CharxFile } from "./charx.js";
+import { checkPng, isPng, PngError, placeholderPng, readChunks, textChunks, withoutTextChunks, withTextChunks } from "./png.js";
 
 /**
- * SillyTavern Character Cards, V2 (`chara_card_v2`) and V3 (`chara_card_v3`), as JSON or as
+ * SillyTavern Character Cards, V2 (`chara_card_v2`) and V3 (`chara_card_v3`), as JSON, as
  * PNG with the card base64-encoded in a tEXt chunk (`chara` for V2, `ccv3` for V3; `ccv3`
- * wins when both exist). The whole card is kept on the simulacrum, so unknown fields and
- * `extensions` round-trip untouched; only what Masque maps is read from it.
+ * wins when both exist), or as CharX (a zip with card.json and assets). The whole card is
+ * kept on the simulacrum, so unknown fields and `extensions` round-trip untouched; only what
+ * Masque maps is read from it. A PNG's image and a CharX's files are kept byte for byte too.
  */
 export const MAX_CARD_BYTES = 20 * 1024 * 1024;
 const USER = "User";
@@ -30,6 +34,59 @@ const STRING_FIELDS = [
 const STRING_ARRAY_FIELDS = ["alternate_greetings", "tags", "group_only_greetings"] as const;
 
 const bad = (message: string) => new MasqueError("bad-request", `Not a usable character card: ${message}.`);
+
+/** Card keywords in a PNG: replaced on export, left out of the stored picture. */
+const CARD_CHUNKS = ["chara", "ccv3"];
+
+/** A card file as read: the card, its picture (PNG without card chunks) and a CharX's other files. */
+export interface CardFile {
+  card: CharacterCard;
+  picture: Uint8Array | null;
+  files: CharxFile[];
+}
+
+/** Reads a card file (PNG, JSON or CharX) with its picture and files. */
+export function readCardFile(bytes: Uint8Array): CardFile {
+  if (isZip(bytes)) return readCharxCard(bytes);
+  const card = readCard(bytes);
+  return { card, picture: isPng(bytes) ? withoutTextChunks(bytes, CARD_CHUNKS) : null, files: [] };
+}
+
+function readCharxCard(bytes: Uint8Array): CardFile {
+  let read: ReturnType<typeof readCharx>;
+  try {
+    read = readCharx(bytes);
+  } catch (error) {
+    if (error instanceof CharxError) throw new MasqueError("bad-request", `Not a usable CharX card: ${error.message}.`);
+    throw error;
+  }
+  const card = parseCardJson(read.cardJson.replace(/^\uFEFF/, ""));
+  // The main icon, when it is a PNG in the archive, is the picture (kept as it is, chunks and all).
+  const icon = mainIconPath(card);
+  const iconFile = icon === null ? undefined : read.files.find((f) => f.path === icon);
+  return { card, picture: iconFile !== undefined && readablePng(iconFile.data) ? iconFile.data : null, files: read.files };
+}
+
+/** A PNG that reads end to end (an unreadable icon stays a plain file, not the picture). */
+function readablePng(bytes: Uint8Array): boolean {
+  try {
+    checkPng(bytes);
+    return true;
+  } catch (error) {
+    if (error instanceof PngError) return false;
+    throw error;
+  }
+}
+
+/** The zip path of the card's main icon (`embeded://…`), if it has one. */
+function mainIconPath(card: CharacterCard): string | null {
+  const assets = cardData(card).assets;
+  if (!Array.isArray(assets)) return null;
+  const icons = assets.filter((a): a is Record<string, unknown> => typeof a === "object" && a !== null && (a as Record<string, unknown>).type === "icon");
+  const main = icons.find((a) => a.name === "main") ?? icons[0];
+  const uri = main?.uri;
+  return typeof uri === "string" && uri.startsWith("embeded://") ? uri.slice("embeded://".length) : null;
+}
 
 /** Reads a card from a file's bytes (PNG or JSON), validating everything Masque reads. */
 export function readCard(bytes: Uint8Array): CharacterCard {
@@ -92,6 +149,23 @@ function checkFields(data: Record<string, unknown>, prefix: string): void {
   if (book !== undefined && book !== null && (typeof book !== "object" || !Array.isArray((book as { entries?: unknown }).entries))) {
     throw bad(`${prefix}character_book must be an object with an 'entries' list`);
   }
+  if (data.assets !== undefined && !(Array.isArray(data.assets) && data.assets.every((a) => typeof a === "object" && a !== null && !Array.isArray(a)))) {
+    throw bad(`${prefix}assets must be a list of objects`);
+  }
+}
+
+/** The card's lorebook (`character_book`) as Masque reads it, or null when it has none. */
+export function cardLorebook(card: CharacterCard): Lorebook | null {
+  const data = cardData(card);
+  const book = data.character_book;
+  if (book === undefined || book === null) return null;
+  const name = str(data.name).trim();
+  try {
+    return readLorebook(book, { id: "card", source: name, fill: (t) => macros(t, name) });
+  } catch (error) {
+    if (error instanceof LorebookError) throw bad(`its character_book ${error.message}`);
+    throw error;
+  }
 }
 
 export const cardData = (card: CharacterCard): Record<string, unknown> => (card.spec === undefined ? card : card.data!);
@@ -133,6 +207,15 @@ export function cardToSimulacrum(card: CharacterCard): Omit<Simulacrum, "id"> {
   };
 }
 
+/** The simulacrum for a card file: the card, plus its picture and CharX files. */
+export function cardFileToSimulacrum(file: CardFile): Omit<Simulacrum, "id"> {
+  return {
+    ...cardToSimulacrum(file.card),
+    picture: file.picture === null ? null : { mimeType: "image/png", dataBase64: bytesToBase64(file.picture) },
+    ...(file.files.length > 0 ? { cardFiles: file.files.map((f) => ({ path: f.path, dataBase64: bytesToBase64(f.data) })) } : {}),
+  };
+}
+
 /** A two-person scene for a card: the user and the character, framed by the card. */
 export function sceneForSimulacrum(simulacrum: Simulacrum): Omit<Scene, "id"> {
   return {
@@ -146,7 +229,15 @@ export function sceneForSimulacrum(simulacrum: Simulacrum): Omit<Scene, "id"> {
     format: { frameSeparator: "\n\n", turnSeparator: "\n", speakerSuffix: ":", stopAtBlankLine: true, extraStops: [] },
     script: [],
     builtinId: null,
+    ...lorebooksOf(simulacrum),
   };
+}
+
+/** A card's lorebook goes to the scene, where it is used (and can be edited or removed). */
+function lorebooksOf(simulacrum: Simulacrum): Pick<Scene, "lorebooks"> | Record<string, never> {
+  if (simulacrum.card === null) return {};
+  const book = cardLorebook(simulacrum.card as CharacterCard);
+  return book === null ? {} : { lorebooks: [book] };
 }
 
 /**
@@ -178,7 +269,10 @@ export function simulacrumToCard(simulacrum: Simulacrum, version: 2 | 3 = 2): Ch
   return { spec: "chara_card_v2", spec_version: "2.0", data };
 }
 
-/** A PNG carrying the card: V3 cards get a `ccv3` chunk and a V2 `chara` copy for older readers. */
+/**
+ * A PNG carrying the card: V3 cards get a `ccv3` chunk and a V2 `chara` copy for older readers.
+ * Every other chunk of the image (IDAT and the rest) is written back unchanged.
+ */
 export function cardToPng(card: CharacterCard, image: Uint8Array = placeholderPng()): Uint8Array {
   const texts = new Map<string, string>();
   if (card.spec === "chara_card_v3") {
@@ -186,6 +280,43 @@ export function cardToPng(card: CharacterCard, image: Uint8Array = placeholderPn
     texts.set("chara", encodeBase64Utf8(JSON.stringify({ ...card, spec: "chara_card_v2", spec_version: "2.0" })));
   } else texts.set("chara", encodeBase64Utf8(JSON.stringify(card)));
   return withTextChunks(image, texts);
+}
+
+/** The simulacrum's picture (PNG bytes), or null. */
+export function simulacrumPicture(simulacrum: Simulacrum): Uint8Array | null {
+  return simulacrum.picture ? base64ToBytes(simulacrum.picture.dataBase64) : null;
+}
+
+/**
+ * A CharX file for a simulacrum: card.json (a V3 card; a V2 card is lifted to V3) and the
+ * files it came with, byte for byte. The picture is the main icon: written over the icon's file
+ * when it was replaced, or added as assets/icon/images/main.png when the card has none.
+ */
+export function simulacrumToCharx(simulacrum: Simulacrum): Uint8Array {
+  let card = simulacrumToCard(simulacrum, 3);
+  if (card.spec !== "chara_card_v3") {
+    const data = { ...cardData(card) };
+    data.group_only_greetings ??= [];
+    card = { ...(card.spec === undefined ? {} : card), spec: "chara_card_v3", spec_version: "3.0", data };
+  }
+  const files: CharxFile[] = (simulacrum.cardFiles ?? []).map((f) => ({ path: f.path, data: base64ToBytes(f.dataBase64) }));
+  const picture = simulacrumPicture(simulacrum);
+  if (picture !== null) {
+    const icon = mainIconPath(card);
+    const existing = icon === null ? undefined : files.find((f) => f.path === icon);
+    if (existing !== undefined) existing.data = picture;
+    else {
+      const path = "assets/icon/images/main.png";
+      const data = { ...cardData(card) };
+      const assets = Array.isArray(data.assets) ? (data.assets as Record<string, unknown>[]).filter((a) => !(a.type === "icon" && a.name === "main")) : [];
+      data.assets = [{ type: "icon", uri: `embeded://${path}`, name: "main", ext: "png" }, ...assets];
+      card = { ...card, data };
+      const i = files.findIndex((f) => f.path === path);
+      if (i === -1) files.push({ path, data: picture });
+      else files[i] = { path, data: picture };
+    }
+  }
+  return writeCharx(JSON.stringify(card), files);
 }
 
 export function encodeBase64Utf8(text: string): string {

@@ -56,6 +56,19 @@ export function withTextChunks(bytes: Uint8Array, texts: ReadonlyMap<string, str
   return encodeChunks(chunks);
 }
 
+/** The PNG without the tEXt chunks of these keywords; every other chunk byte for byte. */
+export function withoutTextChunks(bytes: Uint8Array, keywords: readonly string[]): Uint8Array {
+  return encodeChunks(readChunks(bytes).filter((c) => !(c.type === "tEXt" && keywords.includes(keywordOf(c)))));
+}
+
+/** Whether the bytes are a PNG that reads (signature, chunks, CRCs, IHDR first, IEND). */
+export function checkPng(bytes: Uint8Array): void {
+  const chunks = readChunks(bytes);
+  if (chunks[0]?.type !== "IHDR") throw new PngError("the PNG does not start with an IHDR chunk");
+  if (chunks[chunks.length - 1]?.type !== "IEND") throw new PngError("the PNG has no IEND chunk");
+  if (!chunks.some((c) => c.type === "IDAT")) throw new PngError("the PNG has no image data");
+}
+
 /** A solid-colour RGB placeholder (uncompressed deflate blocks: no zlib needed). */
 export function placeholderPng(width = 64, height = 64, rgb: [number, number, number] = [88, 28, 135]): Uint8Array {
   const row = 1 + width * 3;

@@ -3,6 +3,7 @@ import type { RuntimePort } from "../handlers.js";
 import { gatherEvidenceMany, trackEvidence, type Turn } from "../persona/tracker.js";
 import { pathTo } from "../project/queries.js";
 import type { ProjectEditor } from "../project/session.js";
+import type { FiredEntry } from "../lore/activation.js";
 import { defaultFormat, nextSpeakerAfter, renderPrompt, sceneForPath } from "../project/transcript.js";
 import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, TreeNode } from "../project/types.js";
 import { deriveSeeds } from "../seeds.js";
@@ -64,7 +65,7 @@ export async function runExperiment(
     const made = new Map<number, string[]>(wave.map((r) => [r, []]));
     const script = new Map(wave.map((r) => [r, [...spec.script]]));
     for (let turn = 0; turn < spec.turns && !signal.aborted; turn++) {
-      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null }[] = [];
+      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null; lore: FiredEntry[] }[] = [];
       for (const r of wave) {
         const head = heads.get(r)!;
         const speaker = nextSpeakerAfter(session.state, head, scene);
@@ -79,7 +80,7 @@ export async function runExperiment(
           continue;
         }
         const rendered = renderPrompt(session.state, head, speaker);
-        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, sceneName: rendered.scene?.name ?? null });
+        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, sceneName: rendered.scene?.name ?? null, lore: rendered.lore.fired });
       }
       if (items.length > 0) {
         const results = await runtime.generateMany(
@@ -101,7 +102,7 @@ export async function runExperiment(
           const patch = await session.perform("addChildren", {
             parentId: heads.get(item.rollout)!,
             activate: false,
-            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene) }],
+            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene, item.lore) }],
           });
           const node = patch.puts.find((p) => p.kind === "node")!;
           await session.perform("setTags", { nodeId: node.id, tags: [tag, `rollout:${item.rollout}`] });

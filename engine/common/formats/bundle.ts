@@ -190,6 +190,7 @@ export class BundleBuilder {
       note: fields.note ?? "",
       generation: this.localGeneration(fields.generation ?? null),
       ...(fields.persona !== undefined ? { persona: fields.persona } : {}),
+      ...(fields.foreign !== undefined ? { foreign: fields.foreign } : {}),
     };
     this.bundle.nodes.push(node);
     if (recordedSeq !== undefined) this.recordedSeq.set(node, recordedSeq);
@@ -197,4 +198,4 @@ export class BundleBuilder {
   }
 }
 
-export type NodeFields = Pick<TreeNode, "text"> & Partial<Pick<TreeNode, "origin" | "sourceId" | "speaker" | "createdAt" | "bookmarked" | "tags" | "note" | "generation" | "persona">>;
+export type NodeFields = Pick<TreeNode, "text"> & Partial<Pick<TreeNode, "origin" | "sourceId" | "speaker" | "createdAt" | "bookmarked" | "tags" | "note" | "generation" | "persona" | "foreign">>;

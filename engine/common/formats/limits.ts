@@ -61,3 +61,30 @@ export function cleanTags(raw: unknown): string[] {
   }
   return [...tags];
 }
+
+/**
+ * Whether a JSON value read from a file is small and shallow enough to keep verbatim: at most
+ * `maxChars` characters of strings and keys (roughly its JSON size) and `maxDepth` levels.
+ * Iterative, so a hostile nesting depth cannot overflow the stack here (or later, when the
+ * value is written out with JSON.stringify).
+ */
+export function boundedJson(value: unknown, maxChars = 4_000_000, maxDepth = 64): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  let chars = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > maxDepth) return false;
+    if (typeof v === "string") chars += v.length + 2;
+    else if (Array.isArray(v)) {
+      chars += 2 + v.length;
+      for (const item of v) stack.push([item, depth + 1]);
+    } else if (typeof v === "object" && v !== null) {
+      for (const [k, item] of Object.entries(v)) {
+        chars += k.length + 4;
+        stack.push([item, depth + 1]);
+      }
+    } else chars += 8;
+    if (chars > maxChars) return false;
+  }
+  return true;
+}

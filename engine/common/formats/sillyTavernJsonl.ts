@@ -4,7 +4,7 @@ import { defaultFormat } from "../project/transcript.js";
 import type { Participant, ProjectState, Scene, TreeNode } from "../project/types.js";
 import { BundleBuilder, type ImportResult } from "./bundle.js";
 import { embedNode, embedTree, fitOrigin, isoOr, readEmbeddedNode, readEmbeddedTree } from "./embedded.js";
-import { checkText, clampName, importLimits } from "./limits.js";
+import { boundedJson, checkText, clampName, importLimits } from "./limits.js";
 import { selectTrees, type ExportOptions } from "./selection.js";
 
 /**
@@ -45,17 +45,30 @@ export function exportSillyTavern(state: ProjectState, options: ExportOptions): 
     masque: role === undefined ? embedNode(node, prefix) : { ...embedNode(node, prefix), role },
   });
 
+  // A chat read from SillyTavern keeps its header and each message's own fields, written back as they were.
+  const kept = tree.foreign?.sillytavern;
+  const keptHeader = isObject(kept?.header) ? kept.header : {};
   const header = {
-    user_name: userName,
-    character_name: characterName,
-    create_date: humanizedDate(tree.createdAt),
+    ...keptHeader,
+    user_name: keptHeader.user_name ?? userName,
+    character_name: keptHeader.character_name ?? characterName,
+    create_date: keptHeader.create_date ?? humanizedDate(tree.createdAt),
     chat_metadata: {
+      ...(isObject(keptHeader.chat_metadata) ? keptHeader.chat_metadata : {}),
       masque: { format: SILLYTAVERN_EMBED_FORMAT, version: 1, exportedAt: options.now, writer: options.writer, tree: embedTree(tree, scene) },
     },
   };
   const lines = [JSON.stringify(header)];
   const path = pathTo(state, tree.activeId);
+  // The empty root an import put above a chat's first message is not a message of the chat.
+  const skipRoot = kept?.syntheticRoot === true && path[0]?.text === "" && path.length > 1;
   path.forEach((node, i) => {
+    if (i === 0 && skipRoot) return;
+    const own = node.foreign?.sillytavern;
+    if (own !== undefined && i > 0) {
+      lines.push(JSON.stringify(keptMessage(state, node, own, path[i - 1]!, extraOf(node, toMes(node).prefix), toMes)));
+      return;
+    }
     const user = i > 0 && isUser(node);
     // A scene's root is its frame, not a turn: SillyTavern's narrator message is the closest thing.
     const frame = i === 0 && scene !== null;
@@ -84,6 +97,28 @@ export function exportSillyTavern(state: ProjectState, options: ExportOptions): 
   return lines.join("\n") + "\n";
 }
 
+/**
+ * A message read from SillyTavern, written back: its own fields verbatim (swipe info, generation
+ * metadata, avatars…), with Masque's text and its embed in `extra.masque`. Swipes are written as
+ * they were while the turn's siblings still are those swipes; otherwise they are the siblings.
+ */
+function keptMessage(state: ProjectState, node: TreeNode, own: Record<string, unknown>, parent: TreeNode, embed: Record<string, unknown>, toMes: (n: TreeNode) => { mes: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...own, mes: toMes(node).mes };
+  const { api: _api, model: _model, ...masqueOnly } = embed;
+  out.extra = { ...(isObject(own.extra) ? own.extra : {}), ...masqueOnly };
+  if (node.tags.includes(HIDDEN_TAG) !== (own.is_system === true)) out.is_system = node.tags.includes(HIDDEN_TAG);
+  const siblings = childrenOf(state, parent.id).filter((s) => s.id === node.id || s.speaker === node.speaker);
+  const texts = siblings.map((s) => toMes(s).mes);
+  const keptSwipes = Array.isArray(own.swipes) ? own.swipes.map(swipeText) : null;
+  const unchanged = keptSwipes !== null ? keptSwipes.length === texts.length && keptSwipes.every((t, k) => t === texts[k]) && own.swipe_id === siblings.findIndex((s) => s.id === node.id) : siblings.length === 1;
+  if (!unchanged) {
+    out.swipes = texts;
+    out.swipe_id = siblings.findIndex((s) => s.id === node.id);
+    out.swipe_info = siblings.map((s) => ({ send_date: s.createdAt, extra: {} }));
+  }
+  return out;
+}
+
 /** SillyTavern's own `create_date` style ("2024-5-17 @14h 03m 09s 512ms"), in UTC. */
 function humanizedDate(iso: string): string {
   const d = new Date(iso);
@@ -93,6 +128,20 @@ function humanizedDate(iso: string): string {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** An object without Masque's `masque` key (what Masque wrote there is read separately). */
+function withoutMasque(value: unknown): Record<string, unknown> {
+  if (!isObject(value)) return {};
+  const { masque: _masque, ...rest } = value;
+  return rest;
+}
+
+/** A message's own fields: all but its text, with Masque's embed taken out of `extra`. */
+function messageFields(m: Record<string, unknown>): Record<string, unknown> {
+  const { mes: _mes, ...rest } = m;
+  if (isObject(rest.extra)) rest.extra = withoutMasque(rest.extra);
+  return rest;
+}
 
 /** A swipe is a string; Chub's variant wraps it as {message}. */
 function swipeText(value: unknown): string | null {
@@ -135,6 +184,13 @@ export function importSillyTavern(content: string, now: string): ImportResult {
     "Character";
   const metadata = isObject(header.chat_metadata) ? header.chat_metadata : {};
   const embeddedTree = isObject(metadata.masque) ? readEmbeddedTree(metadata.masque.tree) : null;
+  let droppedForeign = 0;
+  /** A record's own fields to keep, unless too large or deep (then counted and left out). */
+  const keep = (fields: Record<string, unknown>) => {
+    if (boundedJson(fields, 1_000_000)) return { sillytavern: fields };
+    droppedForeign++;
+    return undefined;
+  };
 
   const builder = new BundleBuilder(now);
   const warnings: string[] = [];
@@ -161,6 +217,10 @@ export function importSillyTavern(content: string, now: string): ImportResult {
     tags: rootMessage?.value.is_system === true ? [HIDDEN_TAG] : [],
   }, null, rootEmbed?.seq);
   if (embeddedTree !== null) tree.createdAt = isoOr(embeddedTree.createdAt, tree.createdAt);
+  const keptHeader: Record<string, unknown> = hasHeader ? { ...header, chat_metadata: withoutMasque(header.chat_metadata) } : {};
+  if (!isObject(header.chat_metadata)) delete keptHeader.chat_metadata;
+  const treeForeign = keep({ header: keptHeader, syntheticRoot: rootMessage === undefined });
+  if (treeForeign !== undefined) tree.foreign = treeForeign;
 
   let parent = root;
   for (const { line, value: m } of rootMessage === undefined ? messages : messages.slice(1)) {
@@ -193,6 +253,8 @@ export function importSillyTavern(content: string, now: string): ImportResult {
         generation: embed?.generation ?? null,
         ...(embed?.persona !== undefined ? { persona: embed.persona } : {}),
         tags: m.is_system === true ? [HIDDEN_TAG] : [],
+        // The chosen message keeps the message's own fields (its swipes travel as siblings and as written).
+        ...(k === chosen ? { foreign: keep(messageFields(m)) } : {}),
       }, embed?.seq);
       if (k === chosen) next = node;
     });
@@ -210,6 +272,7 @@ export function importSillyTavern(content: string, now: string): ImportResult {
     if (embeddedTree?.scene == null) builder.bundle.scenes.push({ ...scene, id: sceneId });
     tree.sceneId = sceneId;
   }
+  if (droppedForeign > 0) warnings.push(`${droppedForeign} message(s) had fields too large or too deeply nested to keep; an export to SillyTavern will not carry them.`);
   if (dropped > 0) warnings.push(`${dropped} message(s) carried Masque data that did not validate; their text was kept.`);
   return { bundle: builder.finish(), warnings };
 }

@@ -25,6 +25,13 @@ const migrations: Record<number, (line: Line) => Line> = {
       generation: generation && typeof generation === "object" ? { ...generation, conditioning: null } : generation,
     };
   }),
+  /**
+   * 2 → 3: scenes may carry lorebooks, simulacra a picture and CharX files, generation records
+   * the lorebook entries they used, trees and nodes an imported file's own data. All are
+   * optional, so a version-2 line is already a valid version-3 line; the version changes so
+   * that an older Masque refuses these files instead of silently dropping the new fields.
+   */
+  2: (line) => line,
 };
 
 /** Brings a raw line from `version` to the current version. */

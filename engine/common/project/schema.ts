@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { boundedJson } from "../formats/limits.js";
+import { loreLimits } from "../lore/lorebook.js";
 import { MAX_SEED } from "../sampling.js";
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
 
@@ -10,6 +12,8 @@ import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
  */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const text = (max: number) => z.string().max(max);
+/** A picture or a CharX file, base64 (about 48 MB of bytes). */
+const MAX_PICTURE_BASE64 = 64 * 1024 * 1024;
 /**
  * An ISO 8601 timestamp as Date#toISOString writes it (an offset instead of Z is accepted),
  * with a real calendar date and time: `2026-19-30` is refused, not carried along.
@@ -50,6 +54,63 @@ export const generationRecordSchema = z.object({
   promptTokens: z.number().int().min(0),
 });
 
+const lorePosition = z.enum(["before-frame", "after-frame", "at-depth"]);
+
+export const loreEntrySchema = z.object({
+  uid: text(200),
+  name: text(1000),
+  keys: z.array(text(loreLimits.maxKeyChars)).max(loreLimits.maxKeys),
+  secondaryKeys: z.array(text(loreLimits.maxKeyChars)).max(loreLimits.maxKeys),
+  selective: z.boolean(),
+  selectiveLogic: z.enum(["and-any", "not-all", "not-any", "and-all"]),
+  constant: z.boolean(),
+  enabled: z.boolean(),
+  useRegex: z.boolean(),
+  caseSensitive: z.boolean().nullable(),
+  matchWholeWords: z.boolean().nullable(),
+  scanDepth: z.number().int().min(0).max(loreLimits.maxScanDepth).nullable(),
+  order: z.number(),
+  position: lorePosition,
+  depth: z.number().int().min(0).max(loreLimits.maxScanDepth),
+  excludeRecursion: z.boolean(),
+  preventRecursion: z.boolean(),
+  probability: z.number().int().min(0).max(100),
+  content: text(loreLimits.maxContentChars),
+});
+
+export const lorebookSchema = z.object({
+  id: text(100),
+  name: text(200),
+  source: text(200),
+  scanDepth: z.number().int().min(0).max(loreLimits.maxScanDepth),
+  tokenBudget: z.number().int().min(1).nullable(),
+  recursiveScanning: z.boolean(),
+  caseSensitive: z.boolean(),
+  matchWholeWords: z.boolean(),
+  entries: z.array(loreEntrySchema).max(loreLimits.maxEntries),
+});
+
+const firedEntrySchema = z.object({
+  bookId: text(100),
+  bookName: text(200),
+  uid: text(200),
+  name: text(1000),
+  content: text(loreLimits.maxContentChars),
+  position: lorePosition,
+  depth: z.number().int().min(0).max(loreLimits.maxScanDepth),
+  order: z.number(),
+  reason: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("constant") }),
+    z.object({ kind: z.literal("key"), key: text(loreLimits.maxKeyChars), secondary: z.array(text(loreLimits.maxKeyChars)).max(loreLimits.maxKeys), turnsBack: z.number().int().min(0) }),
+    z.object({ kind: z.literal("recursion"), key: text(loreLimits.maxKeyChars), secondary: z.array(text(loreLimits.maxKeyChars)).max(loreLimits.maxKeys), fromUid: text(200) }),
+  ]),
+});
+
+/** A foreign file's own data for one record, kept verbatim (bounded: 4 MB of JSON). */
+const foreignSchema = z
+  .object({ loom: z.record(z.string(), z.unknown()).optional(), sillytavern: z.record(z.string(), z.unknown()).optional() })
+  .refine((v) => boundedJson(v), { message: "foreign data over 4 MB or nested over 64 levels" });
+
 export const nodeGenerationSchema = z.object({
   record: generationRecordSchema,
   textOffset: z.number().int().min(0),
@@ -59,6 +120,7 @@ export const nodeGenerationSchema = z.object({
   stopSequence: text(256).nullable(),
   timings: z.object({ promptMs: z.number(), generateMs: z.number(), promptTokensEvaluated: z.number().int() }),
   conditioning: z.object({ sceneId: idSchema.nullable(), frameName: text(200) }).nullable(),
+  lore: z.array(firedEntrySchema).max(loreLimits.maxEntries).optional(),
   replay: z.object({ matched: z.boolean(), at: isoDate, firstMismatch: z.number().int().nullable() }).optional(),
 });
 
@@ -119,6 +181,7 @@ export const treeSchema = z.object({
   activeId: idSchema,
   sceneId: idSchema.nullable(),
   createdAt: isoDate,
+  foreign: foreignSchema.optional(),
 });
 
 export const nodeSchema = z.object({
@@ -138,6 +201,7 @@ export const nodeSchema = z.object({
   note: text(100_000),
   generation: nodeGenerationSchema.nullable(),
   persona: nodePersonaSchema.nullable().optional(),
+  foreign: foreignSchema.optional(),
 });
 
 export const transcriptFormatSchema = z.object({
@@ -162,6 +226,8 @@ export const simulacrumSchema = z.object({
   source: z.enum(["builtin", "user", "card"]),
   builtinId: text(100).nullable(),
   card: z.record(z.string(), z.unknown()).nullable(),
+  picture: z.object({ mimeType: z.literal("image/png"), dataBase64: z.string().max(MAX_PICTURE_BASE64) }).nullable().optional(),
+  cardFiles: z.array(z.object({ path: text(500), dataBase64: z.string().max(MAX_PICTURE_BASE64) })).max(1000).optional(),
 });
 
 export const sceneSchema = z.object({
@@ -175,6 +241,7 @@ export const sceneSchema = z.object({
   format: transcriptFormatSchema,
   script: z.array(text(100_000)).max(10_000),
   builtinId: text(100).nullable(),
+  lorebooks: z.array(lorebookSchema).max(loreLimits.maxBooksPerScene).optional(),
 });
 
 export const experimentSchema = z.object({

@@ -1,3 +1,5 @@
+import type { FiredEntry, LoreActivation } from "../lore/activation.js";
+import { loreInsertions } from "../lore/loreInsertions.js";
 import { pathTo } from "./queries.js";
 import type { ProjectState, Scene, TranscriptFormat, TreeNode } from "./types.js";
 
@@ -22,8 +24,10 @@ export interface RenderedPrompt {
   scene: Scene | null;
   /** Stop sequences for the next turn: every participant's tag, plus the format's extras. */
   stops: string[];
-  /** Character ranges of the frame and of each node's turn, for "show prompt". */
-  spans: { nodeId: string | null; start: number; end: number; role: "frame" | "turn" | "cue" }[];
+  /** Character ranges of the frame, each node's turn and each lorebook entry (`lore`: its index in `lore.fired`), for "show prompt". */
+  spans: { nodeId: string | null; start: number; end: number; role: "frame" | "turn" | "cue" | "lore"; lore?: number }[];
+  /** The lorebook entries in this document and why each fired (and any the token budget left out). */
+  lore: LoreActivation;
 }
 
 /** The scene in force at the end of a path. */
@@ -46,6 +50,7 @@ export function renderPrompt(
   nodeId: string,
   nextSpeaker: string | null,
   sceneOverride: Scene | null = null,
+  recordedLore: readonly FiredEntry[] | null = null,
 ): RenderedPrompt {
   const path = pathTo(state, nodeId);
   const scene = sceneOverride ?? sceneForPath(state, path);
@@ -54,10 +59,21 @@ export function renderPrompt(
   // A counterfactual frame (on the path or asked for) replaces the root's text.
   const overrideOnPath = sceneOverride !== null || path.some((n) => n.sceneId !== null);
   const frame = overrideOnPath && scene !== null ? scene.frame : (path[0]?.text ?? "");
-  let text = frame;
-  spans.push({ nodeId: overrideOnPath ? null : (path[0]?.id ?? null), start: 0, end: text.length, role: "frame" });
+  const lore = loreInsertions(scene, path.slice(1), format, recordedLore);
+  let text = "";
+  const writeLore = (entries: readonly FiredEntry[], before: string, after: string) => {
+    for (const entry of entries) {
+      const start = text.length + before.length;
+      text += before + entry.content + after;
+      spans.push({ nodeId: null, start, end: start + entry.content.length, role: "lore", lore: lore.activation.fired.indexOf(entry) });
+    }
+  };
+  writeLore(lore.beforeFrame, "", "\n");
+  spans.push({ nodeId: overrideOnPath ? null : (path[0]?.id ?? null), start: text.length, end: text.length + frame.length, role: "frame" });
+  text += frame;
+  writeLore(lore.afterFrame, "\n", "");
   let turns = 0;
-  for (const node of path.slice(1)) {
+  for (const [i, node] of path.slice(1).entries()) {
     const start = text.length;
     if (node.speaker === null) text += node.text;
     else {
@@ -65,13 +81,14 @@ export function renderPrompt(
       turns++;
     }
     spans.push({ nodeId: node.id, start, end: text.length, role: "turn" });
+    writeLore(lore.afterTurn.get(i) ?? [], "\n", "");
   }
   if (nextSpeaker !== null) {
     const start = text.length;
     text += (turns === 0 ? format.frameSeparator : format.turnSeparator) + nextSpeaker + format.speakerSuffix;
     spans.push({ nodeId: null, start, end: text.length, role: "cue" });
   }
-  return { text, scene, stops: stopsFor(scene, format), spans };
+  return { text, scene, stops: stopsFor(scene, format), spans, lore: lore.activation };
 }
 
 export function stopsFor(scene: Scene | null, format: TranscriptFormat): string[] {

@@ -1,3 +1,5 @@
+import type { FiredEntry } from "../lore/activation.js";
+import type { Lorebook } from "../lore/lorebook.js";
 import type { PersonaConfig, TurnEvidence } from "../persona/tracker.js";
 import type { GenerationRecord, StopReason } from "../protocol.js";
 
@@ -7,7 +9,7 @@ import type { GenerationRecord, StopReason } from "../protocol.js";
  * pushed to the renderer. Ids are opaque strings minted by the engine.
  */
 export const PROJECT_FORMAT = "masque-project";
-export const PROJECT_FORMAT_VERSION = 2;
+export const PROJECT_FORMAT_VERSION = 3;
 
 export interface ProjectMeta {
   kind: "meta";
@@ -50,6 +52,18 @@ export interface Tree {
   /** The scene that frames and formats this tree's turns (null: a raw loom tree). */
   sceneId: string | null;
   createdAt: string;
+  /** What the file this tree was imported from held beyond the tree, kept to be written back. */
+  foreign?: ForeignData;
+}
+
+/**
+ * A foreign file's own data, kept verbatim so an export to the same format writes it back:
+ * for a tree, the file's top-level keys (loom) or chat header (SillyTavern); for a node, the
+ * loom node's fields or the SillyTavern message's fields (text and children excluded).
+ */
+export interface ForeignData {
+  loom?: Record<string, unknown>;
+  sillytavern?: Record<string, unknown>;
 }
 
 /** How turns are written into the document the model continues. */
@@ -93,6 +107,10 @@ export interface Simulacrum {
   builtinId: string | null;
   /** An imported Character Card, kept whole so export returns unknown fields untouched. */
   card: Record<string, unknown> | null;
+  /** The character's picture: PNG bytes without card chunks (a card's own image data, byte for byte). */
+  picture?: { mimeType: "image/png"; dataBase64: string } | null;
+  /** Files a CharX card carried besides card.json (assets, application data), byte for byte. */
+  cardFiles?: { path: string; dataBase64: string }[];
 }
 
 /** Frame + participants + transcript format: everything needed to render a path as a document. */
@@ -106,6 +124,8 @@ export interface Scene {
   /** User lines for scripted self-play, used in order. */
   script: string[];
   builtinId: string | null;
+  /** Lorebooks whose entries go into this scene's documents (absent: none). */
+  lorebooks?: Lorebook[];
 }
 
 /** How a node came to be. "edit" nodes are human interventions on a sibling's text. */
@@ -123,6 +143,8 @@ export interface NodeGeneration {
   timings: { promptMs: number; generateMs: number; promptTokensEvaluated: number };
   /** The frame the model was conditioned on (scene name and id; null for raw trees). */
   conditioning: { sceneId: string | null; frameName: string } | null;
+  /** The lorebook entries in the prompt, with their text: a replay writes exactly these. */
+  lore?: FiredEntry[];
   /** Set by a replay: whether regenerating from this record reproduced it exactly. */
   replay?: { matched: boolean; at: string; firstMismatch: number | null };
 }
@@ -149,6 +171,8 @@ export interface TreeNode {
   generation: NodeGeneration | null;
   /** Persona evidence for this turn (absent: not scored yet). */
   persona?: NodePersona | null;
+  /** The imported file's own fields for this node (see ForeignData). */
+  foreign?: ForeignData;
 }
 
 /** How an experiment labels turns: the persona tracker, or a model's ground-truth labeller. */

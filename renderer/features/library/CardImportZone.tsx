@@ -6,7 +6,7 @@ import { Spinner } from "../../ui/Spinner";
 import { importCard } from "./libraryActions";
 import { useLibrary } from "./libraryView";
 
-/** Character Card import: choose a file or drop one here (.png with a chara/ccv3 chunk, or .json). */
+/** Character Card import: choose a file or drop one here (.png with a chara/ccv3 chunk, .json, or a .charx archive). */
 export function CardImportZone({ disabled }: { disabled: boolean }) {
   const [over, setOver] = useState(false);
   const importing = useLibrary((s) => s.importing);
@@ -43,12 +43,12 @@ export function CardImportZone({ disabled }: { disabled: boolean }) {
         <span className="flex min-w-0 flex-col">
           <span className="text-[12.5px] font-medium text-zinc-200">Import a character card</span>
           <span className="text-[11px] text-zinc-500">
-            {disabled ? "Open or create a project first." : "Drop a SillyTavern card here (.png or .json, V1–V3), or click to choose one. Its first message opens the tree."}
+            {disabled ? "Open or create a project first." : "Drop a SillyTavern card here (.png, .json or .charx, V1–V3), or click to choose one. Its first message opens the tree."}
           </span>
         </span>
         <input
           type="file"
-          accept=".png,.json,image/png,application/json"
+          accept=".png,.json,.charx,image/png,application/json"
           data-testid="card-import-input"
           className="sr-only"
           disabled={disabled || importing}

@@ -9,7 +9,9 @@ import { useLibrary } from "./libraryView";
 
 /** The engine refuses cards over this size; checked here first so a huge file is never sent. */
 export const MAX_CARD_BYTES = 20 * 1024 * 1024;
-const CARD_FILE = /\.(png|json)$/i;
+/** CharX archives carry assets, so they may be larger (the engine checks what is inside). */
+export const MAX_CHARX_BYTES = 64 * 1024 * 1024;
+const CARD_FILE = /\.(png|json|charx)$/i;
 
 /** Opens the library dialog (from the tree workspace or the start screen) and reads the entries once. */
 export function openLibrary(): void {
@@ -66,8 +68,10 @@ export async function startLibraryEntry(entryId: string, treeName: string): Prom
 
 /** Why a file cannot be a card, decided before anything is sent; null when it may be one. */
 export function cardFileProblem(file: { name: string; size: number }): string | null {
-  if (!CARD_FILE.test(file.name)) return `${file.name} is not a character card: choose a .png or .json file (SillyTavern Character Card V1, V2 or V3).`;
-  if (file.size > MAX_CARD_BYTES) return `${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MB; character cards are limited to 20 MB.`;
+  if (!CARD_FILE.test(file.name)) return `${file.name} is not a character card: choose a .png, .json or .charx file (SillyTavern Character Card V1, V2 or V3).`;
+  const charx = /\.charx$/i.test(file.name);
+  const limit = charx ? MAX_CHARX_BYTES : MAX_CARD_BYTES;
+  if (file.size > limit) return `${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MB; ${charx ? "CharX files" : "character cards"} are limited to ${limit / 2 ** 20} MB.`;
   if (file.size === 0) return `${file.name} is empty.`;
   return null;
 }
@@ -101,10 +105,21 @@ export function importDroppedCard(file: File): void {
 }
 
 /** Exports a simulacrum as a Character Card file (imported cards come back exactly as read). */
-export async function exportCard(simulacrumId: string, format: "json" | "png", version: 2 | 3): Promise<string | null> {
+export async function exportCard(simulacrumId: string, format: "json" | "png" | "charx", version: 2 | 3): Promise<string | null> {
   try {
     const file = await engine.call("cardExport", { simulacrumId, format, version });
     downloadBase64(file.fileName, file.mimeType, file.contentBase64);
+    return null;
+  } catch (error) {
+    return errorPayloadOf(error).message;
+  }
+}
+
+/** Sets (or, with null, removes) a simulacrum's picture; returns an error message or null. */
+export async function setSimulacrumPicture(simulacrumId: string, file: File | null): Promise<string | null> {
+  if (file !== null && file.size > MAX_CARD_BYTES) return `${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MB; pictures are limited to 20 MB.`;
+  try {
+    await engine.call("simulacrumSetPicture", { simulacrumId, contentBase64: file === null ? null : await fileToBase64(file) });
     return null;
   } catch (error) {
     return errorPayloadOf(error).message;

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from "react";
+import { describeReason } from "../../../engine/common/lore/activation.js";
 import { useEngineState } from "../../state/engineState";
 import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
@@ -15,6 +16,7 @@ const spanTone: Record<Span["role"], string> = {
   frame: "bg-violet-500/[0.12] text-violet-100",
   turn: "text-zinc-100",
   cue: "bg-amber-400/20 text-amber-100 ring-1 ring-amber-400/40 ring-inset",
+  lore: "bg-emerald-500/15 text-emerald-100 ring-1 ring-emerald-500/35 ring-inset",
 };
 
 /** The exact document the model continues for the next turn: frame, turns and cue marked, tokens and stops. */
@@ -87,6 +89,7 @@ function PromptBody({ prompt }: { prompt: ShownPrompt }) {
         )}
       </div>
       <PromptText prompt={prompt} />
+      <LoreList prompt={prompt} />
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-[11px] text-zinc-500">
         <span className="flex items-center gap-1.5">
           <span className="h-2.5 w-4 rounded-sm bg-violet-500/30" /> frame
@@ -101,6 +104,11 @@ function PromptBody({ prompt }: { prompt: ShownPrompt }) {
         <span className="flex items-center gap-1.5">
           <span className="h-2.5 w-4 rounded-sm bg-amber-400/30 ring-1 ring-amber-400/50" /> cue
         </span>
+        {prompt.lore.fired.length > 0 && (
+          <span className="flex items-center gap-1.5">
+            <span className="h-2.5 w-4 rounded-sm bg-emerald-500/30 ring-1 ring-emerald-500/50" /> lorebook
+          </span>
+        )}
         <span className="ml-auto flex flex-wrap items-center gap-1.5" data-testid="prompt-stops">
           Stops:
           {prompt.stops.length === 0 ? (
@@ -115,6 +123,37 @@ function PromptBody({ prompt }: { prompt: ShownPrompt }) {
         </span>
       </div>
     </>
+  );
+}
+
+function loreTitle(prompt: ShownPrompt, index: number | undefined): string {
+  const entry = index === undefined ? undefined : prompt.lore.fired[index];
+  return entry === undefined ? "lorebook" : `Lorebook · ${entry.name} — ${describeReason(entry.reason)}`;
+}
+
+/** Which lorebook entries are in the document and why each fired (and any the token budget left out). */
+function LoreList({ prompt }: { prompt: ShownPrompt }) {
+  const { fired, skipped } = prompt.lore;
+  if (fired.length === 0 && skipped.length === 0) return null;
+  return (
+    <div data-testid="prompt-lore" className="rounded-md border border-emerald-900/60 bg-emerald-950/20 px-3 py-2 text-xs">
+      <div className="mb-1 text-[10px] font-semibold tracking-[0.08em] text-emerald-300/80 uppercase">Lorebook entries in this prompt</div>
+      <ul className="space-y-0.5">
+        {fired.map((entry) => (
+          <li key={`${entry.bookId}/${entry.uid}`} data-testid="prompt-lore-entry" data-uid={entry.uid} className="flex flex-wrap gap-x-2 text-zinc-300">
+            <span className="font-medium text-emerald-200">{entry.name}</span>
+            <span className="text-zinc-500">{entry.bookName}</span>
+            <span className="text-zinc-400">{describeReason(entry.reason)}</span>
+          </li>
+        ))}
+        {skipped.map((entry) => (
+          <li key={`skip-${entry.bookId}/${entry.uid}`} data-testid="prompt-lore-skipped" className="flex flex-wrap gap-x-2 text-zinc-500">
+            <span className="line-through">{entry.name}</span>
+            <span>matched, left out: the book&apos;s token budget was spent</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -154,7 +193,7 @@ function PromptText({ prompt }: { prompt: ShownPrompt }) {
           <span
             key={i}
             data-role={piece.span?.role}
-            title={piece.span === null ? undefined : piece.span.role === "turn" ? `Turn ${piece.turn + 1}${speaker === null ? "" : ` · ${speaker}`}` : piece.span.role}
+            title={piece.span === null ? undefined : piece.span.role === "turn" ? `Turn ${piece.turn + 1}${speaker === null ? "" : ` · ${speaker}`}` : piece.span.role === "lore" ? loreTitle(prompt, piece.span.lore) : piece.span.role}
             className={cx(
               "rounded-[3px] box-decoration-clone",
               piece.span !== null && spanTone[piece.span.role],

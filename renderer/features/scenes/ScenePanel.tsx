@@ -8,6 +8,7 @@ import { Select } from "../../ui/Select";
 import { openLibrary } from "../library/libraryActions";
 import { SideTabs } from "../tree/SideTabs";
 import { useSceneView } from "./sceneActions";
+import { LorebookSection } from "./LorebookSection";
 import { SceneEditor } from "./SceneEditor";
 import { SimulacrumCard } from "./SimulacrumCard";
 import { useTreeScene } from "./useScene";
@@ -51,6 +52,7 @@ export function ScenePanel() {
           </Callout>
         )}
         {scene !== null && <SceneEditor key={scene.id} scene={scene} simulacra={simulacra} />}
+        {scene !== null && <LorebookSection scene={scene} />}
         <section className="flex flex-col gap-2 border-t border-zinc-800 pt-3.5">
           <h3 className="text-[10px] font-semibold tracking-[0.08em] text-zinc-500 uppercase">Simulacra in this project · export as character cards</h3>
           {simulacra.length === 0 ? (

@@ -1,0 +1,52 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderPrompt } from "../../engine/common/project/transcript.js";
+import { createEngine, type Engine } from "../../engine/node/createEngine.js";
+import { testModel } from "../testModels.js";
+
+process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-lore-replay-"));
+let engine: Engine;
+const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const state = () => engine.projects.current()!.state;
+const fixtures = join(import.meta.dirname, "../fixtures/interop");
+
+beforeAll(async () => {
+  engine = createEngine({ modelFolders: [] });
+  await call("projectCreate", { name: "Lore replay", rootText: "" });
+  await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
+});
+afterAll(() => engine.dispose());
+
+describe("lorebook entries in generation", () => {
+  it("the prompt holds the fired entries, the record lists them, and replay is exact even after the lorebook changes", async () => {
+    const { treeId, sceneId } = await call<{ treeId: string; sceneId: string }>("cardImport", { fileName: "wren.png", contentBase64: readFileSync(join(fixtures, "card-v2.png")).toString("base64") });
+    const tree = state().trees.get(treeId)!;
+    // A user turn that mentions the lamp (a key of the card's keyword entry, with a secondary key "lit").
+    await call("perform", { command: "addChildren", args: { parentId: tree.activeId, children: [{ text: " Is the lamp lit?", speaker: "User" }] } });
+    const parentId = state().trees.get(treeId)!.activeId;
+    const shown = renderPrompt(state(), parentId, "Wren Halloway");
+    expect(shown.lore.fired.map((f) => f.name)).toEqual(["Village", "Lamp"]);
+    const { nodeIds } = await call<{ nodeIds: string[] }>("generateChildren", { jobId: "g1", nodeId: parentId, n: 1, maxTokens: 12, seed: 11, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0 } });
+    const node = state().nodes.get(nodeIds[0]!)!;
+    const g = node.generation!;
+    expect(g.lore!.map((f) => [f.name, f.reason.kind])).toEqual([
+      ["Village", "constant"],
+      ["Lamp", "key"],
+    ]);
+    // The recorded prompt is the one shown, byte for byte.
+    expect(g.record.promptSha256).toBe(createHash("sha256").update(shown.text).digest("hex"));
+
+    // Take the lorebook away: new prompts change, but the node's replay does not.
+    const scene = state().scenes.get(sceneId)!;
+    await call("sceneRemoveLorebook", { sceneId, lorebookId: scene.lorebooks![0]!.id });
+    expect(renderPrompt(state(), parentId, "Wren Halloway").text).not.toContain("Fresnel");
+    const replay = await call<{ matched: boolean; promptMatched: boolean }>("replayNode", { jobId: "r1", nodeId: node.id });
+    expect(replay).toMatchObject({ matched: true, promptMatched: true });
+    const again = await call<{ text: string; lore: { fired: { name: string }[] } }>("showPrompt", { nodeId: node.id, of: "node" });
+    expect(again.text).toBe(shown.text);
+    expect(again.lore.fired.map((f) => f.name)).toEqual(["Village", "Lamp"]);
+  });
+});
