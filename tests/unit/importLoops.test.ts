@@ -20,6 +20,7 @@ const KNOWN_LOOPS: string[][] = [
     "engine/common/generationHandlers.ts",
     "engine/common/handlers.ts",
     "engine/common/libraryHandlers.ts",
+    "engine/common/loreHandlers.ts",
     "engine/common/modelLibraryHandlers.ts",
     "engine/common/personaHandlers.ts",
     "engine/common/projectHandlers.ts",
