@@ -7,6 +7,7 @@ import {
   generateChildrenArgs,
   replayNodeArgs,
   nodeTokensArgs,
+  promptBudgetArgs,
   selfPlayArgs,
   showPromptArgs,
   type GenerationOptions,
@@ -18,9 +19,11 @@ import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
 import type { ProjectPort } from "./projectPort.js";
 import { requireSession } from "./projectHandlers.js";
 import { deriveSeeds } from "./seeds.js";
+import { fitPrompt } from "./promptFit.js";
+import { defaultContextPolicy, type ContextWindow } from "./project/contextWindow.js";
 
 /** What a finished generation becomes on a node. */
-export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null): NodeGeneration {
+export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, window: ContextWindow | null = null): NodeGeneration {
   return {
     record: result.record,
     textOffset,
@@ -30,6 +33,7 @@ export function toNodeGeneration(result: CompletionResult, textOffset: number, s
     stopSequence: result.stopSequence,
     timings: { promptMs: result.timings.promptMs, generateMs: result.timings.generateMs, promptTokensEvaluated: result.timings.promptTokensEvaluated },
     conditioning: scene === null ? null : { sceneId: scene.id, frameName: scene.name },
+    ...(window === null ? {} : { contextWindow: window }),
   };
 }
 
@@ -39,7 +43,9 @@ export function generationPrompt(session: ProjectSession, node: TreeNode): strin
   if (node.parentId === null) return node.text.slice(0, offset);
   const state = session.state;
   const override = node.sceneId === null ? null : (state.scenes.get(node.sceneId) ?? null);
-  return renderPrompt(state, node.parentId, node.speaker, override).text + node.text.slice(0, offset);
+  // The recorded window: replay leaves out exactly the turns the original prompt left out.
+  const dropped = node.generation?.contextWindow?.droppedTurns ?? 0;
+  return renderPrompt(state, node.parentId, node.speaker, override, dropped).text + node.text.slice(0, offset);
 }
 
 interface TurnRequest {
@@ -51,6 +57,8 @@ interface TurnRequest {
   sceneOverride: Scene | null;
   options: GenerationOptions;
   seeds: number[] | undefined;
+  /** Under the "stop" policy, return `atLimit` instead of failing (self-play ends there). */
+  stopAtLimit?: boolean;
 }
 
 /**
@@ -81,7 +89,13 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
     if (speaker !== null && scene !== null && !scene.participants.some((p) => p.speaker === speaker)) {
       throw new MasqueError("bad-request", `${speaker} is not a participant of the scene "${scene.name}".`);
     }
-    const rendered = renderPrompt(s.state, parent.id, speaker, req.sceneOverride);
+    const fitted = fitPrompt(runtime, s.state, { parentId: parent.id, speaker, sceneOverride: req.sceneOverride, policy: req.options.contextPolicy ?? defaultContextPolicy, maxTokens: req.options.maxTokens ?? 256 });
+    if (!fitted.fits) {
+      // "stop" ends a run cleanly at the limit; a frame too long for any window is an error.
+      if (fitted.reason === "stop" && req.stopAtLimit === true) return { nodeIds: [] as string[], cancelled: false, atLimit: true, results: [] };
+      throw new MasqueError("bad-request", fitted.message);
+    }
+    const rendered = fitted.rendered;
     const stop = [...new Set([...(speaker === null ? [] : rendered.stops), ...(req.options.stop ?? [])])].slice(0, 16);
     const results = await runtime.branch(
       { ...req.options, jobId: req.options.jobId, prompt: rendered.text, n: req.n, seeds: req.seeds, stop },
@@ -91,7 +105,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
     // A cancelled branch that produced nothing is dropped; everything else is kept, and an
     // empty turn keeps its reason (the stop reason and sequence in its record).
     const kept = results.filter((r) => !(r.stopReason === "cancelled" && r.tokens.length === 0));
-    if (kept.length === 0) return { nodeIds: [] as string[], cancelled: true, results };
+    if (kept.length === 0) return { nodeIds: [] as string[], cancelled: true, atLimit: false, results };
     const patch = await s.perform("addChildren", {
       parentId: parent.id,
       children: kept.map((r) => ({
@@ -99,10 +113,10 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         origin: "generated" as const,
         speaker,
         sceneId: req.sceneOverride?.id ?? null,
-        generation: toNodeGeneration(r, 0, rendered.scene),
+        generation: toNodeGeneration(r, 0, rendered.scene, fitted.window),
       })),
     });
-    return { nodeIds: patch.puts.filter((p) => p.kind === "node").map((p) => p.id), cancelled: results.some((r) => r.stopReason === "cancelled"), results };
+    return { nodeIds: patch.puts.filter((p) => p.kind === "node").map((p) => p.id), cancelled: results.some((r) => r.stopReason === "cancelled"), atLimit: false, results };
   };
 
   const requireScene = (s: ProjectSession, id: string) => {
@@ -206,6 +220,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       const nodeIds: string[] = [];
       let parentId = start.id;
       let cancelled = false;
+      let atLimit = false;
       await asJob(args.jobId, async (signal) => {
         for (let turn = 0; turn < args.turns && !signal.aborted; turn++) {
           // A narrative scene (no participants) continues the text itself, turn after turn.
@@ -216,7 +231,8 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
             const patch = await s.perform("addChildren", { parentId, children: [{ text: line.startsWith(" ") ? line : ` ${line}`, origin: "human", speaker }] });
             parentId = patch.puts.find((p) => p.kind === "node")!.id;
           } else {
-            const generated = await generateTurns(s, { parentId, n: 1, speaker, sceneOverride: null, options: { ...args, jobId: args.jobId }, seeds: [seeds[turn]!] }, signal, turn);
+            const generated = await generateTurns(s, { parentId, n: 1, speaker, sceneOverride: null, options: { ...args, jobId: args.jobId }, seeds: [seeds[turn]!], stopAtLimit: true }, signal, turn);
+            atLimit = generated.atLimit;
             if (generated.nodeIds.length === 0) break;
             parentId = generated.nodeIds[0]!;
             if (generated.cancelled) cancelled = true;
@@ -225,7 +241,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         }
         cancelled ||= signal.aborted;
       });
-      return { nodeIds, cancelled };
+      return { nodeIds, cancelled, atLimit };
     }),
 
     /**
@@ -278,6 +294,28 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       if (loaded === null || loaded.model.sha256 !== generation.record.modelSha256) return { available: false as const, tokens: [] };
       const texts = runtime.tokenTexts(generation.tokenIds);
       return { available: true as const, tokens: generation.tokenIds.map((id, i) => ({ id, text: texts[i]!, logprob: generation.logprobs[i]! })) };
+    }),
+
+    /**
+     * The token budget of the next turn after a node: the prompt's tokens (after the window,
+     * under the policy) against the context, for the Generate control and the active node.
+     */
+    promptBudget: handler(promptBudgetArgs, async (args) => {
+      const s = session();
+      if (!s.state.nodes.has(args.nodeId)) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
+      if (runtime.current === null) return null;
+      const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
+      const fitted = fitPrompt(runtime, s.state, { parentId: args.nodeId, speaker, sceneOverride: null, policy: args.contextPolicy ?? defaultContextPolicy, maxTokens: args.maxTokens });
+      const fullTokens = fitted.fits && fitted.window === null ? fitted.promptTokens : runtime.tokenize(renderPrompt(s.state, args.nodeId, speaker).text).length + (runtime.current.model.addsBos ? 1 : 0);
+      return {
+        fullTokens,
+        promptTokens: fitted.promptTokens,
+        contextSize: fitted.contextSize,
+        limit: fitted.limit,
+        droppedTurns: fitted.fits ? (fitted.window?.droppedTurns ?? 0) : 0,
+        fits: fitted.fits,
+        message: fitted.fits ? null : fitted.message,
+      };
     }),
 
     /** The exact document the model would continue for the next turn after a node, with its token count. */

@@ -3,7 +3,9 @@ import type { RuntimePort } from "../handlers.js";
 import { gatherEvidenceMany, trackEvidence, type Turn } from "../persona/tracker.js";
 import { pathTo } from "../project/queries.js";
 import type { ProjectSession } from "../project/session.js";
-import { defaultFormat, nextSpeakerAfter, renderPrompt, sceneForPath } from "../project/transcript.js";
+import { defaultFormat, nextSpeakerAfter, sceneForPath } from "../project/transcript.js";
+import { defaultContextPolicy, type ContextWindow } from "../project/contextWindow.js";
+import { fitPrompt } from "../promptFit.js";
 import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, TreeNode } from "../project/types.js";
 import { deriveSeeds } from "../seeds.js";
 import { toNodeGeneration } from "../generationHandlers.js";
@@ -55,7 +57,7 @@ export async function runExperiment(
   const started = performance.now();
   let tokens = 0;
   let doneTurns = finished.size * spec.turns;
-  await session.perform("putExperiment", { experiment: { ...experiment(), status: "running" } });
+  await session.perform("putExperiment", { experiment: { ...experiment(), status: "running", error: null } });
   const parallel = Math.max(1, runtime.parallel);
 
   for (let w = 0; w < remaining.length && !signal.aborted; w += parallel) {
@@ -63,9 +65,12 @@ export async function runExperiment(
     const heads = new Map(wave.map((r) => [r, start.id]));
     const made = new Map<number, string[]>(wave.map((r) => [r, []]));
     const script = new Map(wave.map((r) => [r, [...spec.script]]));
+    // Rollouts that reached the context limit under the "stop" policy: censored at that turn.
+    const censored = new Map<number, number>();
     for (let turn = 0; turn < spec.turns && !signal.aborted; turn++) {
-      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null }[] = [];
+      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; window: ContextWindow | null }[] = [];
       for (const r of wave) {
+        if (censored.has(r)) continue;
         const head = heads.get(r)!;
         const speaker = nextSpeakerAfter(session.state, head, scene);
         const participant = scene?.participants.find((p) => p.speaker === speaker);
@@ -78,8 +83,14 @@ export async function runExperiment(
           made.get(r)!.push(id);
           continue;
         }
-        const rendered = renderPrompt(session.state, head, speaker);
-        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, sceneName: rendered.scene?.name ?? null });
+        const fitted = fitPrompt(runtime, session.state, { parentId: head, speaker, sceneOverride: null, policy: spec.contextPolicy ?? defaultContextPolicy, maxTokens: spec.maxTokens });
+        if (!fitted.fits) {
+          if (fitted.reason === "frame") throw new MasqueError("bad-request", fitted.message);
+          censored.set(r, made.get(r)!.length);
+          continue;
+        }
+        const rendered = fitted.rendered;
+        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, window: fitted.window });
       }
       if (items.length > 0) {
         const results = await runtime.generateMany(
@@ -101,7 +112,7 @@ export async function runExperiment(
           const patch = await session.perform("addChildren", {
             parentId: heads.get(item.rollout)!,
             activate: false,
-            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene) }],
+            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene, item.window) }],
           });
           const node = patch.puts.find((p) => p.kind === "node")!;
           await session.perform("setTags", { nodeId: node.id, tags: [tag, `rollout:${item.rollout}`] });
@@ -118,13 +129,19 @@ export async function runExperiment(
       return { path: pathTo(session.state, ids.at(-1) ?? start.id), nodes: ids.map((id) => session.state.nodes.get(id)!) };
     });
     const labels = await label(finishedRollouts);
-    const results: RolloutResult[] = wave.map((r, i) => ({ index: r, seed: rolloutSeeds[r]!, nodeIds: made.get(r)!, states: labels[i]! }));
+    const results: RolloutResult[] = wave.map((r, i) => ({
+      index: r,
+      seed: rolloutSeeds[r]!,
+      nodeIds: made.get(r)!,
+      states: labels[i]!,
+      ...(censored.has(r) ? { censoredAtTurn: censored.get(r)! } : {}),
+    }));
     const current = experiment();
     const rollouts = [...current.rollouts, ...results].sort((a, b) => a.index - b.index);
     await session.perform("putExperiment", { experiment: { ...current, rollouts } });
   }
   const final = experiment();
-  const status = final.rollouts.length === spec.rollouts ? "complete" : "stopped";
+  const status = final.rollouts.length === spec.rollouts ? "complete" : "cancelled";
   await session.perform("putExperiment", { experiment: { ...final, status } });
   return experiment();
 }

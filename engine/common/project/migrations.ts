@@ -25,6 +25,16 @@ const migrations: Record<number, (line: Line) => Line> = {
       generation: generation && typeof generation === "object" ? { ...generation, conditioning: null } : generation,
     };
   }),
+  /**
+   * 2 → 3: experiments get truthful job states. "stopped" meant either never run (now
+   * "queued") or cancelled part way ("cancelled"); "running" stays (a stale one shows as
+   * interrupted until Cancel finalises it or Resume continues it).
+   */
+  2: eachRecord((record) => {
+    if (record.kind !== "experiment" || record.status !== "stopped") return record;
+    const rollouts = Array.isArray(record.rollouts) ? record.rollouts : [];
+    return { ...record, status: rollouts.length === 0 ? "queued" : "cancelled" };
+  }),
 };
 
 /** Brings a raw line from `version` to the current version. */

@@ -39,13 +39,15 @@ export function sceneForPath(state: ProjectState, path: readonly TreeNode[]): Sc
 /**
  * Renders the document for the turn after `nodeId`, spoken by `nextSpeaker` (null: raw
  * continuation). `sceneOverride` renders the same history under another frame (a
- * counterfactual): that scene's frame replaces the root's text.
+ * counterfactual): that scene's frame replaces the root's text. `droppedTurns` leaves the
+ * oldest turns after the frame out (the context window, see contextWindow.ts).
  */
 export function renderPrompt(
   state: ProjectState,
   nodeId: string,
   nextSpeaker: string | null,
   sceneOverride: Scene | null = null,
+  droppedTurns = 0,
 ): RenderedPrompt {
   const path = pathTo(state, nodeId);
   const scene = sceneOverride ?? sceneForPath(state, path);
@@ -57,7 +59,7 @@ export function renderPrompt(
   let text = frame;
   spans.push({ nodeId: overrideOnPath ? null : (path[0]?.id ?? null), start: 0, end: text.length, role: "frame" });
   let turns = 0;
-  for (const node of path.slice(1)) {
+  for (const node of path.slice(1 + droppedTurns)) {
     const start = text.length;
     if (node.speaker === null) text += node.text;
     else {

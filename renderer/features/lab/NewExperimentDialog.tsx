@@ -9,7 +9,7 @@ import { Dialog } from "../../ui/Dialog";
 import { Field } from "../../ui/Field";
 import { Select } from "../../ui/Select";
 import { TextInput } from "../../ui/TextInput";
-import { useTreeView } from "../tree/treeView";
+import { useShownTreeId } from "../tree/useTree";
 import { changedSampler, parseExperiment, resetSampler, setExperimentField, useExperimentForm, type ExperimentErrors, type ExperimentField } from "./experimentForm";
 import { createBlocker, createExperiment } from "./labActions";
 import { useLabView } from "./labView";
@@ -39,7 +39,7 @@ export function NewExperimentDialog() {
   const form = useExperimentForm((s) => s);
   const trees = useEngineState((s) => s.project?.trees ?? null);
   const nodes = useEngineState((s) => s.project?.nodes ?? null);
-  const shownTree = useTreeView((s) => s.treeId);
+  const shownTree = useShownTreeId();
   const error = useLabView((s) => s.error);
   const blocker = useEngineState(createBlocker);
   const [busy, setBusy] = useState(false);
