@@ -3,6 +3,7 @@ import { MasqueError } from "./errors.js";
 import { compareConditions } from "./experiments/analysis.js";
 import { experimentCsv, experimentResults } from "./experiments/results.js";
 import { runExperiment, trackerLabeller, type RolloutLabeller } from "./experiments/runner.js";
+import { planSweep } from "./experiments/sweep.js";
 import { handler, type HostPort, type RuntimePort } from "./handlers.js";
 import { suggestPersonaSettings } from "./personaHandlers.js";
 import { idSchema } from "./project/schema.js";
@@ -34,6 +35,10 @@ const createArgs = z.strictObject({
   contextPolicy: contextPolicySchema.optional(),
 });
 type CreateArgs = z.infer<typeof createArgs>;
+const sweepArgs = createArgs.omit({ condition: true }).extend({
+  factor: z.enum(["scene", "frame", "rule", "temperature"]),
+  values: z.array(z.string().max(100_000)).min(2).max(12),
+});
 const jobArgs = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), experimentId: idSchema });
 const idArgs = z.strictObject({ experimentId: idSchema });
 const idsArgs = z.strictObject({ experimentIds: z.array(idSchema).min(1).max(64) });
@@ -171,6 +176,42 @@ export function createExperimentHandlers(
         live.delete(experimentId);
         jobs.delete(jobId);
       }
+    }),
+
+    /**
+     * A sweep: one queued experiment per value of one factor, everything else fixed. Frame,
+     * rule and scene variants each get a new tree (the start node's history copied under the
+     * new frame). All or nothing: if one variant cannot be created, none is kept.
+     */
+    sweepCreate: handler(sweepArgs, async ({ factor, values, ...args }) => {
+      const s = session();
+      const variants = planSweep(s.state, args.nodeId, factor, values);
+      const sweepId = host.ids.newId();
+      const history = pathTo(s.state, args.nodeId).slice(1);
+      const made: { trees: string[]; experiments: string[] } = { trees: [], experiments: [] };
+      try {
+        for (const v of variants) {
+          let nodeId = args.nodeId;
+          if (v.tree !== null) {
+            const patch = await s.perform("newTree", { name: `${args.name} · ${v.label}`, rootText: v.tree.rootText, sceneId: v.tree.sceneId });
+            const tree = patch.puts.find((p) => p.kind === "tree")!;
+            made.trees.push(tree.id);
+            nodeId = (tree as { rootId: string }).rootId;
+            for (const turn of history) {
+              const copy = await s.perform("addChildren", { parentId: nodeId, activate: false, children: [{ text: turn.text, speaker: turn.speaker, origin: "human", sourceId: turn.id }] });
+              nodeId = copy.puts.find((p) => p.kind === "node")!.id;
+            }
+          }
+          const sampling = v.temperature === null ? args.sampling : { ...args.sampling, temperature: v.temperature };
+          const experiment = await create({ ...args, nodeId, sampling, name: `${args.name} · ${v.label}`, condition: v.label, sweep: { id: sweepId, factor, value: v.value } });
+          made.experiments.push(experiment.id);
+        }
+      } catch (error) {
+        for (const id of made.experiments) await s.perform("deleteExperiment", { experimentId: id });
+        for (const id of made.trees) await s.perform("deleteTree", { treeId: id });
+        throw error;
+      }
+      return { sweepId, experimentIds: made.experiments };
     }),
 
     /** Which experiments a job is running now (a reloaded window follows them again). */
