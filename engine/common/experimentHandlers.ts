@@ -67,7 +67,10 @@ export function createExperimentHandlers(
       const scene = sceneForPath(s.state, pathTo(s.state, startId));
       const character = scene?.participants.find((p) => p.role === "model")?.speaker ?? null;
       return async (rollouts) =>
-        rollouts.map(({ nodes }) => nodes.filter((n) => n.origin === "generated" && (character === null || n.speaker === character)).map((n) => groundTruth(n.text)));
+        rollouts.map(({ nodes }) => {
+          const labelled = nodes.filter((n) => n.origin === "generated" && (character === null || n.speaker === character));
+          return { states: labelled.map((n) => groundTruth(n.text)), nodeIds: labelled.map((n) => n.id) };
+        });
     }
     const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, experiment.spec.treeId);
     if (!settings) throw new MasqueError("bad-request", "Configure persona tracking first.");

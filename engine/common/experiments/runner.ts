@@ -10,8 +10,14 @@ import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, Tree
 import { deriveSeeds } from "../seeds.js";
 import { toNodeGeneration } from "../generationHandlers.js";
 
-/** Labels finished rollouts' tracked turns as state indexes (-1 uncertain, -2 degenerate), a batch at a time. */
-export type RolloutLabeller = (rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]) => Promise<number[][]>;
+/** A rollout's labels: per labelled turn its state index (-1 uncertain, -2 degenerate), and which node that turn is. */
+export interface RolloutLabels {
+  states: number[];
+  nodeIds: string[];
+}
+
+/** Labels finished rollouts' tracked turns, a batch at a time. */
+export type RolloutLabeller = (rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]) => Promise<RolloutLabels[]>;
 
 export interface RunProgress {
   done: number;
@@ -133,7 +139,8 @@ export async function runExperiment(
       index: r,
       seed: rolloutSeeds[r]!,
       nodeIds: made.get(r)!,
-      states: labels[i]!,
+      states: labels[i]!.states,
+      labelledNodeIds: labels[i]!.nodeIds,
       ...(censored.has(r) ? { censoredAtTurn: censored.get(r)! } : {}),
     }));
     const current = experiment();
@@ -155,9 +162,11 @@ export function trackerLabeller(runtime: RuntimePort, settings: PersonaSettings,
     const evidence = await gatherEvidenceMany(transcripts, settings, format, (items) => runtime.scoreMany(items), runtime.parallel);
     return rollouts.map(({ nodes }, i) => {
       const ids = new Set(nodes.map((n) => n.id));
-      return trackEvidence(evidence[i]!, settings)
-        .filter((t) => t.nodeId !== null && ids.has(t.nodeId))
-        .map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1));
+      const turns = trackEvidence(evidence[i]!, settings).filter((t) => t.nodeId !== null && ids.has(t.nodeId));
+      return {
+        states: turns.map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1)),
+        nodeIds: turns.map((t) => t.nodeId!),
+      };
     });
   };
 }

@@ -195,6 +195,7 @@ export const experimentSchema = z.object({
         nodeIds: z.array(idSchema).max(1000),
         states: z.array(z.number().int().min(-2).max(7)).max(1000),
         censoredAtTurn: z.number().int().min(0).max(1000).optional(),
+        labelledNodeIds: z.array(idSchema).max(1000).optional(),
       }),
     )
     .max(100_000),

@@ -195,6 +195,8 @@ export interface RolloutResult {
    * rollout is right-censored, not finished.
    */
   censoredAtTurn?: number;
+  /** The node each label belongs to (aligned with `states`), so the tree shows the lab's labels. */
+  labelledNodeIds?: string[];
 }
 
 export interface Experiment {
