@@ -172,3 +172,21 @@ describe("experiment job states", () => {
     expect(await call("experimentJobs", {})).toEqual([]);
   });
 });
+
+describe("the README walkthrough on the demo model's own context", () => {
+  it("Self-play 12 turns, pressed three times from the active node, never fails", async () => {
+    await call("loadModel", { path: demo, gpu: "off", threads: 1 });
+    const root = await demoTree("walkthrough");
+    let at = root;
+    for (let press = 0; press < 3; press++) {
+      // The app's defaults: 64 tokens per turn, the window policy.
+      const { nodeIds, atLimit } = await call<{ nodeIds: string[]; atLimit: boolean }>("selfPlay", { jobId: `sp${job++}`, nodeId: at, turns: 12, maxTokens: 64 });
+      expect(atLimit).toBe(false);
+      expect(nodeIds).toHaveLength(12);
+      at = nodeIds.at(-1)!;
+    }
+    const dropped = state().nodes.get(at)!.generation?.contextWindow?.droppedTurns ?? 0;
+    console.log(`after 36 turns the window leaves out ${dropped} turns`);
+    expect(dropped).toBeGreaterThan(0);
+  });
+});

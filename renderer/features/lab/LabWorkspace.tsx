@@ -63,7 +63,9 @@ function ExperimentDetail() {
   const experiment = useSelectedExperiment();
   const runningHere = useLabView((s) => experiment !== null && s.runs.has(experiment.id));
   const entry = useExperimentResults(experiment, runningHere);
-  const error = useLabView((s) => (s.dialogOpen ? null : s.error));
+  const shownError = useLabView((s) => (s.dialogOpen ? null : s.error));
+  // A failed run's reason is in the header already: do not say it twice.
+  const error = shownError !== null && experiment?.status === "failed" && shownError.message === experiment.error ? null : shownError;
   if (experiment === null) {
     return (
       <section className="flex items-center justify-center rounded-lg border border-dashed border-zinc-800 text-center">

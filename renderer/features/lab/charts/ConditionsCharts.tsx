@@ -89,9 +89,9 @@ export function ConditionsForest({ all, fileStem }: { all: readonly ExperimentRe
               onMouseLeave={tooltip.hide}
             >
               <rect x={0} y={cy - ROW / 2} width={W} height={ROW} fill="transparent" />
-              <rect x={8} y={cy - 5} width={10} height={10} rx={2} fill={color} />
-              <text x={M.left - 10} y={cy} dy="0.32em" textAnchor="end" fontSize={11.5} fontWeight={600} fill={theme.strong} fontFamily={theme.font}>
-                {short(r.condition, 26)}
+              <rect x={4} y={cy - 5} width={10} height={10} rx={2} fill={color} />
+              <text x={20} y={cy} dy="0.32em" fontSize={11} fontWeight={600} fill={theme.strong} fontFamily={theme.font}>
+                {short(r.condition, 23)}
               </text>
               {rows.map(({ c, dy, filled, name }) =>
                 isNumber(c.estimate) && isNumber(c.lower) && isNumber(c.upper) ? (
