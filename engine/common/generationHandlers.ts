@@ -331,9 +331,14 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans: [], sceneName: node.generation.conditioning?.frameName ?? null };
       }
       const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
-      const rendered = renderPrompt(s.state, args.nodeId, speaker);
+      let rendered = renderPrompt(s.state, args.nodeId, speaker);
       let tokens: number | null = null;
-      if (runtime.current !== null) tokens = runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+      if (runtime.current !== null) {
+        // What the model would really see: with the default window once the conversation outgrows the context.
+        const fitted = fitPrompt(runtime, s.state, { parentId: args.nodeId, speaker, sceneOverride: null, policy: defaultContextPolicy, maxTokens: s.state.meta.defaults.maxTokens });
+        if (fitted.fits) rendered = fitted.rendered;
+        tokens = fitted.fits ? fitted.promptTokens : runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+      }
       return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null };
     }),
   };

@@ -70,6 +70,12 @@ describe("context window (masque-demo, 256-token context)", () => {
     expect(long.fullTokens).toBeGreaterThan(long.limit);
     expect(long.promptTokens).toBeLessThanOrEqual(long.limit);
     expect(long.droppedTurns).toBeGreaterThan(0);
+    // "Show prompt" shows the document the model will really see: the windowed one.
+    const shown = await call<{ text: string; tokens: number }>("showPrompt", { nodeId: nodeIds.at(-1)! });
+    expect(shown.text.startsWith(state().nodes.get(root)!.text)).toBe(true);
+    // Within the limit for the project's default 64 tokens per turn, though the whole conversation is not.
+    expect(shown.tokens).toBeLessThanOrEqual(256 - 64 - 1);
+    expect(long.fullTokens).toBeGreaterThan(256 - 64 - 1);
     const stop = await call<{ fits: boolean; message: string }>("promptBudget", { nodeId: nodeIds.at(-1)!, maxTokens: 24, contextPolicy: "stop" });
     expect(stop.fits).toBe(false);
     expect(stop.message).toMatch(/context of 256/);
