@@ -145,36 +145,40 @@ export function createExperimentHandlers(
       if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
       const controller = new AbortController();
       jobs.set(jobId, controller);
-      const run = (async () => {
-        const start = s.state.nodes.get(experiment.spec.nodeId);
-        if (start === undefined) throw new MasqueError("bad-request", "The experiment's start node no longer exists.");
-        const label = labellerFor(s, experiment, start.id);
-        const done = await runExperiment(s, runtime, experimentId, label, controller.signal, (p) => {
-          const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
-          const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * experiment.spec.turns);
-          emit({
-            type: "job.progress",
-            jobId,
-            done: p.done,
-            total: p.total,
-            label: `${rate.toFixed(0)} tok/s`,
-            tokensPerSecond: rate,
-            etaSeconds: Number.isFinite(perTurn) ? Math.max(0, (p.total - p.done) * perTurn) : null,
+      const execute = async () => {
+        try {
+          const start = s.state.nodes.get(experiment.spec.nodeId);
+          if (start === undefined) throw new MasqueError("bad-request", "The experiment's start node no longer exists.");
+          const label = labellerFor(s, experiment, start.id);
+          const done = await runExperiment(s, runtime, experimentId, label, controller.signal, (p) => {
+            const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
+            const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * experiment.spec.turns);
+            emit({
+              type: "job.progress",
+              jobId,
+              done: p.done,
+              total: p.total,
+              label: `${rate.toFixed(0)} tok/s`,
+              tokensPerSecond: rate,
+              etaSeconds: Number.isFinite(perTurn) ? Math.max(0, (p.total - p.done) * perTurn) : null,
+            });
           });
-        });
-        return { status: done.status, completed: done.rollouts.length, total: done.spec.rollouts };
-      })();
+          return { status: done.status, completed: done.rollouts.length, total: done.spec.rollouts };
+        } catch (error) {
+          // A deleted experiment has nothing to record; anything else is recorded as failed, with why.
+          const current = s.state.experiments.get(experimentId);
+          if (current !== undefined && s === projects.current()) {
+            const message = error instanceof Error ? error.message : String(error);
+            await s.perform("putExperiment", { experiment: { ...current, status: "failed", error: message.slice(0, 2000) } });
+          }
+          throw error;
+        }
+      };
+      const run = execute();
+      // Cancel and Delete wait for this: it settles only once the record says how the run ended.
       live.set(experimentId, { jobId, done: run.then(() => undefined, () => undefined) });
       try {
         return await run;
-      } catch (error) {
-        // A deleted experiment has nothing to record; anything else is recorded as failed, with why.
-        const current = s.state.experiments.get(experimentId);
-        if (current !== undefined && s === projects.current()) {
-          const message = error instanceof Error ? error.message : String(error);
-          await s.perform("putExperiment", { experiment: { ...current, status: "failed", error: message.slice(0, 2000) } });
-        }
-        throw error;
       } finally {
         live.delete(experimentId);
         jobs.delete(jobId);
