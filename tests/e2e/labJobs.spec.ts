@@ -144,6 +144,27 @@ test("a sweep over the stated rule: created, run one after another, compared sid
   await page.screenshot({ path: join(repoRoot, "docs/screenshots/tree-rollout-labels.png") });
 });
 
+test("the README walkthrough: Self-play 12 turns pressed three times never hits the context limit", async ({ page }) => {
+  test.setTimeout(180_000);
+  await call("projectCreate", { name: "Walkthrough", rootText: "" });
+  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi", treeName: "Helpful assistant" });
+  await page.goto(server.openUrl);
+  await expect.poll(async () => (await call<{ loaded: unknown }>("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
+  await page.getByTestId("tab-tree").click();
+  await page.getByTestId("self-play-turns-input").fill("12");
+  for (let press = 1; press <= 3; press++) {
+    await page.getByTestId("self-play-button").click();
+    await expect.poll(async () => (await call<ProjectSnapshot>("projectGet", {})).nodes.filter((n) => n.treeId === treeId).length, { timeout: 60_000 }).toBe(1 + 12 * press);
+    await expect(page.getByTestId("self-play-button")).toBeEnabled({ timeout: 30_000 });
+  }
+  await expect(page.getByTestId("branch-error")).toHaveCount(0);
+  await expect(page.getByTestId("tree-error")).toHaveCount(0);
+  // The budget says the window is sliding: the oldest turns are left out, the frame kept.
+  await expect(page.getByTestId("token-budget")).toContainText(/window −\d+ turns/);
+  await page.getByTestId("token-budget").scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(repoRoot, "docs/screenshots/tree-token-budget.png") });
+});
+
 test("MASQUE_DEFAULT_MODEL=none shows the first-run screen", async ({ page }) => {
   const bare = await startWebMode({ MASQUE_HOME: mkdtempSync(join(tmpdir(), "masque-none-")), MASQUE_MODEL: undefined, MASQUE_MODELS_DIR: undefined, MASQUE_DEFAULT_MODEL: "none" });
   try {
