@@ -62,6 +62,8 @@ test("a failed job says why and can be deleted; the start node is explicit and s
   await expect(page.getByTestId("experiment-start-select")).toHaveValue("root");
   await expect(page.getByTestId("experiment-name-input")).toHaveAttribute("placeholder", "Helpful");
   await fillBasics(page, { rollouts: "2", turns: "2", seed: "1" });
+  // The budget is checked before anything is created: the first turn's prompt against the context.
+  await expect(page.getByTestId("experiment-dialog")).toContainText(/first turn \d+ \/ 512 tokens/);
   await page.screenshot({ path: join(repoRoot, "docs/screenshots/lab-new-experiment.png") });
   await page.getByTestId("experiment-create-button").click();
   await expect(page.getByTestId("experiment-name")).toHaveText("Helpful");

@@ -9,6 +9,7 @@ import { Dialog } from "../../ui/Dialog";
 import { Field } from "../../ui/Field";
 import { Select } from "../../ui/Select";
 import { TextInput } from "../../ui/TextInput";
+import { usePromptBudget } from "../tree/TokenBudget";
 import { useShownTreeId } from "../tree/useTree";
 import {
   changedSampler,
@@ -69,6 +70,8 @@ export function NewExperimentDialog() {
   const persona = usePersonaSettings(tree?.id ?? null);
   const defaultName = tree?.name ?? "";
   const parsed = parseExperiment(form, defaultName);
+  const maxTokens = Number(form.maxTokens);
+  const budget = usePromptBudget(start?.id ?? "", Number.isInteger(maxTokens) && maxTokens > 0 ? maxTokens : null, form.contextPolicy);
   const errors: ExperimentErrors = parsed.ok ? {} : parsed.errors;
   const close = () => useLabView.set({ dialogOpen: false, error: null });
   const submit = async () => {
@@ -108,7 +111,7 @@ export function NewExperimentDialog() {
           <Button
             variant="primary"
             data-testid="experiment-create-button"
-            disabled={busy || blocker !== null || start === undefined || trackerMissing}
+            disabled={busy || blocker !== null || start === undefined || trackerMissing || budget?.fits === false}
             onClick={() => void submit()}
           >
             {parsed.ok && parsed.value.sweep !== null ? `Create ${parsed.value.sweep.values.length} experiments and run` : "Create experiment"}
@@ -162,7 +165,14 @@ export function NewExperimentDialog() {
               </Select>
             )}
           </Field>
-          <Field label="Start node" hint={start === undefined ? "This node no longer exists." : `“${preview(start.text)}”`}>
+          <Field
+            label="Start node"
+            hint={
+              start === undefined
+                ? "This node no longer exists."
+                : `“${preview(start.text)}”${budget === null ? "" : ` · first turn ${budget.promptTokens} / ${budget.contextSize} tokens${budget.droppedTurns > 0 ? `, window −${budget.droppedTurns} turns` : ""}`}`
+            }
+          >
             {(id) => (
               <Select id={id} data-testid="experiment-start-select" value={form.start} onChange={(e) => setExperimentField("start", e.target.value)}>
                 {startOptions.map((o) => (
@@ -233,6 +243,11 @@ export function NewExperimentDialog() {
           </Field>
         </div>
         {form.sweep !== "none" && <SweepValues form={form} error={tried ? errors.sweepValues : undefined} scenes={scenes} />}
+        {budget !== null && !budget.fits && (
+          <Callout tone="error" title="The start node does not fit the context" data-testid="experiment-budget-error">
+            {budget.message}
+          </Callout>
+        )}
         {trackerMissing && (
           <Callout tone="warning" title="No persona frames for this tree">
             Its scene is not a built-in pair, so the tracker has nothing to compare turns against. Configure persona tracking first, or start
