@@ -9,7 +9,7 @@ const rendererValueModules = [
   "errors", "samplerDefaults", "bridge", "hash",
   "project/queries", "project/commands", "project/transcript",
   "persona/tracker", "persona/hmm", "persona/labels",
-  "formats/catalog",
+  "formats/catalog", "lore/activation",
 ];
 
 const nodeBuiltins = ["node:*", "fs", "fs/*", "path", "os", "crypto", "http", "https", "net", "child_process", "worker_threads", "url", "stream", "events", "util", "zlib"];

@@ -4,7 +4,7 @@ import type { CallReply } from "../engine/common/bridge.js";
 import { toErrorPayload } from "../engine/common/errors.js";
 import { createEngine } from "../engine/node/createEngine.js";
 import { defaultModelFolders } from "../engine/node/modelLibrary.js";
-import { startEngine } from "../engine/node/startup.js";
+import { hiddenModelsFor, startEngine } from "../engine/node/startup.js";
 import { isEngineRequest, type EngineMessage } from "./engineMessages.js";
 
 /**
@@ -39,7 +39,7 @@ function connectToParent(): ParentPortLike {
 const port = connectToParent();
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const envModel = process.env.MASQUE_MODEL || undefined;
-const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel });
+const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel, hiddenModels: hiddenModelsFor(appRoot, process.env.MASQUE_DEFAULT_MODEL) });
 
 const post = (message: EngineMessage) => {
   try {

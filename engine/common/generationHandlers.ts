@@ -7,6 +7,7 @@ import {
   generateChildrenArgs,
   replayNodeArgs,
   nodeTokensArgs,
+  promptBudgetArgs,
   selfPlayArgs,
   showPromptArgs,
   type GenerationOptions,
@@ -19,9 +20,11 @@ import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
 import type { ProjectPort } from "./projectPort.js";
 import { requireSession } from "./projectHandlers.js";
 import { deriveSeeds } from "./seeds.js";
+import { fitPrompt } from "./promptFit.js";
+import { defaultContextPolicy, type ContextWindow } from "./project/contextWindow.js";
 
 /** What a finished generation becomes on a node. */
-export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, lore: readonly FiredEntry[] = []): NodeGeneration {
+export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, lore: readonly FiredEntry[] = [], window: ContextWindow | null = null): NodeGeneration {
   return {
     // Only when entries fired, so records of scenes without lorebooks are unchanged.
     ...(lore.length > 0 ? { lore: [...lore] } : {}),
@@ -33,6 +36,7 @@ export function toNodeGeneration(result: CompletionResult, textOffset: number, s
     stopSequence: result.stopSequence,
     timings: { promptMs: result.timings.promptMs, generateMs: result.timings.generateMs, promptTokensEvaluated: result.timings.promptTokensEvaluated },
     conditioning: scene === null ? null : { sceneId: scene.id, frameName: scene.name },
+    ...(window === null ? {} : { contextWindow: window }),
   };
 }
 
@@ -51,7 +55,9 @@ function generationRender(session: ProjectSession, node: TreeNode): { text: stri
   if (node.parentId === null) return { text: node.text.slice(0, offset), rendered: null };
   const state = session.state;
   const override = node.sceneId === null ? null : (state.scenes.get(node.sceneId) ?? null);
-  const rendered = renderPrompt(state, node.parentId, node.speaker, override, node.generation?.lore ?? []);
+  // The recorded lorebook entries and window: replay renders exactly the original document.
+  const dropped = node.generation?.contextWindow?.droppedTurns ?? 0;
+  const rendered = renderPrompt(state, node.parentId, node.speaker, override, { recordedLore: node.generation?.lore ?? [], droppedTurns: dropped });
   return { text: rendered.text + node.text.slice(0, offset), rendered };
 }
 
@@ -64,6 +70,8 @@ interface TurnRequest {
   sceneOverride: Scene | null;
   options: GenerationOptions;
   seeds: number[] | undefined;
+  /** Under the "stop" policy, return `atLimit` instead of failing (self-play ends there). */
+  stopAtLimit?: boolean;
 }
 
 /**
@@ -94,7 +102,13 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
     if (speaker !== null && scene !== null && !scene.participants.some((p) => p.speaker === speaker)) {
       throw new MasqueError("bad-request", `${speaker} is not a participant of the scene "${scene.name}".`);
     }
-    const rendered = renderPrompt(s.state, parent.id, speaker, req.sceneOverride);
+    const fitted = fitPrompt(runtime, s.state, { parentId: parent.id, speaker, sceneOverride: req.sceneOverride, policy: req.options.contextPolicy ?? defaultContextPolicy, maxTokens: req.options.maxTokens ?? 256 });
+    if (!fitted.fits) {
+      // "stop" ends a run cleanly at the limit; a frame too long for any window is an error.
+      if (fitted.reason === "stop" && req.stopAtLimit === true) return { nodeIds: [] as string[], cancelled: false, atLimit: true, results: [] };
+      throw new MasqueError("bad-request", fitted.message);
+    }
+    const rendered = fitted.rendered;
     const stop = [...new Set([...(speaker === null ? [] : rendered.stops), ...(req.options.stop ?? [])])].slice(0, 16);
     const results = await runtime.branch(
       { ...req.options, jobId: req.options.jobId, prompt: rendered.text, n: req.n, seeds: req.seeds, stop },
@@ -104,7 +118,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
     // A cancelled branch that produced nothing is dropped; everything else is kept, and an
     // empty turn keeps its reason (the stop reason and sequence in its record).
     const kept = results.filter((r) => !(r.stopReason === "cancelled" && r.tokens.length === 0));
-    if (kept.length === 0) return { nodeIds: [] as string[], cancelled: true, results };
+    if (kept.length === 0) return { nodeIds: [] as string[], cancelled: true, atLimit: false, results };
     const patch = await s.perform("addChildren", {
       parentId: parent.id,
       children: kept.map((r) => ({
@@ -112,10 +126,10 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         origin: "generated" as const,
         speaker,
         sceneId: req.sceneOverride?.id ?? null,
-        generation: toNodeGeneration(r, 0, rendered.scene, rendered.lore.fired),
+        generation: toNodeGeneration(r, 0, rendered.scene, rendered.lore.fired, fitted.window),
       })),
     });
-    return { nodeIds: patch.puts.filter((p) => p.kind === "node").map((p) => p.id), cancelled: results.some((r) => r.stopReason === "cancelled"), results };
+    return { nodeIds: patch.puts.filter((p) => p.kind === "node").map((p) => p.id), cancelled: results.some((r) => r.stopReason === "cancelled"), atLimit: false, results };
   };
 
   const requireScene = (s: ProjectSession, id: string) => {
@@ -219,6 +233,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       const nodeIds: string[] = [];
       let parentId = start.id;
       let cancelled = false;
+      let atLimit = false;
       await asJob(args.jobId, async (signal) => {
         for (let turn = 0; turn < args.turns && !signal.aborted; turn++) {
           // A narrative scene (no participants) continues the text itself, turn after turn.
@@ -229,7 +244,8 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
             const patch = await s.perform("addChildren", { parentId, children: [{ text: line.startsWith(" ") ? line : ` ${line}`, origin: "human", speaker }] });
             parentId = patch.puts.find((p) => p.kind === "node")!.id;
           } else {
-            const generated = await generateTurns(s, { parentId, n: 1, speaker, sceneOverride: null, options: { ...args, jobId: args.jobId }, seeds: [seeds[turn]!] }, signal, turn);
+            const generated = await generateTurns(s, { parentId, n: 1, speaker, sceneOverride: null, options: { ...args, jobId: args.jobId }, seeds: [seeds[turn]!], stopAtLimit: true }, signal, turn);
+            atLimit = generated.atLimit;
             if (generated.nodeIds.length === 0) break;
             parentId = generated.nodeIds[0]!;
             if (generated.cancelled) cancelled = true;
@@ -238,7 +254,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         }
         cancelled ||= signal.aborted;
       });
-      return { nodeIds, cancelled };
+      return { nodeIds, cancelled, atLimit };
     }),
 
     /**
@@ -293,6 +309,28 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       return { available: true as const, tokens: generation.tokenIds.map((id, i) => ({ id, text: texts[i]!, logprob: generation.logprobs[i]! })) };
     }),
 
+    /**
+     * The token budget of the next turn after a node: the prompt's tokens (after the window,
+     * under the policy) against the context, for the Generate control and the active node.
+     */
+    promptBudget: handler(promptBudgetArgs, async (args) => {
+      const s = session();
+      if (!s.state.nodes.has(args.nodeId)) throw new MasqueError("bad-request", `No node ${args.nodeId}.`);
+      if (runtime.current === null) return null;
+      const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
+      const fitted = fitPrompt(runtime, s.state, { parentId: args.nodeId, speaker, sceneOverride: null, policy: args.contextPolicy ?? defaultContextPolicy, maxTokens: args.maxTokens });
+      const fullTokens = fitted.fits && fitted.window === null ? fitted.promptTokens : runtime.tokenize(renderPrompt(s.state, args.nodeId, speaker).text).length + (runtime.current.model.addsBos ? 1 : 0);
+      return {
+        fullTokens,
+        promptTokens: fitted.promptTokens,
+        contextSize: fitted.contextSize,
+        limit: fitted.limit,
+        droppedTurns: fitted.fits ? (fitted.window?.droppedTurns ?? 0) : 0,
+        fits: fitted.fits,
+        message: fitted.fits ? null : fitted.message,
+      };
+    }),
+
     /** The exact document the model would continue for the next turn after a node, with its token count. */
     showPrompt: handler(showPromptArgs, async (args) => {
       const s = session();
@@ -307,9 +345,14 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans, sceneName: node.generation.conditioning?.frameName ?? null, lore: rendered?.lore ?? { fired: [], skipped: [] } };
       }
       const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
-      const rendered = renderPrompt(s.state, args.nodeId, speaker);
+      let rendered = renderPrompt(s.state, args.nodeId, speaker);
       let tokens: number | null = null;
-      if (runtime.current !== null) tokens = runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+      if (runtime.current !== null) {
+        // What the model would really see: with the default window once the conversation outgrows the context.
+        const fitted = fitPrompt(runtime, s.state, { parentId: args.nodeId, speaker, sceneOverride: null, policy: defaultContextPolicy, maxTokens: s.state.meta.defaults.maxTokens });
+        if (fitted.fits) rendered = fitted.rendered;
+        tokens = fitted.fits ? fitted.promptTokens : runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+      }
       return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null, lore: rendered.lore };
     }),
   };

@@ -4,20 +4,41 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import type { ExperimentResults } from "../common/experiments/results.js";
-import { createEngine } from "../node/createEngine.js";
+import { MAX_SEED } from "../common/samplerDefaults.js";
+import { createEngine, type Engine } from "../node/createEngine.js";
+
+type Io = { out(text: string): void; err(text: string): void };
+const FACTORS = ["scene", "frame", "rule", "temperature", "model"] as const;
+
+/** `--sweep factor=v1|v2|…` → the factor and its values (an empty value is allowed: "rule=|…" means no rule). */
+export function parseSweep(raw: string): { factor: (typeof FACTORS)[number]; values: string[] } {
+  const at = raw.indexOf("=");
+  const factor = raw.slice(0, Math.max(0, at)).trim() as (typeof FACTORS)[number];
+  if (at < 0 || !FACTORS.includes(factor)) throw new MasqueError("bad-request", `--sweep must be factor=value|value|… with factor one of ${FACTORS.join(", ")}.`);
+  const values = raw.slice(at + 1).split("|");
+  if (values.length < 2) throw new MasqueError("bad-request", "--sweep needs at least two values, separated by |.");
+  return { factor, values };
+}
 
 /**
  * `masque experiment`: the attractor lab from the command line, on the same engine code as
  * the app. Starts a tree from a library scene, runs R rollouts × H turns and writes the
- * results file (JSON) and, with --csv, one row per labelled turn.
+ * results file (JSON) and, with --csv, one row per labelled turn. With --sweep it runs one
+ * experiment per value of a factor, everything else fixed, and prints them side by side.
  */
 export const experimentCommand = {
-  summary: "run R rollouts × H turns from a scene and write the statistics",
-  usage: "masque experiment --model M.gguf --scene S --rollouts R --turns H --seed N --out results.json [--csv turns.csv]",
+  summary: "run R rollouts × H turns from a scene (or a sweep of them) and write the statistics",
+  usage: "masque experiment --model M.gguf --scene S --rollouts R --turns H [--seed N] [--out results.json] [--csv turns.csv] [--sweep factor=a|b|…]",
   details: [
-    "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule",
+    "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
+    "--seed        default: random (printed, so the run can be repeated)",
     "--max-tokens  per turn (default 48)",
     "--labeller    tracker (default) or demo-ground-truth",
+    "--context     at the context limit: window (default; the oldest turns after the frame are left out)",
+    "              or stop (the rollout ends there and is recorded as censored)",
+    "--sweep       vary one factor, everything else fixed: temperature=0.7|1|1.3, scene=demo/luigi|demo/waluigi,",
+    "              rule=|The assistant must never insult the user., frame=<text>|<text>, model=a.gguf|b.gguf",
+    "              (--out then holds every experiment's results; --csv one row per turn of each)",
     "--project     keep the rollouts in this project file (default: a temporary project)",
     "--threads, --parallel   engine settings (default: measured threads, 8 parallel sequences)",
   ],
@@ -31,12 +52,14 @@ export const experimentCommand = {
     csv: { type: "string" },
     "max-tokens": { type: "string" },
     labeller: { type: "string" },
+    context: { type: "string" },
+    sweep: { type: "string" },
     project: { type: "string" },
     threads: { type: "string" },
     parallel: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
-  async run(values: Record<string, string | boolean | undefined>, io: { out(text: string): void; err(text: string): void }): Promise<void> {
+  async run(values: Record<string, string | boolean | undefined>, io: Io): Promise<void> {
     const need = (name: string) => {
       const v = values[name];
       if (typeof v !== "string" || v === "") throw new MasqueError("bad-request", `--${name} is required.`);
@@ -51,23 +74,19 @@ export const experimentCommand = {
     };
     const model = resolve(need("model"));
     const scene = need("scene");
-    const out = resolve(need("out"));
+    const out = typeof values.out === "string" ? resolve(values.out) : null;
     const rollouts = int("rollouts");
     const turns = int("turns");
-    const seed = int("seed");
+    const seed = values.seed === undefined ? Math.floor(Math.random() * MAX_SEED) : int("seed");
+    const context = (values.context as string | undefined) ?? "window";
+    if (context !== "window" && context !== "stop") throw new MasqueError("bad-request", "--context must be window or stop.");
+    const sweep = typeof values.sweep === "string" ? parseSweep(values.sweep) : null;
     if (values.project === undefined) process.env.MASQUE_HOME ??= mkdtempSync(join(tmpdir(), "masque-cli-"));
     const engine = createEngine({ modelFolders: [] });
     const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
-    const tty = process.stderr.isTTY === true;
-    const unsubscribe = engine.subscribe((event) => {
-      if (event.type !== "job.progress") return;
-      const width = 30;
-      const filled = Math.round((event.done / Math.max(1, event.total)) * width);
-      const eta = event.etaSeconds == null ? "" : `, ETA ${Math.ceil(event.etaSeconds)}s`;
-      const line = `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${event.done}/${event.total} turns, ${event.label}${eta}`;
-      if (tty) process.stderr.write(`\r${line}`);
-      else if (event.done === event.total) io.err(line);
-    });
+    const unsubscribe = followProgress(engine, io);
+    const load = (path: string) =>
+      call("loadModel", { path, ...(values.threads ? { threads: int("threads") } : {}), ...(values.parallel ? { parallel: int("parallel") } : {}) });
     try {
       // The project first, so one that is open in the app is refused before a model loads.
       // An existing project is opened; only a missing one is created.
@@ -75,36 +94,86 @@ export const experimentCommand = {
         const path = resolve(values.project);
         await (existsSync(path) ? call("projectOpen", { path }) : call("projectCreate", { name: "Experiments", rootText: "", path }));
       }
-      await call("loadModel", {
-        path: model,
-        ...(values.threads ? { threads: int("threads") } : {}),
-        ...(values.parallel ? { parallel: int("parallel") } : {}),
-      });
+      await load(model);
       if (typeof values.project !== "string") await call("projectCreate", { name: "Experiment", rootText: "" });
       const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
       const rootId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
-      const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {
-        name: `${scene} × ${rollouts}`,
-        nodeId: rootId,
-        rollouts,
-        turns,
-        seed,
-        maxTokens: int("max-tokens", 48),
-        labeller: (values.labeller as string | undefined) ?? "tracker",
-        condition: scene,
-      });
-      const run = await call<{ status: string; completed: number }>("experimentRun", { jobId: "cli", experimentId });
-      if (tty) process.stderr.write("\n");
-      const { results, csv } = await call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId });
-      await writeFile(out, JSON.stringify(results, null, 2) + "\n");
-      if (typeof values.csv === "string") await writeFile(resolve(values.csv), csv);
-      const a = results.analysis;
-      io.out(`${run.completed} rollouts × ${turns} turns → ${out}`);
-      if (a.estimate[0]?.[1] != null) io.out(`p(${a.states[0]}→${a.states[1]}) = ${a.estimate[0]![1]!.toFixed(3)} [${a.dirichlet[0]![1]!.lower.toFixed(3)}, ${a.dirichlet[0]![1]!.upper.toFixed(3)}]`);
-      if (a.estimate[1]?.[0] != null) io.out(`p(${a.states[1]}→${a.states[0]}) = ${a.estimate[1]![0]!.toFixed(3)} [${a.dirichlet[1]![0]!.lower.toFixed(3)}, ${a.dirichlet[1]![0]!.upper.toFixed(3)}]`);
+      const base = { rollouts, turns, seed, maxTokens: int("max-tokens", 48), labeller: (values.labeller as string | undefined) ?? "tracker", contextPolicy: context };
+      const ids: string[] = [];
+      if (sweep === null) {
+        const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} × ${rollouts}`, nodeId: rootId, condition: scene });
+        ids.push(experimentId);
+        await call("experimentRun", { jobId: "cli", experimentId });
+      } else if (sweep.factor === "model") {
+        // Each model in turn: load it, then the same experiment from the same node.
+        for (const [i, path] of sweep.values.map((v) => resolve(v)).entries()) {
+          await load(path);
+          const name = path.split(/[\\/]/).pop()!;
+          const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} · ${name}`, nodeId: rootId, condition: name });
+          ids.push(experimentId);
+          await call("experimentRun", { jobId: `cli-${i}`, experimentId });
+        }
+      } else {
+        // Scene values are library entries: add each one's scene to the project first.
+        const sweepValues =
+          sweep.factor === "scene" ? await Promise.all(sweep.values.map(async (entryId) => (await call<{ sceneId: string }>("libraryAddScene", { entryId })).sceneId)) : sweep.values;
+        const made = await call<{ experimentIds: string[] }>("sweepCreate", { ...base, name: scene, nodeId: rootId, factor: sweep.factor, values: sweepValues });
+        for (const [i, experimentId] of made.experimentIds.entries()) {
+          ids.push(experimentId);
+          await call("experimentRun", { jobId: `cli-${i}`, experimentId });
+        }
+      }
+      const all = await Promise.all(ids.map((experimentId) => call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId })));
+      if (out !== null) {
+        const file = sweep === null ? all[0]!.results : { format: "masque-sweep-results", version: 1, factor: sweep.factor, values: sweep.values, experiments: all.map((r) => r.results) };
+        await writeFile(out, JSON.stringify(file, null, 2) + "\n");
+      }
+      if (typeof values.csv === "string") {
+        const [header, ...rest] = all.map((r) => r.csv.trimEnd().split("\n"));
+        await writeFile(resolve(values.csv), [...header!, ...rest.flatMap((lines) => lines.slice(1))].join("\n") + "\n");
+      }
+      if (values.seed === undefined) io.out(`seed ${seed}\n`);
+      for (const { results } of all) io.out(summaryLines(results, sweep !== null).join("\n") + "\n");
+      if (out !== null) io.out(`→ ${out}\n`);
     } finally {
       unsubscribe();
       await engine.dispose();
     }
   },
 };
+
+/** A progress bar on a terminal (redrawn in place); elsewhere only the finished line. */
+function followProgress(engine: Engine, io: Io): () => void {
+  const tty = process.stderr.isTTY === true;
+  let open = false;
+  const off = engine.subscribe((event) => {
+    if (event.type !== "job.progress") return;
+    const width = 30;
+    const filled = Math.round((event.done / Math.max(1, event.total)) * width);
+    const eta = event.etaSeconds == null ? "" : `, ETA ${Math.ceil(event.etaSeconds)}s`;
+    const line = `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${event.done}/${event.total} turns, ${event.label}${eta}`;
+    if (tty) {
+      process.stderr.write(`\r${line}`);
+      open = event.done < event.total;
+      if (!open) process.stderr.write("\n");
+    } else if (event.done === event.total) io.err(`${line}\n`);
+  });
+  return () => {
+    if (open) process.stderr.write("\n");
+    off();
+  };
+}
+
+/** The lines printed for one experiment: what ran, and p(L→W), p(W→L) with intervals. */
+function summaryLines(results: ExperimentResults, named: boolean): string[] {
+  const a = results.analysis;
+  const censored = results.rollouts.filter((r) => r.censoredAtTurn !== undefined).length;
+  const lines = [`${named ? `${results.condition}: ` : ""}${results.rollouts.length} rollouts × ${results.spec.turns} turns${censored > 0 ? ` (${censored} stopped at the context limit)` : ""}`];
+  const cell = (i: number, j: number) => {
+    const p = a.estimate[i]?.[j];
+    const ci = a.dirichlet[i]?.[j];
+    return p == null || ci == null ? null : `p(${a.states[i]}→${a.states[j]}) = ${p.toFixed(3)} [${ci.lower.toFixed(3)}, ${ci.upper.toFixed(3)}]`;
+  };
+  for (const line of [cell(0, 1), cell(1, 0)]) if (line !== null) lines.push(`  ${line}`);
+  return lines;
+}

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEngine } from "../node/createEngine.js";
 import { defaultModelFolders } from "../node/modelLibrary.js";
-import { startEngine } from "../node/startup.js";
+import { hiddenModelsFor, startEngine } from "../node/startup.js";
 import { startWebServer } from "./webServer.js";
 
 /**
@@ -14,7 +14,7 @@ import { startWebServer } from "./webServer.js";
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = resolve(here, "../..");
 const envModel = process.env.MASQUE_MODEL || undefined;
-const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel });
+const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel, hiddenModels: hiddenModelsFor(appRoot, process.env.MASQUE_DEFAULT_MODEL) });
 const server = await startWebServer({
   engine,
   port: Number(process.env.MASQUE_PORT ?? 0),

@@ -14,6 +14,8 @@ export interface EngineOptions {
   modelFolders: string[];
   /** A model offered first in the picker (MASQUE_MODEL). */
   envModel?: string | undefined;
+  /** Model files the library does not list (see ModelLibraryServiceOptions.hiddenModels). */
+  hiddenModels?: readonly string[];
 }
 
 export interface Engine {
@@ -32,7 +34,7 @@ export function createEngine(options: EngineOptions): Engine {
   const runtime = new LlamaRuntime();
   const listeners = new Set<(event: EngineEvent) => void>();
   const jobs = new Map<string, AbortController>();
-  const library = new ModelLibraryService({ appModelFolders: options.modelFolders, envModel: options.envModel });
+  const library = new ModelLibraryService({ appModelFolders: options.modelFolders, envModel: options.envModel, hiddenModels: options.hiddenModels ?? [] });
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) listener(event);
     // Remembers recent models and the last project in the user's settings.

@@ -36,6 +36,8 @@ export interface ModelLibraryServiceOptions {
   settings?: SettingsStore;
   /** MASQUE_MODEL: listed in the library even when it is outside every folder. */
   envModel?: string | undefined;
+  /** Files the library does not list (the demo model under MASQUE_DEFAULT_MODEL=none, so a first run looks like one). */
+  hiddenModels?: readonly string[];
   tunables?: Partial<DownloadTunables>;
 }
 
@@ -115,8 +117,10 @@ export class ModelLibraryService implements ModelLibraryPort {
     const folders = await this.folders();
     const fileNames = await this.catalogFileNames();
     const found = new Map<string, LibraryModel>();
+    const hidden = new Set((this.options.hiddenModels ?? []).map((p) => resolve(p)));
     const add = async (path: string, source: LibraryModel["sources"][number]) => {
       const full = resolve(path);
+      if (hidden.has(full) && source !== "recent" && source !== "env") return;
       const known = found.get(full);
       if (known !== undefined) {
         if (!known.sources.includes(source)) known.sources.push(source);

@@ -5,6 +5,12 @@ import type { Engine } from "./createEngine.js";
 /** The project's own demo model, shipped in models/ (see models/masque-demo.md). */
 export const demoModelPath = (appRoot: string) => join(appRoot, "models", "masque-demo.gguf");
 
+/**
+ * Models the library leaves out: with MASQUE_DEFAULT_MODEL=none the demo model is neither
+ * loaded nor listed, so a start without models shows the first-run screen (until it is used).
+ */
+export const hiddenModelsFor = (appRoot: string, defaultModel: string | undefined): string[] => (defaultModel === "none" ? [demoModelPath(appRoot)] : []);
+
 export interface StartupOptions {
   appRoot: string;
   /** MASQUE_MODEL: a model to load at start. */

@@ -101,7 +101,7 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   await page.screenshot({ path: join(repoRoot, "docs/screenshots/lab-running.png") });
   await page.getByTestId("experiment-cancel-button").click();
   await expect(page.getByTestId("experiment-resume-button")).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByTestId("experiment-row")).toHaveAttribute("data-status", "stopped");
+  await expect(page.getByTestId("experiment-row")).toHaveAttribute("data-status", "cancelled");
   const kept = Number(await page.getByTestId("experiment-progress").getAttribute("data-rollouts"));
   expect(kept).toBeGreaterThan(0);
   expect(kept).toBeLessThan(32);

@@ -32,6 +32,34 @@ describe("masque experiment (CLI)", () => {
     expect(results.rollouts).toHaveLength(32);
     expect(results.analysis.survival.firstWaluigi.length).toBeGreaterThan(0);
     expect(readFileSync(`${join(dir, "a.json")}.csv`, "utf8").trim().split("\n")).toHaveLength(1 + 32 * 6);
+    // Two full CLI runs: on a loaded 2-core machine this takes close to the suite's default 120 s.
+  }, 300_000);
+
+  it("runs the demo model past its context (window) and prints whole lines", () => {
+    const r = run(["experiment", "--model", join(repoRoot, "models/masque-demo.gguf"), "--scene", "demo/luigi", "--rollouts", "2", "--turns", "40", "--labeller", "demo-ground-truth", "--threads", "1"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^seed \d+\n2 rollouts × 40 turns\n/);
+    expect(r.stdout.endsWith("\n")).toBe(true);
+    expect(r.stderr === "" || r.stderr.endsWith("\n")).toBe(true);
+  });
+
+  it("sweeps one factor (the stated rule) and writes every experiment's results", () => {
+    const out = join(dir, "sweep.json");
+    const r = run([
+      "experiment", "--model", join(repoRoot, "models/masque-demo.gguf"), "--scene", "demo/luigi", "--rollouts", "8", "--turns", "3", "--seed", "3",
+      "--labeller", "demo-ground-truth", "--threads", "1", "--sweep", "rule=|The assistant must never insult the user.", "--out", out, "--csv", `${out}.csv`,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/no rule: 8 rollouts × 3 turns\n/);
+    expect(r.stdout).toMatch(/The assistant must never insult the user\.: 8 rollouts × 3 turns\n/);
+    const file = JSON.parse(readFileSync(out, "utf8"));
+    expect(file).toMatchObject({ format: "masque-sweep-results", factor: "rule" });
+    expect(file.experiments).toHaveLength(2);
+    expect(file.experiments.map((e: { sweep: { value: string } }) => e.sweep.value)).toEqual(["", "The assistant must never insult the user."]);
+    // Everything but the factor is fixed: the same seeds for every rollout.
+    expect(file.experiments[0].rollouts.map((x: { seed: number }) => x.seed)).toEqual(file.experiments[1].rollouts.map((x: { seed: number }) => x.seed));
+    const csv = readFileSync(`${out}.csv`, "utf8").trim().split("\n");
+    expect(csv.filter((l) => l.startsWith("condition,"))).toHaveLength(1);
   });
 
   it("fails clearly on a bad command line and a bad model", () => {

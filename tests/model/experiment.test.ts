@@ -70,7 +70,7 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
     });
     const stopped = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run2", experimentId });
     off();
-    expect(stopped.status).toBe("stopped");
+    expect(stopped.status).toBe("cancelled");
     expect(stopped.completed).toBeLessThan(32);
     const resumed = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run3", experimentId });
     expect(resumed).toMatchObject({ status: "complete", completed: 32 });

@@ -413,6 +413,8 @@ describe("import validation", () => {
       ["", /empty/],
       ['{"root": 5}', /not a loom tree/],
       ['{"root": {"text": 5}}', /text that is not a string/],
+      ['{"root": {"txt": 5}}', /no text: no node has a non-empty "text" string\. Its root has "txt" but no "text"/],
+      ['{"root": {"text": "", "children": [{"text": ""}]}}', /This loom file has no text/],
       ['{"root": {"text": "a", "children": [{"text": "b", "children": "no"}]}}', /children that are not a list/],
       ['{"user_name":"a"}\n{"mes": 5}', /not text/],
       ['{"user_name":"a"}\nnot json', /Line 2 .* not valid JSON/],
@@ -454,6 +456,11 @@ describe("format handlers", () => {
     const { handlers } = openSession(fixture());
     const file = await handlers.exportProject({ format: "csv" });
     expect(file).toMatchObject({ fileName: "Fixture-v1.turns.csv", mimeType: "text/csv" });
+    // The active path and every path are different files, so they get different names.
+    const active = await handlers.exportProject({ format: "markdown", scope: "active-path" });
+    const every = await handlers.exportProject({ format: "markdown", scope: "all" });
+    expect(active.fileName).toBe("Fixture-v1.md");
+    expect(every.fileName).toBe("Fixture-v1-all-paths.md");
     expect(file.content.startsWith("tree_id,")).toBe(true);
     const native = await handlers.exportProject({ format: "native" });
     expect(native.content).toContain('"writer":"Masque 9.9.9"');

@@ -266,9 +266,9 @@ describe("lorebook entries in the document", () => {
     const recorded = renderPrompt(state, "n3", "Mara").lore.fired;
     const edited = applyPatch(state, { puts: [{ ...scene, lorebooks: [] }], dels: [] }).state;
     expect(renderPrompt(edited, "n3", "Mara").text).not.toContain("whale oil");
-    expect(renderPrompt(edited, "n3", "Mara", null, recorded).text).toBe(renderPrompt(state, "n3", "Mara").text);
+    expect(renderPrompt(edited, "n3", "Mara", null, { recordedLore: recorded }).text).toBe(renderPrompt(state, "n3", "Mara").text);
     // A record without entries replays without them.
-    expect(renderPrompt(state, "n3", "Mara", null, []).text).toBe("Mara keeps the lighthouse.\n\nUser: Evening.\nMara: Evening yourself.\nUser: Is the lamp lit?\nMara:");
+    expect(renderPrompt(state, "n3", "Mara", null, { recordedLore: [] }).text).toBe("Mara keeps the lighthouse.\n\nUser: Evening.\nMara: Evening yourself.\nUser: Is the lamp lit?\nMara:");
   });
 
   it("puts at-depth entries between turns, counted from the end", () => {

@@ -125,3 +125,29 @@ describe("tree commands", () => {
     expect(searchNodes(state, "   ")).toEqual([]);
   });
 });
+
+describe("format 3 → 4: truthful experiment states", () => {
+  it("reads the version-3 fixture: never-run experiments become queued, part-run ones cancelled, a crashed run stays running", () => {
+    const decoded = decodeProject(readFileSync(join(repoRoot, "tests/fixtures/project-v3.masque"), "utf8"));
+    expect(decoded.warnings).toEqual([]);
+    expect(decoded.damaged).toBe(false);
+    const status = Object.fromEntries([...decoded.state.experiments.values()].map((e) => [e.id, e.status]));
+    expect(status).toEqual({ neverRun: "queued", partial: "cancelled", crashed: "running", done: "complete", patched: "queued" });
+    expect(decoded.state.trees.size).toBe(2);
+    expect(decoded.state.meta.activeTreeId).toBeUndefined();
+  });
+
+  it("remembers the shown tree in the project (setActive and setActiveTree), off the undo stack", () => {
+    const decoded = decodeProject(readFileSync(join(repoRoot, "tests/fixtures/project-v3.masque"), "utf8"));
+    let state = decoded.state;
+    state = applyPatch(state, commands.setActiveTree.perform(state, { treeId: "treeB" })).state;
+    expect(state.meta.activeTreeId).toBe("treeB");
+    expect(commands.setActiveTree.perform(state, { treeId: "treeB" }).puts).toEqual([]);
+    state = applyPatch(state, commands.setActive.perform(state, { nodeId: "turnA1" })).state;
+    expect(state.meta.activeTreeId).toBe("treeA");
+    expect(state.trees.get("treeA")!.activeId).toBe("turnA1");
+    expect(commands.setActiveTree.undoable).toBe(false);
+    const reread = decodeProject(encodeProject(state, "t", "-")).state;
+    expect(reread.meta.activeTreeId).toBe("treeA");
+  });
+});

@@ -12,14 +12,17 @@ export interface ExperimentResults {
   name: string;
   condition: string;
   model: { file: string; sha256: string };
-  spec: Omit<Experiment["spec"], "treeId" | "nodeId">;
+  spec: Omit<Experiment["spec"], "treeId" | "nodeId" | "sweep">;
+  /** The factor this experiment's sweep varies and its value here (null: not part of a sweep). */
+  sweep: { factor: string; value: string } | null;
   states: string[];
-  rollouts: { index: number; seed: number; states: number[]; turns: { speaker: string | null; text: string; seed: number | null }[] }[];
+  /** `censoredAtTurn`: the rollout stopped at the context limit after that many turns (the "stop" policy). */
+  rollouts: { index: number; seed: number; states: number[]; censoredAtTurn?: number; turns: { speaker: string | null; text: string; seed: number | null }[] }[];
   analysis: ExperimentAnalysis;
 }
 
 export function experimentResults(state: ProjectState, experiment: Experiment): ExperimentResults {
-  const { treeId: _tree, nodeId: _node, ...spec } = experiment.spec;
+  const { treeId: _tree, nodeId: _node, sweep, ...spec } = experiment.spec;
   const rollouts = [...experiment.rollouts].sort((a, b) => a.index - b.index);
   return {
     format: "masque-experiment-results",
@@ -28,11 +31,13 @@ export function experimentResults(state: ProjectState, experiment: Experiment): 
     condition: experiment.spec.condition,
     model: { file: experiment.modelFile, sha256: experiment.modelSha256 },
     spec,
+    sweep: sweep == null ? null : { factor: sweep.factor, value: sweep.value },
     states: experiment.states,
     rollouts: rollouts.map((r) => ({
       index: r.index,
       seed: r.seed,
       states: r.states,
+      ...(r.censoredAtTurn === undefined ? {} : { censoredAtTurn: r.censoredAtTurn }),
       turns: r.nodeIds.map((id) => {
         const node = state.nodes.get(id);
         return { speaker: node?.speaker ?? null, text: node?.text ?? "", seed: node?.generation?.record.seed ?? null };

@@ -4,13 +4,21 @@ import { gatherEvidenceMany, trackEvidence, type Turn } from "../persona/tracker
 import { pathTo } from "../project/queries.js";
 import type { ProjectEditor } from "../project/session.js";
 import type { FiredEntry } from "../lore/activation.js";
-import { defaultFormat, nextSpeakerAfter, renderPrompt, sceneForPath } from "../project/transcript.js";
+import { defaultFormat, nextSpeakerAfter, sceneForPath } from "../project/transcript.js";
+import { defaultContextPolicy, type ContextWindow } from "../project/contextWindow.js";
+import { fitPrompt } from "../promptFit.js";
 import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, TreeNode } from "../project/types.js";
 import { deriveSeeds } from "../seeds.js";
 import { toNodeGeneration } from "../generationHandlers.js";
 
-/** Labels finished rollouts' tracked turns as state indexes (-1 uncertain, -2 degenerate), a batch at a time. */
-export type RolloutLabeller = (rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]) => Promise<number[][]>;
+/** A rollout's labels: per labelled turn its state index (-1 uncertain, -2 degenerate), and which node that turn is. */
+export interface RolloutLabels {
+  states: number[];
+  nodeIds: string[];
+}
+
+/** Labels finished rollouts' tracked turns, a batch at a time. */
+export type RolloutLabeller = (rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]) => Promise<RolloutLabels[]>;
 
 export interface RunProgress {
   done: number;
@@ -56,7 +64,7 @@ export async function runExperiment(
   const started = performance.now();
   let tokens = 0;
   let doneTurns = finished.size * spec.turns;
-  await session.perform("putExperiment", { experiment: { ...experiment(), status: "running" } });
+  await session.perform("putExperiment", { experiment: { ...experiment(), status: "running", error: null } });
   const parallel = Math.max(1, runtime.parallel);
 
   for (let w = 0; w < remaining.length && !signal.aborted; w += parallel) {
@@ -64,9 +72,12 @@ export async function runExperiment(
     const heads = new Map(wave.map((r) => [r, start.id]));
     const made = new Map<number, string[]>(wave.map((r) => [r, []]));
     const script = new Map(wave.map((r) => [r, [...spec.script]]));
+    // Rollouts that reached the context limit under the "stop" policy: censored at that turn.
+    const censored = new Map<number, number>();
     for (let turn = 0; turn < spec.turns && !signal.aborted; turn++) {
-      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null; lore: FiredEntry[] }[] = [];
+      const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null; lore: FiredEntry[]; window: ContextWindow | null }[] = [];
       for (const r of wave) {
+        if (censored.has(r)) continue;
         const head = heads.get(r)!;
         const speaker = nextSpeakerAfter(session.state, head, scene);
         const participant = scene?.participants.find((p) => p.speaker === speaker);
@@ -79,8 +90,14 @@ export async function runExperiment(
           made.get(r)!.push(id);
           continue;
         }
-        const rendered = renderPrompt(session.state, head, speaker);
-        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, sceneName: rendered.scene?.name ?? null, lore: rendered.lore.fired });
+        const fitted = fitPrompt(runtime, session.state, { parentId: head, speaker, sceneOverride: null, policy: spec.contextPolicy ?? defaultContextPolicy, maxTokens: spec.maxTokens });
+        if (!fitted.fits) {
+          if (fitted.reason === "frame") throw new MasqueError("bad-request", fitted.message);
+          censored.set(r, made.get(r)!.length);
+          continue;
+        }
+        const rendered = fitted.rendered;
+        items.push({ rollout: r, speaker, prompt: rendered.text, stops: speaker === null ? [] : rendered.stops, sceneName: rendered.scene?.name ?? null, lore: rendered.lore.fired, window: fitted.window });
       }
       if (items.length > 0) {
         const results = await runtime.generateMany(
@@ -102,7 +119,7 @@ export async function runExperiment(
           const patch = await session.perform("addChildren", {
             parentId: heads.get(item.rollout)!,
             activate: false,
-            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene, item.lore) }],
+            children: [{ text: result.text, origin: "generated", speaker: item.speaker, generation: toNodeGeneration(result, 0, scene, item.lore, item.window) }],
           });
           const node = patch.puts.find((p) => p.kind === "node")!;
           await session.perform("setTags", { nodeId: node.id, tags: [tag, `rollout:${item.rollout}`] });
@@ -119,13 +136,20 @@ export async function runExperiment(
       return { path: pathTo(session.state, ids.at(-1) ?? start.id), nodes: ids.map((id) => session.state.nodes.get(id)!) };
     });
     const labels = await label(finishedRollouts);
-    const results: RolloutResult[] = wave.map((r, i) => ({ index: r, seed: rolloutSeeds[r]!, nodeIds: made.get(r)!, states: labels[i]! }));
+    const results: RolloutResult[] = wave.map((r, i) => ({
+      index: r,
+      seed: rolloutSeeds[r]!,
+      nodeIds: made.get(r)!,
+      states: labels[i]!.states,
+      labelledNodeIds: labels[i]!.nodeIds,
+      ...(censored.has(r) ? { censoredAtTurn: censored.get(r)! } : {}),
+    }));
     const current = experiment();
     const rollouts = [...current.rollouts, ...results].sort((a, b) => a.index - b.index);
     await session.perform("putExperiment", { experiment: { ...current, rollouts } });
   }
   const final = experiment();
-  const status = final.rollouts.length === spec.rollouts ? "complete" : "stopped";
+  const status = final.rollouts.length === spec.rollouts ? "complete" : "cancelled";
   await session.perform("putExperiment", { experiment: { ...final, status } });
   return experiment();
 }
@@ -139,9 +163,11 @@ export function trackerLabeller(runtime: RuntimePort, settings: PersonaSettings,
     const evidence = await gatherEvidenceMany(transcripts, settings, format, (items) => runtime.scoreMany(items), runtime.parallel);
     return rollouts.map(({ nodes }, i) => {
       const ids = new Set(nodes.map((n) => n.id));
-      return trackEvidence(evidence[i]!, settings)
-        .filter((t) => t.nodeId !== null && ids.has(t.nodeId))
-        .map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1));
+      const turns = trackEvidence(evidence[i]!, settings).filter((t) => t.nodeId !== null && ids.has(t.nodeId));
+      return {
+        states: turns.map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1)),
+        nodeIds: turns.map((t) => t.nodeId!),
+      };
     });
   };
 }

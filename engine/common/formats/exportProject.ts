@@ -57,5 +57,7 @@ export function exportProject(state: ProjectState, request: ExportRequest, stamp
   }
   const tree = treeId === undefined ? undefined : state.trees.get(treeId);
   const base = slug(state.meta.name) + (tree === undefined || state.trees.size === 1 ? "" : `-${slug(tree.name)}`);
-  return { fileName: base + info.extension, mimeType: info.mimeType, content };
+  // The active path and every path are different files: name them apart (the format's default scope keeps the plain name).
+  const scope = options.scope === info.defaultScope ? "" : options.scope === "active-path" ? "-active-path" : "-all-paths";
+  return { fileName: base + scope + info.extension, mimeType: info.mimeType, content };
 }

@@ -88,7 +88,7 @@ function personaByNode(state: ProjectState, views: TreeView[]): Map<string, Reco
   for (const view of views) {
     if (!view.nodes.some((n) => n.persona != null)) continue;
     const tracked = new Map<string, TrackedTurn>();
-    if (personaSettings(state) !== null) {
+    if (personaSettings(state, view.tree.id) !== null) {
       const leafOf = firstLeafOf(view);
       for (const leaf of new Set(leafOf.values())) for (const [id, t] of trackPath(state, pathTo(state, leaf))) if (leafOf.get(id) === leaf) tracked.set(id, t);
     }

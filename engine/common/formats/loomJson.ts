@@ -218,6 +218,7 @@ export function importLoomJson(content: string, now: string): ImportResult {
   const warnings: string[] = [];
   let droppedGenerations = 0;
   let droppedEmbeds = 0;
+  let anyText = false;
   const chapterTitle = (node: Record<string, unknown>): string | null => {
     const chapter = typeof node.chapter_id === "string" && Object.hasOwn(chapters, node.chapter_id) ? chapters[node.chapter_id] : undefined;
     return isObject(chapter) && typeof chapter.title === "string" && chapter.title.trim() !== "" ? chapter.title : null;
@@ -247,6 +248,7 @@ export function importLoomJson(content: string, now: string): ImportResult {
       if (embed?.generationDropped) droppedGenerations++;
       const tags = cleanTags(raw.tags);
       const bookmarked = tags.includes("bookmark");
+      if (text !== "") anyText = true;
       let nodeText = text;
       let speaker: string | null = null;
       if (embed !== null && embed.speaker !== null && !isRoot && nodeText.startsWith(embed.prefix ?? "")) {
@@ -284,6 +286,12 @@ export function importLoomJson(content: string, now: string): ImportResult {
     if (active !== undefined) tree!.activeId = active;
   });
   if (droppedForeign > 0) warnings.push(`${droppedForeign} part(s) of the file's own data were too large or too deeply nested to keep; an export to loom will not carry them.`);
+  if (!anyText) {
+    // Nothing to import would be an empty tree that looks like success: say what the file holds instead.
+    const keys = Object.keys(root).filter((k) => k !== "text" && k !== "children");
+    const hint = !("text" in root) && keys.length > 0 ? ` Its root has ${keys.slice(0, 6).map((k) => `"${k}"`).join(", ")} but no "text".` : "";
+    throw new MasqueError("bad-request", `This loom file has no text: no node has a non-empty "text" string.${hint}`);
+  }
   if (droppedEmbeds > 0) warnings.push(`${droppedEmbeds} node(s) carried Masque data that did not validate; their text and place were kept.`);
   if (droppedGenerations > 0) warnings.push(`${droppedGenerations} generation record(s) did not validate and were dropped; those nodes import as plain text.`);
   return { bundle: builder.finish(), warnings };

@@ -17,9 +17,9 @@ export function exportPathsJsonl(state: ProjectState, options: ExportOptions): s
   /** A turn's own fields, and its persona evidence, as JSON without the closing brace (the path's values follow). */
   const turnJson = new Map<string, string>();
   const personaJson = new Map<string, string>();
-  const states = personaSettings(state)?.states ?? null;
   for (const view of viewsOf(state, options)) {
     const { tree } = view;
+    const states = personaSettings(state, tree.id)?.states ?? null;
     leavesOf(view).forEach((leaf, index) => {
       const path = pathTo(state, leaf.id);
       const tracked = trackPath(state, path);

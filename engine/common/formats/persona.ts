@@ -1,6 +1,7 @@
 import { trackEvidence } from "../persona/tracker.js";
 import type { PersonaSettings, ProjectState, TreeNode } from "../project/types.js";
 import type { FlatValue } from "./turns.js";
+import { suggestPersonaSettings } from "../personaHandlers.js";
 
 /**
  * Persona values per turn for the analysis exports. A turn's evidence (per-frame
@@ -16,14 +17,25 @@ export interface TrackedTurn {
   label: string;
 }
 
-/** The project's persona settings, when tracking is configured. */
-export function personaSettings(state: ProjectState): PersonaSettings | null {
-  return state.meta.persona ?? null;
+const suggested = new WeakMap<ProjectState, Map<string, PersonaSettings | null>>();
+
+/**
+ * The persona settings in effect for a tree, as the app shows them: the project's when
+ * configured, else the suggestion for the tree's built-in pair (so an export carries the
+ * labels and posteriors the UI shows even when nothing was saved).
+ */
+export function personaSettings(state: ProjectState, treeId?: string): PersonaSettings | null {
+  if (state.meta.persona != null) return state.meta.persona;
+  if (treeId === undefined) return null;
+  let byTree = suggested.get(state);
+  if (byTree === undefined) suggested.set(state, (byTree = new Map()));
+  if (!byTree.has(treeId)) byTree.set(treeId, suggestPersonaSettings(state, treeId));
+  return byTree.get(treeId)!;
 }
 
 /** Tracks a root-to-leaf path; empty when nothing on it is scored or tracking is not configured. */
 export function trackPath(state: ProjectState, path: readonly TreeNode[]): Map<string, TrackedTurn> {
-  const settings = personaSettings(state);
+  const settings = path[0] === undefined ? null : personaSettings(state, path[0].treeId);
   const out = new Map<string, TrackedTurn>();
   if (settings === null) return out;
   const scored = path.slice(1).filter((n) => n.persona != null && n.persona.pmi.length === settings.states.length);
@@ -46,7 +58,7 @@ export function personaColumns(state: ProjectState, node: TreeNode, tracked: Tra
   const out: Record<string, FlatValue> = {};
   const p = node.persona;
   if (p == null) return out;
-  const settings = personaSettings(state);
+  const settings = personaSettings(state, node.treeId);
   if (tracked !== undefined) {
     out["persona.label"] = tracked.label;
     tracked.filtered.forEach((v, k) => (out[`persona.posterior.${stateName(settings, k)}`] = v));

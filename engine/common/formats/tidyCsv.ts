@@ -53,7 +53,7 @@ export function exportTidyCsv(state: ProjectState, options: ExportOptions): stri
 /** Posteriors along each `path_id` path (only where turns were scored). */
 function trackByPath(state: ProjectState, view: TreeView, leafOf: Map<string, string>): Map<string, Map<string, TrackedTurn>> {
   const byPath = new Map<string, Map<string, TrackedTurn>>();
-  if (personaSettings(state) === null || !view.nodes.some((n) => n.persona != null)) return byPath;
+  if (personaSettings(state, view.tree.id) === null || !view.nodes.some((n) => n.persona != null)) return byPath;
   for (const leaf of new Set(leafOf.values())) byPath.set(leaf, trackPath(state, pathTo(state, leaf)));
   return byPath;
 }

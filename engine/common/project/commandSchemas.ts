@@ -26,6 +26,7 @@ export const performArgs = z.discriminatedUnion("command", [
   z.strictObject({ command: z.literal("setTags"), args: z.strictObject({ nodeId: idSchema, tags: z.array(z.string().max(100)).max(100) }) }),
   z.strictObject({ command: z.literal("setNote"), args: z.strictObject({ nodeId: idSchema, note: z.string().max(100_000) }) }),
   z.strictObject({ command: z.literal("setActive"), args: z.strictObject({ nodeId: idSchema }) }),
+  z.strictObject({ command: z.literal("setActiveTree"), args: z.strictObject({ treeId: idSchema }) }),
   z.strictObject({ command: z.literal("putSimulacrum"), args: z.strictObject({ simulacrum: simulacrumSchema }) }),
   z.strictObject({ command: z.literal("deleteSimulacrum"), args: z.strictObject({ simulacrumId: idSchema }) }),
   z.strictObject({ command: z.literal("putScene"), args: z.strictObject({ scene: sceneSchema }) }),
@@ -39,7 +40,11 @@ export const projectCreateArgs = z.strictObject({ name, rootText: z.string().max
 export const projectPathArgs = z.strictObject({ path: absolutePath });
 export const searchArgs = z.strictObject({ query: z.string().max(1000), limit: z.number().int().min(1).max(10_000).optional() });
 
-const generationShape = completeArgs.pick({ jobId: true, maxTokens: true, sampling: true, seed: true, stop: true, topLogprobs: true });
+/** What a run does at the context limit: slide a window that keeps the frame (default), or stop. */
+export const contextPolicySchema = z.enum(["window", "stop"]);
+const generationShape = completeArgs
+  .pick({ jobId: true, maxTokens: true, sampling: true, seed: true, stop: true, topLogprobs: true })
+  .extend({ contextPolicy: contextPolicySchema.optional() });
 export type GenerationOptions = z.infer<typeof generationShape>;
 const speaker = z.string().min(1).max(100).nullable().optional();
 export const generateChildrenArgs = generationShape.extend({ nodeId: idSchema, n: z.number().int().min(1).max(16), speaker });
@@ -54,4 +59,6 @@ export const selfPlayArgs = generationShape.extend({
 export const counterfactualArgs = generationShape.extend({ nodeId: idSchema, sceneId: idSchema, rest: z.boolean() });
 /** of "children" (default): the document the next turn after the node continues; "node": the one that produced it. */
 export const showPromptArgs = z.strictObject({ nodeId: idSchema, speaker, of: z.enum(["children", "node"]).optional() });
+/** The next turn's prompt size against the context, under a policy, for the budget display. */
+export const promptBudgetArgs = z.strictObject({ nodeId: idSchema, speaker, maxTokens: z.number().int().min(1).max(100_000), contextPolicy: contextPolicySchema.optional() });
 export const nodeTokensArgs = z.strictObject({ nodeId: idSchema });

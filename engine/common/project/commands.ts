@@ -238,7 +238,17 @@ export const commands = {
     undoable: false,
     perform(state: ProjectState, args: { nodeId: string }): Patch {
       const node = requireNode(state, args.nodeId);
-      return { puts: [{ ...requireTree(state, node.treeId), activeId: node.id }], dels: [] };
+      const tree: Tree = { ...requireTree(state, node.treeId), activeId: node.id };
+      // The project remembers which tree was shown last, so reopening it shows that tree again.
+      return { puts: state.meta.activeTreeId === node.treeId ? [tree] : [tree, { ...state.meta, activeTreeId: node.treeId }], dels: [] };
+    },
+  },
+  /** Navigation: shows another tree (remembered per project); not on the undo stack. */
+  setActiveTree: {
+    undoable: false,
+    perform(state: ProjectState, args: { treeId: string }): Patch {
+      requireTree(state, args.treeId);
+      return { puts: state.meta.activeTreeId === args.treeId ? [] : [{ ...state.meta, activeTreeId: args.treeId }], dels: [] };
     },
   },
 } as const;

@@ -32,6 +32,16 @@ const migrations: Record<number, (line: Line) => Line> = {
    * that an older Masque refuses these files instead of silently dropping the new fields.
    */
   2: (line) => line,
+  /**
+   * 3 → 4: experiments get truthful job states. "stopped" meant either never run (now
+   * "queued") or cancelled part way ("cancelled"); "running" stays (a stale one shows as
+   * interrupted until Cancel finalises it or Resume continues it).
+   */
+  3: eachRecord((record) => {
+    if (record.kind !== "experiment" || record.status !== "stopped") return record;
+    const rollouts = Array.isArray(record.rollouts) ? record.rollouts : [];
+    return { ...record, status: rollouts.length === 0 ? "queued" : "cancelled" };
+  }),
 };
 
 /** Brings a raw line from `version` to the current version. */

@@ -121,6 +121,7 @@ export const nodeGenerationSchema = z.object({
   timings: z.object({ promptMs: z.number(), generateMs: z.number(), promptTokensEvaluated: z.number().int() }),
   conditioning: z.object({ sceneId: idSchema.nullable(), frameName: text(200) }).nullable(),
   lore: z.array(firedEntrySchema).max(loreLimits.maxEntries).optional(),
+  contextWindow: z.object({ droppedTurns: z.number().int().min(1).max(1_000_000) }).optional(),
   replay: z.object({ matched: z.boolean(), at: isoDate, firstMismatch: z.number().int().nullable() }).optional(),
 });
 
@@ -162,6 +163,7 @@ export const metaSchema = z.object({
   createdAt: isoDate,
   defaults: generationDefaultsSchema,
   persona: personaSettingsSchema.nullable().optional(),
+  activeTreeId: idSchema.nullable().optional(),
 });
 
 const nodePersonaSchema = z.object({
@@ -259,13 +261,25 @@ export const experimentSchema = z.object({
     script: z.array(text(100_000)).max(10_000),
     labeller: z.enum(["tracker", "demo-ground-truth"]),
     condition: text(200),
+    contextPolicy: z.enum(["window", "stop"]).optional(),
+    sweep: z.object({ id: idSchema, factor: z.enum(["scene", "frame", "rule", "temperature", "model"]), value: text(200) }).nullable().optional(),
   }),
   states: z.array(text(100)).min(2).max(8),
   modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
   modelFile: text(1024),
-  status: z.enum(["running", "stopped", "complete"]),
+  status: z.enum(["queued", "running", "cancelled", "failed", "complete"]),
+  error: text(2000).nullable().optional(),
   rollouts: z
-    .array(z.object({ index: z.number().int().min(0), seed: z.number().int().min(0).max(MAX_SEED), nodeIds: z.array(idSchema).max(1000), states: z.array(z.number().int().min(-2).max(7)).max(1000) }))
+    .array(
+      z.object({
+        index: z.number().int().min(0),
+        seed: z.number().int().min(0).max(MAX_SEED),
+        nodeIds: z.array(idSchema).max(1000),
+        states: z.array(z.number().int().min(-2).max(7)).max(1000),
+        censoredAtTurn: z.number().int().min(0).max(1000).optional(),
+        labelledNodeIds: z.array(idSchema).max(1000).optional(),
+      }),
+    )
     .max(100_000),
   createdAt: isoDate,
 });

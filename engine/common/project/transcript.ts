@@ -40,17 +40,26 @@ export function sceneForPath(state: ProjectState, path: readonly TreeNode[]): Sc
   return tree?.sceneId ? (state.scenes.get(tree.sceneId) ?? null) : null;
 }
 
+/** Replay and the context window: what a render must reproduce or leave out. */
+export interface RenderOptions {
+  /** The lorebook entries a generation record lists (null: activate the scene's lorebooks afresh). */
+  recordedLore?: readonly FiredEntry[] | null;
+  /** How many of the oldest turns after the frame to leave out (contextWindow.ts). */
+  droppedTurns?: number;
+}
+
 /**
  * Renders the document for the turn after `nodeId`, spoken by `nextSpeaker` (null: raw
  * continuation). `sceneOverride` renders the same history under another frame (a
- * counterfactual): that scene's frame replaces the root's text.
+ * counterfactual): that scene's frame replaces the root's text. `droppedTurns` leaves the
+ * oldest turns after the frame out (the context window, see contextWindow.ts).
  */
 export function renderPrompt(
   state: ProjectState,
   nodeId: string,
   nextSpeaker: string | null,
   sceneOverride: Scene | null = null,
-  recordedLore: readonly FiredEntry[] | null = null,
+  { recordedLore = null, droppedTurns = 0 }: RenderOptions = {},
 ): RenderedPrompt {
   const path = pathTo(state, nodeId);
   const scene = sceneOverride ?? sceneForPath(state, path);
@@ -74,6 +83,8 @@ export function renderPrompt(
   writeLore(lore.afterFrame, "\n", "");
   let turns = 0;
   for (const [i, node] of path.slice(1).entries()) {
+    // The context window: the oldest turns after the frame are left out (contextWindow.ts).
+    if (i < droppedTurns) continue;
     const start = text.length;
     if (node.speaker === null) text += node.text;
     else {

@@ -2,6 +2,7 @@ import type { FiredEntry } from "../lore/activation.js";
 import type { Lorebook } from "../lore/lorebook.js";
 import type { PersonaConfig, TurnEvidence } from "../persona/tracker.js";
 import type { GenerationRecord, StopReason } from "../protocol.js";
+import type { ContextPolicy, ContextWindow } from "./contextWindow.js";
 
 /**
  * The project model. A project is a set of records (one per tree, node, simulacrum, …);
@@ -9,7 +10,7 @@ import type { GenerationRecord, StopReason } from "../protocol.js";
  * pushed to the renderer. Ids are opaque strings minted by the engine.
  */
 export const PROJECT_FORMAT = "masque-project";
-export const PROJECT_FORMAT_VERSION = 3;
+export const PROJECT_FORMAT_VERSION = 4;
 
 export interface ProjectMeta {
   kind: "meta";
@@ -20,6 +21,8 @@ export interface ProjectMeta {
   defaults: GenerationDefaults;
   /** Persona tracking settings (frames, filter, thresholds); absent until configured. */
   persona?: PersonaSettings | null;
+  /** The tree last shown, so reopening the project shows it again. */
+  activeTreeId?: string | null;
 }
 
 /** The tracker's configuration for a project, and whose turns it tracks. */
@@ -145,6 +148,8 @@ export interface NodeGeneration {
   conditioning: { sceneId: string | null; frameName: string } | null;
   /** The lorebook entries in the prompt, with their text: a replay writes exactly these. */
   lore?: FiredEntry[];
+  /** The context window the prompt used: the oldest turns it left out (absent: none). Replay renders the same. */
+  contextWindow?: ContextWindow;
   /** Set by a replay: whether regenerating from this record reproduced it exactly. */
   replay?: { matched: boolean; at: string; firstMismatch: number | null };
 }
@@ -192,7 +197,14 @@ export interface ExperimentSpec {
   labeller: ExperimentLabeller;
   /** A short name for the condition (e.g. "rule stated"), for comparisons. */
   condition: string;
+  /** At the context limit: slide a window that keeps the frame, or stop the rollout (censored). Absent: "window". */
+  contextPolicy?: ContextPolicy;
+  /** The sweep this experiment belongs to (experiments that vary one factor), if any. */
+  sweep?: { id: string; factor: SweepFactor; value: string } | null;
 }
+
+/** What a sweep varies, everything else fixed. */
+export type SweepFactor = "scene" | "frame" | "rule" | "temperature" | "model";
 
 /** One finished rollout: its turns (as tree nodes) and the label of each tracked turn. */
 export interface RolloutResult {
@@ -201,6 +213,14 @@ export interface RolloutResult {
   nodeIds: string[];
   /** Per tracked turn: the state index, or -1 uncertain, -2 degenerate. */
   states: number[];
+  /**
+   * Set when the rollout stopped at the context limit (the "stop" policy): how many turns
+   * (nodeIds) it made before the next prompt would not fit. Its states end there: the
+   * rollout is right-censored, not finished.
+   */
+  censoredAtTurn?: number;
+  /** The node each label belongs to (aligned with `states`), so the tree shows the lab's labels. */
+  labelledNodeIds?: string[];
 }
 
 export interface Experiment {
@@ -212,10 +232,20 @@ export interface Experiment {
   states: string[];
   modelSha256: string;
   modelFile: string;
-  status: "running" | "stopped" | "complete";
+  /**
+   * queued: created, not started (or waiting its turn in a sweep); running: a job is working
+   * on it (a record left "running" by a crash is interrupted: Cancel finalises it);
+   * cancelled: stopped before every rollout finished (Resume continues); failed: stopped by
+   * an error (`error` says which); complete: every rollout finished.
+   */
+  status: ExperimentStatus;
+  /** Why the last run failed (status "failed"). */
+  error?: string | null;
   rollouts: RolloutResult[];
   createdAt: string;
 }
+
+export type ExperimentStatus = "queued" | "running" | "cancelled" | "failed" | "complete";
 
 export type ProjectRecord = ProjectMeta | Tree | TreeNode | Simulacrum | Scene | Experiment;
 export type RecordKind = ProjectRecord["kind"];

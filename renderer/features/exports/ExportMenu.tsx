@@ -31,9 +31,10 @@ export function ExportMenu() {
   const open = useExchange((s) => s.exportOpen);
   const trees = useEngineState((s) => s.project?.trees ?? null);
   const chosenTree = useTreeView((s) => s.treeId);
+  const remembered = useEngineState((s) => s.project?.meta.activeTreeId ?? null);
   const ref = useRef<HTMLDivElement>(null);
   useDismiss(ref, open, closeExportMenu);
-  const currentId = trees === null ? null : (pickTree(trees, chosenTree)?.id ?? null);
+  const currentId = trees === null ? null : (pickTree(trees, chosenTree ?? remembered)?.id ?? null);
   const count = trees?.size ?? 0;
   return (
     <div ref={ref} className="relative">

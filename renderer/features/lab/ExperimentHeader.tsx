@@ -13,6 +13,20 @@ import { cancelExperiment, deleteExperiment, runExperiment } from "./labActions"
 import type { ResultsReply } from "./labResults";
 import { useLabView } from "./labView";
 import { experimentPhase } from "./useExperiments";
+import { phaseBadges } from "./ExperimentList";
+import { Callout } from "../../ui/Callout";
+
+/** Where an experiment starts, in words: the root (the frame) or turn n of its path, and the node's text. */
+function useStartNode(e: Experiment): { label: string; text: string } {
+  const node = useEngineState((s) => s.project?.nodes.get(e.spec.nodeId) ?? null);
+  const depth = useEngineState((s) => {
+    let d = 0;
+    for (let at = s.project?.nodes.get(e.spec.nodeId); at?.parentId != null && d < 100_000; at = s.project?.nodes.get(at.parentId)) d++;
+    return d;
+  });
+  if (node === null) return { label: "a deleted node", text: "" };
+  return { label: node.parentId === null ? "the root" : `turn ${depth}`, text: node.text };
+}
 
 /** The changed sampler settings of an experiment, as "name value" pairs. */
 function samplingChanges(e: Experiment): string[] {
@@ -31,9 +45,10 @@ export function ExperimentHeader({ experiment: e, results }: { experiment: Exper
   const wrongModel = loadedSha !== e.modelSha256 ? `Load ${e.modelFile} to run this experiment` : null;
   const changes = samplingChanges(e);
   const stem = fileStem(e.name);
-  const canRun = phase === "new";
-  const canResume = phase === "stopped" || phase === "interrupted";
-  const canCancel = phase === "running" || phase === "interrupted";
+  const canRun = phase === "queued" && e.rollouts.length === 0;
+  const canResume = phase === "cancelled" || phase === "failed" || phase === "interrupted" || (phase === "queued" && e.rollouts.length > 0);
+  const canCancel = phase === "running" || phase === "interrupted" || phase === "queued";
+  const start = useStartNode(e);
 
   return (
     <section className="flex flex-col gap-3 rounded-lg border border-zinc-800 bg-zinc-900/70 px-4 py-3.5">
@@ -51,13 +66,21 @@ export function ExperimentHeader({ experiment: e, results }: { experiment: Exper
                 sampling changed
               </Badge>
             )}
+            <span data-testid="experiment-phase" data-phase={phase} className="ml-1">
+              <Badge tone={phaseBadges[phase].tone}>{phaseBadges[phase].label}</Badge>
+            </span>
           </div>
           <p className="mt-1 text-xs text-zinc-500">
             <span className="text-zinc-300">
               {e.spec.rollouts} rollouts × {e.spec.turns} turns
             </span>{" "}
-            from a node of <span className="text-zinc-300">{treeName}</span> · seed <span className="font-mono">{e.spec.seed}</span> · ≤{" "}
+            from{" "}
+            <span className="text-zinc-300" data-testid="experiment-start-node" title={start.text}>
+              {start.label}
+            </span>{" "}
+            of <span className="text-zinc-300">{treeName}</span> · seed <span className="font-mono">{e.spec.seed}</span> · ≤{" "}
             {e.spec.maxTokens} tokens/turn · {e.spec.labeller === "tracker" ? "persona tracker" : "ground-truth"} labels ·{" "}
+            {(e.spec.contextPolicy ?? "window") === "window" ? "window at the context limit" : "stops at the context limit"} ·{" "}
             <span className="font-mono">{e.modelFile}</span>
             {changes.length > 0 && <span className="text-amber-300"> · {changes.join(", ")}</span>}
           </p>
@@ -106,7 +129,7 @@ export function ExperimentHeader({ experiment: e, results }: { experiment: Exper
           </Button>
           {confirming ? (
             <span className="flex items-center gap-1 rounded-md border border-rose-500/40 bg-rose-950/40 px-1.5 py-0.5 text-[11px] text-rose-100">
-              Delete the record? (branches stay in the tree)
+              {phase === "running" ? "Stop the run and delete the record?" : "Delete the record?"} (branches stay in the tree)
               <Button size="sm" variant="danger" className="h-6" data-testid="experiment-delete-confirm" onClick={() => void deleteExperiment(e.id)}>
                 Delete
               </Button>
@@ -115,11 +138,21 @@ export function ExperimentHeader({ experiment: e, results }: { experiment: Exper
               </Button>
             </span>
           ) : (
-            <IconButton icon="trash" label="Delete experiment" className="size-7" disabled={canCancel} onClick={() => setConfirming(true)} />
+            <IconButton icon="trash" label="Delete experiment" data-testid="experiment-delete-button" className="size-7" onClick={() => setConfirming(true)} />
           )}
         </div>
       </div>
       <ExperimentProgress experiment={e} run={run} />
+      {phase === "failed" && (
+        <Callout tone="error" title="This run failed" data-testid="experiment-failure">
+          {e.error ?? "No reason was recorded."} Finished rollouts are kept: fix the cause and Resume, or delete the experiment.
+        </Callout>
+      )}
+      {phase === "interrupted" && (
+        <Callout tone="warning" title="This run was interrupted" data-testid="experiment-interrupted">
+          The record says running, but no job is working on it (the engine stopped during the run). Resume continues from the finished rollouts; Cancel marks it cancelled.
+        </Callout>
+      )}
       {wrongModel !== null && phase !== "complete" && <p className="text-[11px] text-amber-300">{wrongModel}; its rollouts were sampled from that file (sha {e.modelSha256.slice(0, 12)}…).</p>}
     </section>
   );

@@ -7,12 +7,13 @@ import { Panel } from "../../ui/Panel";
 import { useLabView } from "./labView";
 import { experimentPhase, useExperimentList, useSelectedExperiment } from "./useExperiments";
 
-const phaseBadges = {
+export const phaseBadges = {
+  queued: { tone: "neutral", label: "queued" },
   running: { tone: "accent", label: "running" },
+  interrupted: { tone: "warn", label: "interrupted" },
+  cancelled: { tone: "warn", label: "cancelled" },
+  failed: { tone: "bad", label: "failed" },
   complete: { tone: "good", label: "complete" },
-  stopped: { tone: "warn", label: "stopped" },
-  new: { tone: "neutral", label: "not run" },
-  interrupted: { tone: "warn", label: "running?" },
 } as const;
 
 /** The project's experiments: condition, status, rollouts done and the model they ran on. */
@@ -67,7 +68,9 @@ function ExperimentRow({ experiment: e, selected }: { experiment: Experiment; se
       >
         <div className="flex items-center gap-2">
           <span className="min-w-0 flex-1 truncate text-[13px] font-medium text-zinc-100">{e.name}</span>
-          <Badge tone={badge.tone}>{badge.label}</Badge>
+          <Badge tone={badge.tone} title={phase === "failed" ? `Failed: ${e.error ?? "unknown error"}` : phase === "interrupted" ? "The run was cut off (the engine stopped): Resume or Cancel it" : undefined}>
+            {badge.label}
+          </Badge>
         </div>
         <div className="flex items-center gap-2 text-[11px] text-zinc-500">
           <span className="truncate rounded bg-zinc-800/80 px-1.5 py-px text-zinc-300" title="Condition">

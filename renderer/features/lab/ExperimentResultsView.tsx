@@ -12,6 +12,7 @@ import { SurvivalChart } from "./charts/SurvivalChart";
 import { TransitionDiagram } from "./charts/TransitionDiagram";
 import { TransitionHeatmap } from "./charts/TransitionHeatmap";
 import { ComparePanel } from "./ComparePanel";
+import { ConditionsPanel } from "./ConditionsPanel";
 import { showRolloutInTree } from "./labActions";
 import type { ResultsReply } from "./labResults";
 
@@ -97,6 +98,7 @@ export function ExperimentResultsView({ experiment, entry, running }: { experime
         <SurvivalChart analysis={analysis} fileStem={stem} />
         <ComparePanel shown={experiment} />
       </div>
+      <ConditionsPanel shown={experiment} />
     </div>
   );
 }

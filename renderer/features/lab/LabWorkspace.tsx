@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { showTab } from "../../app/appView";
 import { useEngineState } from "../../state/engineState";
 import { Button } from "../../ui/Button";
@@ -9,6 +10,7 @@ import { ExperimentList } from "./ExperimentList";
 import { ExperimentResultsView } from "./ExperimentResultsView";
 import { useExperimentResults } from "./labResults";
 import { showLabError, useLabView } from "./labView";
+import { followLiveRuns } from "./labActions";
 import { NewExperimentDialog } from "./NewExperimentDialog";
 import { useSelectedExperiment } from "./useExperiments";
 
@@ -20,6 +22,10 @@ export function LabWorkspace() {
   const known = useEngineState((s) => s.projectKnown);
   const open = useEngineState((s) => s.project !== null);
   const dialogOpen = useLabView((s) => s.dialogOpen);
+  useEffect(() => {
+    // Runs started before a reload (or in another window) are followed here again.
+    if (open) void followLiveRuns();
+  }, [open]);
   if (!open) {
     return (
       <main className="flex flex-1 items-center justify-center px-6">
@@ -57,15 +63,17 @@ function ExperimentDetail() {
   const experiment = useSelectedExperiment();
   const runningHere = useLabView((s) => experiment !== null && s.runs.has(experiment.id));
   const entry = useExperimentResults(experiment, runningHere);
-  const error = useLabView((s) => (s.dialogOpen ? null : s.error));
+  const shownError = useLabView((s) => (s.dialogOpen ? null : s.error));
+  // A failed run's reason is in the header already: do not say it twice.
+  const error = shownError !== null && experiment?.status === "failed" && shownError.message === experiment.error ? null : shownError;
   if (experiment === null) {
     return (
       <section className="flex items-center justify-center rounded-lg border border-dashed border-zinc-800 text-center">
         <div className="flex max-w-md flex-col items-center gap-3 px-6">
           <h2 className="text-[15px] font-semibold text-zinc-100">Measure where a character drifts</h2>
           <p className="text-xs leading-relaxed text-zinc-500">
-            Pick a node in the tree (the active node of a tree is where an experiment starts), then create an experiment: R rollouts of H
-            turns, each turn labelled by the persona tracker. The lab estimates the transition matrix between luigi and waluigi with
+            Create an experiment: pick a tree and where to start (its root by default), then R rollouts of H turns, each turn labelled by
+            the persona tracker — or a sweep that varies one factor (rule, frame, scene, temperature) with everything else fixed. The lab estimates the transition matrix between luigi and waluigi with
             intervals, the asymmetry Δ, persistence, the stationary distribution and survival curves.
           </p>
           <Button variant="primary" onClick={() => useLabView.set({ dialogOpen: true, error: null })}>

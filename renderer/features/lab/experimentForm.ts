@@ -8,10 +8,21 @@ import { createViewStore } from "../../state/createViewStore";
  */
 export type Labeller = "tracker" | "demo-ground-truth";
 
+/** What a sweep varies (a model sweep loads each model in turn: the command line runs it). */
+export type SweepChoice = "none" | "temperature" | "rule" | "frame" | "scene";
+
 export interface ExperimentForm {
   name: string;
   condition: string;
   treeId: string | null;
+  /** "root" (default: the tree's frame), "active" (the tree's active node), or a node id. */
+  start: string;
+  contextPolicy: "window" | "stop";
+  sweep: SweepChoice;
+  /** One value per line (temperatures, rule sentences — an empty line is "no rule" —, frames separated by a line "---"). */
+  sweepValues: string;
+  /** Scene ids for a scene sweep. */
+  sweepScenes: string[];
   rollouts: string;
   turns: string;
   seed: string;
@@ -34,6 +45,11 @@ export const initialExperimentForm: ExperimentForm = {
   name: "",
   condition: "",
   treeId: null,
+  start: "root",
+  contextPolicy: "window",
+  sweep: "none",
+  sweepValues: "",
+  sweepScenes: [],
   rollouts: "32",
   turns: "6",
   seed: "",
@@ -63,6 +79,31 @@ export type ExperimentErrors = Partial<Record<ExperimentField, string>>;
 export interface ParsedExperiment {
   args: Omit<EngineArgs<"experimentCreate">, "nodeId">;
   confident: number | null;
+  /** A sweep: the factor and its values (null: one experiment). */
+  sweep: { factor: Exclude<SweepChoice, "none">; values: string[] } | null;
+}
+
+/** The sweep's values from the form: temperatures and rules one per line, frames separated by "---" lines, scenes picked. */
+export function sweepValues(form: ExperimentForm): string[] {
+  switch (form.sweep) {
+    case "none":
+      return [];
+    case "scene":
+      return form.sweepScenes;
+    case "frame":
+      return form.sweepValues
+        .split(/^---\s*$/m)
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
+    case "rule":
+      // Every line is a rule; an empty line is the condition without one (kept once).
+      return [...new Set(form.sweepValues.split("\n").map((v) => v.trim()))];
+    case "temperature":
+      return form.sweepValues
+        .split(/[\n,]/)
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
+  }
 }
 
 function int(text: string, min: number, max: number): number | null {
@@ -84,9 +125,13 @@ export function changedSampler(form: ExperimentForm): (keyof SamplerSettings)[] 
   return samplerFields.filter((f) => Number(form[f]) !== defaultSamplerSettings[f]);
 }
 
-export function parseExperiment(form: ExperimentForm): { ok: true; value: ParsedExperiment } | { ok: false; errors: ExperimentErrors } {
+/**
+ * Reads the form. A blank name is the default shown as its placeholder (`defaultName`, the
+ * tree's name), a blank condition the name: placeholders are real defaults.
+ */
+export function parseExperiment(form: ExperimentForm, defaultName = ""): { ok: true; value: ParsedExperiment } | { ok: false; errors: ExperimentErrors } {
   const errors: ExperimentErrors = {};
-  const name = form.name.trim();
+  const name = form.name.trim() || defaultName.trim();
   if (name === "") errors.name = "Required";
   const rollouts = int(form.rollouts, 1, 10_000);
   if (rollouts === null) errors.rollouts = "1–10,000";
@@ -111,6 +156,12 @@ export function parseExperiment(form: ExperimentForm): { ok: true; value: Parsed
     if (v === null || (f === "topK" && !Number.isInteger(v))) errors[f] = `${limits[f][0]}–${limits[f][1]}`;
     else if (v !== defaultSamplerSettings[f]) sampling[f] = v;
   }
+  const values = sweepValues(form);
+  if (form.sweep !== "none") {
+    if (values.length < 2) errors.sweepValues = form.sweep === "scene" ? "Pick at least two scenes" : "At least two different values";
+    else if (values.length > 12) errors.sweepValues = "At most 12 values";
+    else if (form.sweep === "temperature" && values.some((v) => real(v, 0, 10) === null)) errors.sweepValues = "Temperatures from 0 to 10";
+  }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const condition = form.condition.trim();
   return {
@@ -122,11 +173,13 @@ export function parseExperiment(form: ExperimentForm): { ok: true; value: Parsed
         turns: turns!,
         maxTokens: maxTokens!,
         labeller: form.labeller,
+        contextPolicy: form.contextPolicy,
         ...(seed !== undefined ? { seed: seed! } : {}),
         ...(condition !== "" ? { condition } : {}),
         ...(Object.keys(sampling).length > 0 ? { sampling } : {}),
       },
       confident,
+      sweep: form.sweep === "none" ? null : { factor: form.sweep, values },
     },
   };
 }

@@ -23,6 +23,8 @@ export interface LabView {
   /** The condition comparison: two experiment ids (null: pick a default). */
   compareA: string | null;
   compareB: string | null;
+  /** The experiments overlaid in the "all conditions" view (null: every experiment with results, up to eight). */
+  compareIds: readonly string[] | null;
   ribbonOrder: RibbonOrder;
   /** The last failed action, shown until dismissed or the next success. */
   error: ErrorPayload | null;
@@ -34,6 +36,7 @@ export const useLabView = createViewStore<LabView>({
   runs: new Map(),
   compareA: null,
   compareB: null,
+  compareIds: null,
   ribbonOrder: "index",
   error: null,
 });

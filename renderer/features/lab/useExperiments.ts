@@ -18,11 +18,16 @@ export function useSelectedExperiment(): Experiment | null {
   return list.find((e) => e.id === chosen) ?? list[0] ?? null;
 }
 
-/** What the list and header say about where an experiment stands. */
-export function experimentPhase(e: Experiment, runningHere: boolean): "running" | "complete" | "stopped" | "new" | "interrupted" {
+export type ExperimentPhase = "queued" | "running" | "interrupted" | "cancelled" | "failed" | "complete";
+
+/**
+ * What the list and header say about where an experiment stands: the record's state, except
+ * that "running" with no job behind it (the engine restarted, or crashed mid-run) is
+ * "interrupted" — Cancel finalises it, Resume continues it. A run another window started is
+ * followed here (labActions.followLiveRuns), so it shows as running.
+ */
+export function experimentPhase(e: Experiment, runningHere: boolean): ExperimentPhase {
   if (runningHere) return "running";
-  if (e.status === "complete") return "complete";
-  // "running" in the record without a run in this window: started elsewhere or cut off by a crash.
   if (e.status === "running") return "interrupted";
-  return e.rollouts.length === 0 ? "new" : "stopped";
+  return e.status;
 }

@@ -13,7 +13,13 @@ export function PersonaChip({ turn }: { turn: PersonaTurn }) {
       data-testid="persona-chip"
       data-label={label}
       onClick={(e) => openPersonaDetail(turn.node.id, e.currentTarget.getBoundingClientRect())}
-      title={turn.tracked === null ? "Persona: not scored yet" : "Persona label and its filtered posterior (w: P(waluigi)): click for the evidence"}
+      title={
+        turn.tracked !== null
+          ? "Persona label and its filtered posterior (w: P(waluigi)): click for the evidence"
+          : turn.lab != null
+            ? `Labelled by the experiment “${turn.lab.experiment}”`
+            : "Persona: not scored yet"
+      }
       className={cx("inline-flex items-center gap-1 rounded px-1.5 py-px text-[10px] font-medium whitespace-nowrap ring-1 ring-inset hover:brightness-125", style.chip, style.text)}
     >
       <span className={cx("size-1.5 rounded-full", style.dot)} style={label === "degenerate" ? { backgroundImage: DEGENERATE_STRIPES } : undefined} />

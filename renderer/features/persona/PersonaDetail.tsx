@@ -23,7 +23,10 @@ export function PersonaDetail({ turn, settings }: { turn: PersonaTurn; settings:
         </span>
       </header>
       {t === null || persona == null ? (
-        <p className="text-zinc-400">Not scored yet: use “Score this path” in the Persona panel.{turn.node.text.trim() === "" ? " (An empty turn is never scored.)" : ""}</p>
+        <p className="text-zinc-400">
+          {turn.lab != null ? `Labelled ${turn.lab.label} by the experiment “${turn.lab.experiment}”; the tracker has not scored it here. ` : "Not scored yet: "}
+          use “Score this path” in the Persona panel for the evidence.{turn.node.text.trim() === "" ? " (An empty turn is never scored.)" : ""}
+        </p>
       ) : (
         <>
           <p className="rounded-md bg-zinc-950/70 px-2.5 py-2 leading-relaxed text-zinc-300 ring-1 ring-zinc-800" data-testid="persona-reason">

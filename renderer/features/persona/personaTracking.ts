@@ -20,6 +20,8 @@ export interface PersonaTurn {
   tracked: TrackedTurn | null;
   /** The evidence was computed under other frames, probes or another model. */
   stale: boolean;
+  /** The label an experiment gave this rollout turn (shown while the tracker has not scored it). */
+  lab?: { label: PersonaLabel; experiment: string } | null;
 }
 
 /** Evidence the settings can use: one PMI per state. */
@@ -54,7 +56,7 @@ export function trackPath(path: readonly TreeNode[], settings: PersonaSettings, 
 }
 
 export function labelOf(turn: PersonaTurn): RibbonLabel {
-  return turn.tracked?.label ?? "unscored";
+  return turn.tracked?.label ?? turn.lab?.label ?? "unscored";
 }
 
 /**

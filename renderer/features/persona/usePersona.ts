@@ -6,6 +6,7 @@ import { fetchSuggestion } from "./personaActions";
 import { parsePersonaForm } from "./personaForm";
 import { trackPath, treeLabels, type PersonaTurn } from "./personaTracking";
 import { usePersonaView } from "./personaView";
+import { labNodeLabels } from "../lab/labLabels";
 
 export type PersonaSource = "project" | "suggested" | "none";
 
@@ -36,7 +37,13 @@ export function usePathPersona(): { turns: PersonaTurn[]; settings: PersonaSetti
   const { live } = usePersonaSettings();
   const path = useActivePath();
   const sha = useEngineState((s) => s.loaded?.model.sha256 ?? null);
-  const turns = useMemo(() => (live === null ? [] : trackPath(path, live, sha)), [path, live, sha]);
+  const experiments = useEngineState((s) => s.project?.experiments ?? null);
+  const turns = useMemo(() => {
+    if (live === null) return [];
+    const tracked = trackPath(path, live, sha);
+    const lab = experiments === null ? null : labNodeLabels(experiments);
+    return lab === null || lab.size === 0 ? tracked : tracked.map((t) => (t.tracked === null ? { ...t, lab: lab.get(t.node.id) ?? null } : t));
+  }, [path, live, sha, experiments]);
   return { turns, settings: live };
 }
 
@@ -47,5 +54,13 @@ export function useTreePersonaLabels() {
   const nodes = project?.nodes;
   const rootId = useCurrentTree()?.rootId;
   // Keyed on the node Map, not the project, so navigating does not re-run the filter.
-  return useMemo(() => (project === null || rootId === undefined || live === null ? null : treeLabels(project, rootId, live)), [nodes, rootId, live]);
+  const experiments = project?.experiments;
+  return useMemo(() => {
+    if (project === null || rootId === undefined || live === null) return null;
+    const labels = treeLabels(project, rootId, live);
+    // Rollout turns the lab labelled but the tracker has not scored show the lab's label.
+    const treeId = project.nodes.get(rootId)?.treeId;
+    for (const [id, lab] of labNodeLabels(project.experiments)) if (!labels.has(id) && project.nodes.get(id)?.treeId === treeId) labels.set(id, lab.label);
+    return labels;
+  }, [nodes, rootId, live, experiments]);
 }

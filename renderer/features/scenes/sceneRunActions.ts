@@ -3,6 +3,8 @@ import { readEngineState } from "../../state/engineState";
 import { createViewStore } from "../../state/createViewStore";
 import { pathTo } from "../../state/projectQueries";
 import { generateFormSettings, generationBlocker, runBranchJob } from "../tree/generationActions";
+import { useContextPolicy } from "../tree/contextPolicy";
+import { showError } from "../tree/treeView";
 
 /**
  * Self-play and counterfactual frames, run from the transcript's controls. Both use the
@@ -67,11 +69,16 @@ export async function selfPlay(nodeId: string): Promise<void> {
         turns,
         maxTokens,
         sampling,
+        contextPolicy: useContextPolicy.get().policy,
         ...(seed !== undefined ? { seed } : {}),
         ...(stop.length > 0 ? { stop } : {}),
         ...(script.length > 0 ? { script } : {}),
       }),
-    (r) => r,
+    (r) => {
+      // The "stop" policy ends self-play cleanly at the context limit: say so, it is not a failure.
+      if (r.atLimit) showError({ code: "bad-request", message: `Self-play stopped at the context limit after ${r.nodeIds.length} of ${turns} turns (“stop at limit” is chosen beside Generate).` });
+      return r;
+    },
     `${turns} turn${turns === 1 ? "" : "s"}${script.length > 0 ? `, ${script.length} scripted` : ""}`,
   );
 }

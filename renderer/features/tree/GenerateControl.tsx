@@ -7,6 +7,7 @@ import { Kbd } from "../../ui/Kbd";
 import { Spinner } from "../../ui/Spinner";
 import { TextInput } from "../../ui/TextInput";
 import { cancelTreeJob, generateChildren } from "./generationActions";
+import { TokenBudget } from "./TokenBudget";
 import { formValues, parseGenerate, setGenerateField, useGenerateSettings, type GenerateErrors, type GenerateField, type GenerateForm } from "./generateSettings";
 
 const EMPTY = {};
@@ -30,6 +31,7 @@ export function GenerateControl({ nodeId }: { nodeId: string }) {
   return (
     <div className="flex flex-col gap-2">
       {open && <SamplingFields form={form} errors={errors} />}
+      <TokenBudget nodeId={nodeId} maxTokens={parsed.ok ? parsed.value.maxTokens : null} />
       <div className="flex items-center gap-2">
         <label className="flex w-[4.5rem] items-center gap-1.5 text-[11px] text-zinc-400" title="How many children to generate in parallel (1–16)">
           N

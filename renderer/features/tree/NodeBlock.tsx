@@ -16,6 +16,7 @@ import { ReplayStatus } from "./ReplayStatus";
 import { SiblingSwitcher } from "./SiblingSwitcher";
 import { meanProbability } from "./tokenSpans";
 import { useTreeView } from "./treeView";
+import { TagChip } from "./TagChip";
 
 export interface NodeBlockProps {
   node: TreeNode;
@@ -54,7 +55,7 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
       <header className="mb-1 flex min-h-6 flex-wrap items-center gap-x-2 gap-y-1">
         <OriginBadge origin={node.origin} />
         <FrameBadge node={node} />
-        {persona?.tracked != null && <PersonaChip turn={persona} />}
+        {(persona?.tracked != null || persona?.lab != null) && <PersonaChip turn={persona} />}
         {siblingCount > 0 && <SiblingSwitcher index={siblingIndex} count={siblingCount} prevId={prevSiblingId} nextId={nextSiblingId} />}
         <ReplayStatus node={node} />
         {mean !== null && (
@@ -63,9 +64,7 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
           </span>
         )}
         {node.tags.map((tag) => (
-          <span key={tag} className="rounded-full bg-zinc-800 px-2 py-px text-[10.5px] text-zinc-300 ring-1 ring-zinc-700/70">
-            #{tag}
-          </span>
+          <TagChip key={tag} tag={tag} />
         ))}
         <div className="ml-auto flex items-center gap-0.5">
           <NodeActions

@@ -11,7 +11,9 @@ import { ImportButton } from "../exports/ImportButton";
 import { openLibrary } from "../library/libraryActions";
 import { openDialog } from "./ProjectDialogs";
 import { redo, undo } from "./projectActions";
+import { showTree } from "./navigation";
 import { useTreeView } from "./treeView";
+import { useShownTreeId } from "./useTree";
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 const mod = isMac ? "⌘" : "Ctrl+";
@@ -75,7 +77,7 @@ export function ProjectBar() {
 /** The tree shown, when the project has several, and a way to start another. */
 function TreeSelector() {
   const trees = useEngineState((s) => s.project?.trees ?? null);
-  const chosen = useTreeView((s) => s.treeId);
+  const chosen = useShownTreeId();
   if (trees === null) return null;
   const current = pickTree(trees, chosen);
   const list = [...trees.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
@@ -87,7 +89,7 @@ function TreeSelector() {
           data-testid="tree-select"
           className="h-7 w-44 text-xs"
           value={current?.id ?? ""}
-          onChange={(e) => useTreeView.set({ treeId: e.target.value })}
+          onChange={(e) => showTree(e.target.value)}
         >
           {list.map((t) => (
             <option key={t.id} value={t.id}>

@@ -3,6 +3,7 @@ import { newBranchJob, type BranchJobKind } from "../../state/branchJob";
 import { projectActions, readEngineState } from "../../state/engineState";
 import { newJobId } from "../completion/completionActions";
 import { formValues, parseGenerate, useGenerateSettings, type ParsedGenerate } from "./generateSettings";
+import { useContextPolicy } from "./contextPolicy";
 
 /**
  * Generation in the tree: N children of a node, a continuation of a node, or a replay of a
@@ -60,7 +61,7 @@ export async function generateChildren(nodeId: string): Promise<void> {
     n,
     maxTokens,
     (jobId) =>
-      engine.call("generateChildren", { jobId, nodeId, n, maxTokens, sampling, ...(seed !== undefined ? { seed } : {}), ...(stop.length > 0 ? { stop } : {}) }),
+      engine.call("generateChildren", { jobId, nodeId, n, maxTokens, sampling, contextPolicy: useContextPolicy.get().policy, ...(seed !== undefined ? { seed } : {}), ...(stop.length > 0 ? { stop } : {}) }),
     (r) => r,
   );
 }

@@ -16,7 +16,7 @@ let queue: Promise<void> = Promise.resolve();
 export function currentTree() {
   const project = readEngineState().project;
   if (project === null) return null;
-  const tree = pickTree(project.trees, useTreeView.get().treeId);
+  const tree = pickTree(project.trees, useTreeView.get().treeId ?? project.meta.activeTreeId ?? null);
   return tree === null ? null : { project, tree };
 }
 
@@ -99,4 +99,16 @@ export function switchToSibling(siblingId: string): void {
   const project = readEngineState().project;
   if (project === null) return;
   navigateTo(descendRemembered(project, siblingId));
+}
+
+/** Shows another tree; the project remembers it, so a reload (or reopening) shows it again. */
+export function showTree(treeId: string): void {
+  useTreeView.set({ treeId });
+  queue = queue.then(async () => {
+    try {
+      await engine.call("perform", { command: "setActiveTree", args: { treeId } });
+    } catch (error) {
+      showError(errorPayloadOf(error));
+    }
+  });
 }

@@ -4,10 +4,17 @@ import { useEngineState } from "../../state/engineState";
 import { pathTo, pickTree } from "../../state/projectQueries";
 import { useTreeView } from "./treeView";
 
+/** The tree chosen in this window, else the one the project remembers showing last. */
+export function useShownTreeId(): string | null {
+  const chosen = useTreeView((s) => s.treeId);
+  const remembered = useEngineState((s) => s.project?.meta.activeTreeId ?? null);
+  return chosen ?? remembered;
+}
+
 /** The tree shown in the workspace. */
 export function useCurrentTree(): Tree | null {
   const trees = useEngineState((s) => s.project?.trees ?? null);
-  const chosen = useTreeView((s) => s.treeId);
+  const chosen = useShownTreeId();
   return useMemo(() => (trees === null ? null : pickTree(trees, chosen)), [trees, chosen]);
 }
 
