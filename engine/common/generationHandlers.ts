@@ -35,7 +35,8 @@ export function toNodeGeneration(result: CompletionResult, textOffset: number, s
 
 /** The exact prompt a generated node was produced from (what replay must reproduce). */
 export function generationPrompt(session: ProjectSession, node: TreeNode): string {
-  const offset = node.generation?.textOffset ?? 0;
+  // Forced tokens (a fork at a token) are passed as ids, not as part of the prompt text.
+  const offset = (node.generation?.textOffset ?? 0) - (node.generation?.record.forced?.text.length ?? 0);
   if (node.parentId === null) return node.text.slice(0, offset);
   const state = session.state;
   const override = node.sceneId === null ? null : (state.scenes.get(node.sceneId) ?? null);
@@ -169,7 +170,16 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       const { record } = generation;
       const [result] = await asJob(jobId, (signal) =>
         runtime.branch(
-          { jobId, prompt: generationPrompt(s, node), n: 1, seeds: [record.seed], sampling: record.sampling, maxTokens: record.maxTokens, stop: record.stop },
+          {
+            jobId,
+            prompt: generationPrompt(s, node),
+            n: 1,
+            seeds: [record.seed],
+            sampling: record.sampling,
+            maxTokens: record.maxTokens,
+            stop: record.stop,
+            ...(record.forced === undefined ? {} : { forcedTokens: record.forced.tokenIds }),
+          },
           signal,
           (branch, tokens, text) => emit({ type: "completion.tokens", jobId, branch, tokens, text }),
         ),

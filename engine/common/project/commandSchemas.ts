@@ -55,3 +55,8 @@ export const counterfactualArgs = generationShape.extend({ nodeId: idSchema, sce
 /** of "children" (default): the document the next turn after the node continues; "node": the one that produced it. */
 export const showPromptArgs = z.strictObject({ nodeId: idSchema, speaker, of: z.enum(["children", "node"]).optional() });
 export const nodeTokensArgs = z.strictObject({ nodeId: idSchema });
+const tokenIndex = z.number().int().min(0).max(1_000_000);
+/** The alternatives at generated token `index` of a node. */
+export const tokenAlternativesArgs = z.strictObject({ nodeId: idSchema, index: tokenIndex, k: z.number().int().min(1).max(20).optional() });
+/** Fork a generated node at token `index`: force `tokenId` there and generate N continuations. */
+export const forkAtTokenArgs = generationShape.extend({ nodeId: idSchema, index: tokenIndex, tokenId: z.number().int().min(0), n: z.number().int().min(1).max(16) });
