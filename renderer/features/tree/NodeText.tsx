@@ -3,8 +3,8 @@ import type { TreeNode } from "../../../engine/common/project/types.js";
 import { useEngineState } from "../../state/engineState";
 import { ensureNodeTokens } from "../../state/nodeTokens";
 import { cx } from "../../ui/cx";
-import { formatPercent } from "../../ui/format";
-import { probability, tokenTint } from "../completion/tokenColor";
+import { tokenTint } from "../completion/tokenColor";
+import { closeTokenPopover, hoverToken, pinToken } from "./tokenPopover";
 import { nodeTextParts } from "./tokenSpans";
 
 const textTone: Record<TreeNode["origin"], string> = {
@@ -30,14 +30,37 @@ export const NodeText = memo(function NodeText({ node }: { node: TreeNode }) {
   }, [pieces, generatedBy, loadedSha, node.id]);
   const parts = useMemo(() => nodeTextParts(node, pieces), [node, pieces]);
   const empty = node.text === "";
+  const forced = node.generation?.record.forced?.text ?? "";
+  const before = parts.prefix.slice(0, parts.prefix.length - forced.length);
+  const tokenAt = (target: EventTarget) => {
+    const el = (target as HTMLElement).closest<HTMLElement>("[data-token-index]");
+    return el === null ? null : { index: Number(el.dataset.tokenIndex), rect: el.getBoundingClientRect() };
+  };
   return (
-    <div data-testid="node-text" className={cx("font-mono text-[13px] leading-[1.75] break-words whitespace-pre-wrap", textTone[node.origin])}>
+    <div
+      data-testid="node-text"
+      className={cx("font-mono text-[13px] leading-[1.75] break-words whitespace-pre-wrap", textTone[node.origin])}
+      onMouseOver={(e) => {
+        const hit = tokenAt(e.target);
+        if (hit !== null) hoverToken(node.id, hit.index, hit.rect);
+      }}
+      onMouseLeave={() => closeTokenPopover(true)}
+      onClick={(e) => {
+        const hit = tokenAt(e.target);
+        if (hit !== null && window.getSelection()?.isCollapsed !== false) pinToken(node.id, hit.index, hit.rect);
+      }}
+    >
       {node.speaker !== null && <span className="font-semibold text-zinc-400">{node.speaker}:</span>}
-      {empty && <span className="font-sans text-xs text-zinc-600 italic">{node.speaker === null ? "(empty)" : " (empty turn)"}</span>}
-      {parts.prefix !== "" && <span className={node.generation !== null ? "text-zinc-400" : undefined}>{parts.prefix}</span>}
+      {empty && <span className="font-sans text-xs text-zinc-400 italic">{node.speaker === null ? "(empty)" : " (empty turn)"}</span>}
+      {before !== "" && <span className={node.generation !== null ? "text-zinc-400" : undefined}>{before}</span>}
+      {forced !== "" && (
+        <span data-testid="forced-text" className="text-zinc-300 underline decoration-violet-400/70 decoration-dotted underline-offset-4" title="Kept and forced when this branch was made from a token">
+          {forced}
+        </span>
+      )}
       {parts.tokens !== null
         ? parts.tokens.map((t, i) => (
-            <span key={i} className="rounded-[2px]" style={{ backgroundColor: tokenTint(t.logprob) }} title={`p = ${formatPercent(probability(t.logprob))}`}>
+            <span key={i} data-token-index={i} data-testid="node-token" className="cursor-pointer rounded-[2px] hover:brightness-150" style={{ backgroundColor: tokenTint(t.logprob) }}>
               {t.text}
             </span>
           ))

@@ -10,6 +10,7 @@ import { BranchPreviews } from "./BranchPreviews";
 import { GenerateControl } from "./GenerateControl";
 import { HumanTurnInput } from "./HumanTurnInput";
 import { NodeBlock } from "./NodeBlock";
+import { TreeTokenPopover } from "./TreeTokenPopover";
 import { useActivePath } from "./useTree";
 
 /**
@@ -64,6 +65,7 @@ export function TranscriptPanel() {
           </div>
         </div>
       </div>
+      <TreeTokenPopover />
       <div className="flex shrink-0 flex-col gap-2.5 border-t border-zinc-800 bg-zinc-900/80 px-3 py-2.5">
         <HumanTurnInput parentId={active.id} />
         <GenerateControl nodeId={active.id} />
