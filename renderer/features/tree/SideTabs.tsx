@@ -3,6 +3,7 @@ import { useTreeView, type SideTab } from "./treeView";
 
 const tabs: Array<[SideTab, string]> = [
   ["tree", "Tree"],
+  ["map", "Map"],
   ["scene", "Scene"],
   ["persona", "Persona"],
 ];

@@ -10,6 +10,7 @@ import { ProjectDialogs } from "./ProjectDialogs";
 import { ProjectNotices } from "./ProjectNotices";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { StartScreen } from "./StartScreen";
+import { TreeMapPanel } from "../treeMap/TreeMapPanel";
 import { TranscriptPanel } from "./TranscriptPanel";
 import { TreeNavigator } from "./TreeNavigator";
 import { useTreeShortcuts } from "./useTreeShortcuts";
@@ -62,7 +63,7 @@ function ProjectWorkspace() {
       >
         {drawer && <ModelPanel />}
         <TranscriptPanel />
-        {side === "scene" ? <ScenePanel /> : side === "persona" ? <PersonaPanel /> : <TreeNavigator />}
+        {side === "scene" ? <ScenePanel /> : side === "persona" ? <PersonaPanel /> : side === "map" ? <TreeMapPanel /> : <TreeNavigator />}
       </main>
       {sheetOpen && <ShortcutSheet />}
     </>

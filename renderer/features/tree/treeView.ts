@@ -4,7 +4,7 @@ import { createViewStore } from "../../state/createViewStore";
 export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "library" | "prompt";
 
 /** What the workspace's right column shows. */
-export type SideTab = "tree" | "scene" | "persona";
+export type SideTab = "tree" | "map" | "scene" | "persona";
 
 /** Local view state of the tree workspace: nothing here is part of the project. */
 export interface TreeView {
