@@ -24,8 +24,8 @@ export interface OutlineRowProps {
 
 /** One outline row: indent guides, fold caret, origin, persona label, a one-line preview and the node's marks. */
 export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath, collapsed, persona }: OutlineRowProps) {
-  const { node, depth, childCount } = entry;
-  const levels = Math.min(depth, MAX_INDENT_LEVELS);
+  const { node, depth, indent, childCount } = entry;
+  const levels = Math.min(indent, MAX_INDENT_LEVELS);
   const replay = node.generation?.replay;
   return (
     <div
