@@ -11,6 +11,7 @@ const name = z.string().trim().min(1).max(200);
 
 export const performArgs = z.discriminatedUnion("command", [
   z.strictObject({ command: z.literal("newTree"), args: z.strictObject({ name, rootText: z.string().max(TEXT), sceneId: idSchema.nullable().optional() }) }),
+  z.strictObject({ command: z.literal("newTreeFromNode"), args: z.strictObject({ nodeId: idSchema, mode: z.enum(["path", "subtree"]), name }) }),
   z.strictObject({ command: z.literal("renameTree"), args: z.strictObject({ treeId: idSchema, name }) }),
   z.strictObject({ command: z.literal("deleteTree"), args: z.strictObject({ treeId: idSchema }) }),
   z.strictObject({

@@ -1,5 +1,5 @@
 import type { ProjectState, TreeNode } from "../../../engine/common/project/types.js";
-import { childIndex } from "../../state/projectQueries";
+import { childIndex } from "../../../engine/common/project/queries.js";
 
 /** One row of the outline. */
 export interface OutlineEntry {

@@ -1,7 +1,7 @@
 import type { ErrorPayload } from "../../../engine/common/errors.js";
 import { createViewStore } from "../../state/createViewStore";
 
-export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "library" | "prompt";
+export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "tree-from-node" | "library" | "prompt";
 
 /** What the workspace's right column shows. */
 export type SideTab = "tree" | "map" | "scene" | "persona";
@@ -17,6 +17,8 @@ export interface TreeView {
   editingId: string | null;
   annotatingId: string | null;
   dialog: ProjectDialog | null;
+  /** The node "new tree from here" copies from (with the tree-from-node dialog). */
+  treeFromNodeId: string | null;
   sheetOpen: boolean;
   modelDrawer: boolean;
   side: SideTab;
@@ -31,6 +33,7 @@ export const useTreeView = createViewStore<TreeView>({
   editingId: null,
   annotatingId: null,
   dialog: null,
+  treeFromNodeId: null,
   sheetOpen: false,
   modelDrawer: true,
   side: "tree",

@@ -1,5 +1,5 @@
 import type { ProjectState, TreeNode } from "../../../engine/common/project/types.js";
-import { childIndex } from "../../state/projectQueries";
+import { childIndex } from "../../../engine/common/project/queries.js";
 
 /**
  * The whole tree laid out for the map, in flat typed arrays (10,000 nodes draw from these
