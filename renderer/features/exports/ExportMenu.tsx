@@ -44,10 +44,12 @@ export function ExportMenu() {
         aria-expanded={open}
         aria-haspopup="dialog"
         className={cx(open && "bg-zinc-800/70 text-zinc-100")}
+        title="Export the project, a tree or its paths"
         onClick={() => (open ? closeExportMenu() : openExportMenu(currentId, count))}
       >
         <Icon name="upload" className="size-3.5" />
-        Export…
+        <span className="hidden xl:inline">Export…</span>
+        <span className="sr-only xl:hidden">Export…</span>
       </Button>
       {open && trees !== null && <ExportPanel currentId={currentId} count={count} />}
     </div>

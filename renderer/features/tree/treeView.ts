@@ -20,7 +20,8 @@ export interface TreeView {
   /** The node "new tree from here" copies from (with the tree-from-node dialog). */
   treeFromNodeId: string | null;
   sheetOpen: boolean;
-  modelDrawer: boolean;
+  /** The model panel: shown or hidden by the user; null follows the window (shown when wide). */
+  modelDrawer: boolean | null;
   side: SideTab;
   /** The last failed action, shown until dismissed or the next success. */
   error: ErrorPayload | null;
@@ -35,7 +36,7 @@ export const useTreeView = createViewStore<TreeView>({
   dialog: null,
   treeFromNodeId: null,
   sheetOpen: false,
-  modelDrawer: true,
+  modelDrawer: null,
   side: "tree",
   error: null,
 });
