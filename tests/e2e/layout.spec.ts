@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { lowContrastGreyText } from "./contrast.js";
 import { startWebMode, type WebModeServer } from "./webMode.js";
 
 // Every workspace from 1024×700 up: nothing overflows the window, the controls keep their
@@ -106,4 +107,15 @@ test("the tree, lab and playground work from 1024×700 to 1920×1080", async ({ 
     await expectFits(page, size.width);
     await expect(page.getByTestId("generate-button")).toBeVisible();
   }
+});
+
+test("small grey text has at least 4.5:1 contrast in the tree and the playground", async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(server.openUrl);
+  await expect(page.getByTestId("transcript")).toContainText("helpful assistant", { timeout: 60_000 });
+  await expect(page.getByTestId("generate-children-button")).toBeEnabled({ timeout: 60_000 });
+  expect(await lowContrastGreyText(page)).toEqual([]);
+  await page.getByTestId("tab-playground").click();
+  await expect(page.getByTestId("generate-button")).toBeVisible();
+  expect(await lowContrastGreyText(page)).toEqual([]);
 });

@@ -85,7 +85,7 @@ export function CompletionOutput() {
       >
         <div className="mb-auto font-mono text-[13px] leading-[1.7] break-words whitespace-pre-wrap text-zinc-100">
           {job === null ? (
-            <span className="font-sans text-zinc-600">Generated text appears here. Each token is shaded by its probability; hover one to see the alternatives.</span>
+            <span className="font-sans text-zinc-500">Generated text appears here. Each token is shaded by its probability; hover one to see the alternatives.</span>
           ) : (
             <>
               <span className="text-zinc-500" data-testid="completion-prompt">

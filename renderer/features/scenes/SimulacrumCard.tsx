@@ -49,7 +49,7 @@ export const SimulacrumCard = memo(function SimulacrumCard({ simulacrum }: { sim
         <Button size="sm" variant="ghost" className="h-6 px-2 text-[11px]" data-testid="card-export-png" disabled={busy} onClick={() => void run("png")} title="Download a PNG with the card in its text chunks">
           <Icon name="download" className="size-3" /> PNG
         </Button>
-        {imported && <span className="ml-auto text-[10.5px] text-zinc-600">as imported</span>}
+        {imported && <span className="ml-auto text-[10.5px] text-zinc-500">as imported</span>}
       </div>
       {error !== null && <p className="text-[11px] text-rose-300">{error}</p>}
     </li>

@@ -85,7 +85,7 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
       )}
       <span className={cx("min-w-0 flex-1 truncate", node.origin === "root" ? "font-medium" : "font-mono text-[11.5px]")}>
         {node.speaker !== null && <span className="mr-1 text-zinc-500">{node.speaker}:</span>}
-        {node.text === "" ? <span className="text-zinc-600 italic">(empty)</span> : previewLine(node.text)}
+        {node.text === "" ? <span className="text-zinc-500 italic">(empty)</span> : previewLine(node.text)}
       </span>
       {node.sceneId !== null && <Icon name="swap" className="size-3 shrink-0 text-rose-300/80" />}
       {node.bookmarked && <Icon name="star" className="size-3 shrink-0 fill-amber-300 text-amber-300" />}

@@ -29,7 +29,7 @@ export function TranscriptPanel() {
       title={
         <span className="flex items-center gap-2">
           Transcript
-          <span className="font-normal tracking-normal text-zinc-600 normal-case">
+          <span className="font-normal tracking-normal text-zinc-500 normal-case">
             depth {path.length - 1} · {path.reduce((sum, n) => sum + n.text.length, 0).toLocaleString("en-US")} chars
           </span>
         </span>
