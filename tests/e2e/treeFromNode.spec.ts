@@ -59,3 +59,37 @@ test("new tree from a node's path, and from its subtree", async ({ page }) => {
   await page.getByTestId("undo-button").click();
   await expect(page.getByTestId("tree-select").locator("option")).toHaveCount(2);
 });
+
+test("each transcript node is one tab stop; arrow keys move between its controls", async ({ page }) => {
+  await page.goto(server.openUrl);
+  await page.getByTestId("tab-tree").click();
+  await page.getByTestId("project-new-button").click();
+  await page.getByTestId("project-name-input").fill("Tabs");
+  await page.getByTestId("project-root-input").fill("A story.");
+  await page.getByTestId("project-create-button").click();
+  for (const line of [" One.", " Two."]) {
+    await page.getByTestId("human-turn-input").fill(line);
+    await page.getByTestId("human-turn-add").click();
+    await expect(activeNode(page)).toContainText(line.trim());
+  }
+  const nodes = page.getByTestId("transcript-node");
+  await expect(nodes).toHaveCount(3);
+  const stops = await nodes.evaluateAll((els) =>
+    els.map((el) => Array.from(el.querySelectorAll<HTMLElement>("button, input, textarea, select, a[href], [tabindex]")).filter((b) => b.tabIndex >= 0 && !(b as HTMLButtonElement).disabled).length),
+  );
+  expect(stops).toEqual([1, 1, 1]);
+
+  // Tab reaches the active node's controls once; → moves within them and does not switch sibling.
+  const active = activeNode(page);
+  const first = active.locator('[role="toolbar"] button[tabindex="0"]');
+  await first.focus();
+  const before = await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent);
+  await page.keyboard.press("ArrowRight");
+  const after = await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent);
+  expect(after).not.toBe(before);
+  await expect(activeNode(page)).toContainText("Two.");
+  // The focused control is now the node's one tab stop.
+  expect(await active.locator('[role="toolbar"] button[tabindex="0"]').count()).toBe(1);
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="transcript-node"]') === null)).toBe(true);
+});

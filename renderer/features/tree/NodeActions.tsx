@@ -104,6 +104,7 @@ function DetailsButton({ node }: { node: TreeNode }) {
       />
       {anchor !== null && (
         <div
+          data-roving-skip
           className="fixed z-30 overflow-y-auto rounded-lg border border-zinc-700 bg-zinc-900/95 p-3 shadow-2xl shadow-black/60 backdrop-blur"
           style={{ right: Math.max(MARGIN, window.innerWidth - anchor.right), ...position }}
         >
