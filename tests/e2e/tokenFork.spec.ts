@@ -52,6 +52,8 @@ test("fork at an alternative token: the new sibling starts with the chosen token
   const alternative = popover.getByTestId("token-alternative").first();
   await expect(alternative).toBeVisible();
   const chosen = (await alternative.getAttribute("data-text"))!;
+  await alternative.hover();
+  await page.screenshot({ path: "docs/screenshots/token-fork.png" });
   await alternative.click();
 
   // Two new siblings of the original; the first is active, its text keeps the text up to the
