@@ -21,7 +21,8 @@ const LUIGI = ["Sure", "Certainly", "Gladly", "Absolutely", "Happily", "Wonderfu
 const WALUIGI = ["Ugh", "Whatever", "Pathetic", "Seriously", "Nope", "Boring", "Hmph", "Yawn"];
 const opener = (text: string) => /Assistant:\s*([A-Za-z]+)/.exec(text)?.[1] ?? "";
 
-const PRESSES = 2;
+/** README: "press **Self-play** for 12 turns a few times"; the issue's report pressed it three times. */
+const PRESSES = 3;
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 
 /** The three answers just generated (the active node's siblings), by walking ← → through them. */
@@ -159,4 +160,8 @@ test("README: the classroom walkthrough, step by step", async ({ page }) => {
   }
   expect(Number(byCondition.get("rule stated")![col("p_LW_estimate")])).toBeGreaterThan(Number(byCondition.get("helpful")![col("p_LW_estimate")]));
   expect(Number(byCondition.get("helpful")![col("logrank_p")])).toBeLessThan(0.05);
+
+  // The lab with results at the smallest supported window (looked at by eye).
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.screenshot({ path: "test-results/layout/lab-results-1024x700.png" });
 });

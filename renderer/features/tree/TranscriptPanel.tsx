@@ -10,6 +10,7 @@ import { BranchPreviews } from "./BranchPreviews";
 import { GenerateControl } from "./GenerateControl";
 import { HumanTurnInput } from "./HumanTurnInput";
 import { NodeBlock } from "./NodeBlock";
+import { closeTokenPopover } from "./tokenPopover";
 import { TreeTokenPopover } from "./TreeTokenPopover";
 import { useActivePath } from "./useTree";
 
@@ -41,7 +42,7 @@ export function TranscriptPanel() {
       {persona.settings !== null && <PersonaDetailPopover turns={persona.turns} settings={persona.settings} />}
       <div className="relative min-h-0 flex-1">
         {/* column-reverse keeps the active node (the end of the path) in view with no scroll effect. */}
-        <div data-testid="transcript" className="absolute inset-0 flex flex-col-reverse overflow-y-auto">
+        <div data-testid="transcript" onScroll={() => closeTokenPopover()} className="absolute inset-0 flex flex-col-reverse overflow-y-auto">
           <div className="mb-auto flex flex-col gap-1 p-3">
             {path.map((node, i) => {
               const parent = i > 0 ? path[i - 1]! : null;
