@@ -114,8 +114,10 @@ test("small grey text has at least 4.5:1 contrast in the tree and the playground
   await page.goto(server.openUrl);
   await expect(page.getByTestId("transcript")).toContainText("helpful assistant", { timeout: 60_000 });
   await expect(page.getByTestId("generate-children-button")).toBeEnabled({ timeout: 60_000 });
+  await page.mouse.move(2, 690);
   expect(await lowContrastGreyText(page)).toEqual([]);
   await page.getByTestId("tab-playground").click();
   await expect(page.getByTestId("generate-button")).toBeVisible();
+  await page.mouse.move(2, 690);
   expect(await lowContrastGreyText(page)).toEqual([]);
 });

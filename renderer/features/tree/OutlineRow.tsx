@@ -84,7 +84,7 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
         />
       )}
       <span className={cx("min-w-0 flex-1 truncate", node.origin === "root" ? "font-medium" : "font-mono text-[11.5px]")}>
-        {node.speaker !== null && <span className="mr-1 text-zinc-500">{node.speaker}:</span>}
+        {node.speaker !== null && <span className="mr-1 text-zinc-400">{node.speaker}:</span>}
         {node.text === "" ? <span className="text-zinc-500 italic">(empty)</span> : previewLine(node.text)}
       </span>
       {node.sceneId !== null && <Icon name="swap" className="size-3 shrink-0 text-rose-300/80" />}
@@ -95,7 +95,7 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
         </span>
       )}
       {childCount > 0 && (
-        <span className={cx("shrink-0 rounded px-1 font-mono text-[10px] tabular-nums", collapsed ? "bg-zinc-700 text-zinc-200" : "bg-zinc-800/80 text-zinc-500")}>
+        <span className={cx("shrink-0 rounded px-1 font-mono text-[10px] tabular-nums", collapsed ? "bg-zinc-700 text-zinc-200" : "bg-zinc-800/80 text-zinc-400")}>
           {childCount}
         </span>
       )}
