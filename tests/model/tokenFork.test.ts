@@ -99,4 +99,22 @@ describe("branching from a token", () => {
     await expect(call("tokenAlternatives", { nodeId: snapshot.trees[0]!.rootId, index: 0 })).rejects.toThrow(/Only generated nodes/);
     expect(state().nodes.size).toBe(count);
   });
+
+  it("forks and replays exactly on a byte-level BPE tokenizer too (GPT-2)", async () => {
+    await call("loadModel", { path: testModel("gpt2"), gpu: "off", threads: 1 });
+    try {
+      const { snapshot } = await call<{ snapshot: ProjectSnapshot }>("projectCreate", { name: "BPE fork", rootText: "Hello world, this is" });
+      const [id] = (await call<{ nodeIds: string[] }>("generateChildren", { jobId: `g${jobs++}`, nodeId: snapshot.trees[0]!.rootId, n: 1, maxTokens: 8, sampling, seed: 5 })).nodeIds;
+      const g = state().nodes.get(id!)!.generation!;
+      const { alternatives } = await call<{ alternatives: TokenAlternative[] }>("tokenAlternatives", { nodeId: id, index: 2, k: 5 });
+      const chosen = alternatives.find((a) => a.id !== g.tokenIds[2])!;
+      const { nodeIds } = await call<{ nodeIds: string[] }>("forkAtToken", { jobId: `f${jobs++}`, nodeId: id, index: 2, tokenId: chosen.id, n: 1, maxTokens: 6, sampling, seed: 9 });
+      const fork = state().nodes.get(nodeIds[0]!)!;
+      expect(fork.generation!.record.forced!.tokenIds).toEqual([...g.tokenIds.slice(0, 2), chosen.id]);
+      expect(fork.text.startsWith(fork.generation!.record.forced!.text)).toBe(true);
+      expect((await call<{ matched: boolean }>("replayNode", { jobId: `r${jobs++}`, nodeId: fork.id })).matched).toBe(true);
+    } finally {
+      await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
+    }
+  });
 });
