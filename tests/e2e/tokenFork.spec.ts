@@ -101,3 +101,27 @@ test("the playground forks at a token too, and sends its text to a tree", async 
   expect(root.startsWith("Once upon a time, there was a little" + kept + chosen)).toBe(true);
   expect(output.replace(/↵/g, "")).toContain(root.slice(0, 60));
 });
+
+test("the active node's tokens can be inspected and branched from with the keyboard", async ({ page }) => {
+  await page.goto(server.openUrl);
+  await page.getByTestId("tab-tree").click();
+  await expect(page.getByTestId("generate-children-button")).toBeEnabled({ timeout: 30_000 });
+  // The project of the first test is open (the playground test added a tree to it); back to its
+  // first tree, whose active node is a generated fork.
+  await page.getByTestId("tree-select").selectOption({ label: "Tree 1" });
+  await page.getByTestId("generate-n-input").fill("2");
+  const text = activeNode(page).getByTestId("node-text");
+  await text.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  const popover = page.getByTestId("token-tooltip");
+  await expect(popover).toContainText("#2");
+  // ← → inspected tokens without switching siblings.
+  await expect(activeNode(page).getByTestId("sibling-position")).toHaveText("2/3");
+  await page.keyboard.press("Enter");
+  await expect(popover).toHaveAttribute("data-pinned", "true");
+  await expect(popover.getByTestId("token-alternative").first()).toBeFocused();
+  const rows = await page.getByTestId("tree-row").count();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("tree-row")).toHaveCount(rows + 2);
+});

@@ -80,7 +80,7 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
           <BookmarkButton node={node} className={cx(!node.bookmarked && !active && "opacity-0 group-hover:opacity-100 focus-visible:opacity-100")} />
         </div>
       </header>
-      {editing ? <NodeEditor node={node} /> : <NodeText node={node} />}
+      {editing ? <NodeEditor node={node} /> : <NodeText node={node} focusable={active} />}
       {node.note !== "" && !annotating && (
         <p className="mt-1.5 flex items-start gap-1.5 text-xs text-zinc-400 italic">
           <Icon name="note" className="mt-0.5 size-3 shrink-0 text-zinc-500" />

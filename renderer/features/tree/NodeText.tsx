@@ -4,7 +4,7 @@ import { useEngineState } from "../../state/engineState";
 import { ensureNodeTokens } from "../../state/nodeTokens";
 import { cx } from "../../ui/cx";
 import { tokenTint } from "../completion/tokenColor";
-import { closeTokenPopover, hoverToken, pinToken } from "./tokenPopover";
+import { closeTokenPopover, hoverToken, pinToken, showToken, useTokenPopover } from "./tokenPopover";
 import { nodeTextParts } from "./tokenSpans";
 
 const textTone: Record<TreeNode["origin"], string> = {
@@ -20,7 +20,7 @@ const textTone: Record<TreeNode["origin"], string> = {
  * A node's text exactly as the model sees it (whitespace kept). Generated text is shaded
  * lightly by each token's probability where the token texts are known.
  */
-export const NodeText = memo(function NodeText({ node }: { node: TreeNode }) {
+export const NodeText = memo(function NodeText({ node, focusable = false }: { node: TreeNode; focusable?: boolean }) {
   const pieces = useEngineState((s) => s.tokenPieces.get(node.id));
   const loadedSha = useEngineState((s) => s.loaded?.model.sha256 ?? null);
   const generatedBy = node.generation?.record.modelSha256 ?? null;
@@ -39,12 +39,35 @@ export const NodeText = memo(function NodeText({ node }: { node: TreeNode }) {
   return (
     <div
       data-testid="node-text"
-      className={cx("font-mono text-[13px] leading-[1.75] break-words whitespace-pre-wrap", textTone[node.origin])}
+      className={cx("rounded-sm font-mono text-[13px] leading-[1.75] break-words whitespace-pre-wrap focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500/60", textTone[node.origin])}
       onMouseOver={(e) => {
         const hit = tokenAt(e.target);
         if (hit !== null) hoverToken(node.id, hit.index, hit.rect);
       }}
       onMouseLeave={() => closeTokenPopover(true)}
+      // The active node's tokens are reachable from the keyboard too: ← → move, Enter pins, Esc closes.
+      tabIndex={focusable && parts.tokens !== null ? 0 : undefined}
+      aria-label={focusable && parts.tokens !== null ? "Generated text: ← → inspect tokens, Enter to branch from one" : undefined}
+      onBlur={() => closeTokenPopover(true)}
+      onKeyDown={(e) => {
+        if (!focusable || parts.tokens === null) return;
+        const at = useTokenPopover.get().at;
+        const current = at?.nodeId === node.id ? at.index : -1;
+        const moves: Record<string, number> = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: parts.tokens.length - 1 };
+        const el = (i: number) => e.currentTarget.querySelector<HTMLElement>(`[data-token-index="${i}"]`);
+        if (e.key in moves) {
+          e.preventDefault();
+          e.stopPropagation();
+          const next = Math.max(0, Math.min(parts.tokens.length - 1, moves[e.key]!));
+          const target = el(next);
+          if (target !== null) showToken(node.id, next, target.getBoundingClientRect());
+        } else if (e.key === "Enter" && current >= 0) {
+          e.preventDefault();
+          e.stopPropagation();
+          const target = el(current);
+          if (target !== null) pinToken(node.id, current, target.getBoundingClientRect());
+        }
+      }}
       onClick={(e) => {
         const hit = tokenAt(e.target);
         if (hit !== null && window.getSelection()?.isCollapsed !== false) pinToken(node.id, hit.index, hit.rect);

@@ -1,4 +1,4 @@
-import { useCallback, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
 import { useEngineState } from "../../state/engineState";
 import { useDismiss } from "../../ui/useDismiss";
 import { TokenTooltip } from "../completion/TokenTooltip";
@@ -19,6 +19,11 @@ export function TreeTokenPopover() {
   const ref = useRef<HTMLDivElement>(null);
   const close = useCallback(() => closeTokenPopover(), []);
   useDismiss(ref, at?.pinned === true, close);
+  // Pinned from the keyboard (Enter in the node's text): focus moves to the alternatives.
+  const ready = at?.pinned === true && alternatives !== undefined;
+  useEffect(() => {
+    if (ready && document.activeElement?.closest('[data-testid="node-text"]') != null) ref.current?.querySelector<HTMLElement>('[data-testid="token-alternative"]')?.focus();
+  }, [ready]);
   const generation = node?.generation;
   if (at === null || generation == null || piece === undefined) return null;
   const id = generation.tokenIds[at.index];

@@ -37,6 +37,12 @@ export function hoverToken(nodeId: string, index: number, anchor: DOMRect): void
   void loadAlternatives(nodeId, index);
 }
 
+/** Keyboard: shows a token's popover (unpinned) whatever was shown before. */
+export function showToken(nodeId: string, index: number, anchor: DOMRect): void {
+  useTokenPopover.set({ at: { nodeId, index, anchor, pinned: false } });
+  void loadAlternatives(nodeId, index);
+}
+
 export function pinToken(nodeId: string, index: number, anchor: DOMRect): void {
   useTokenPopover.set({ at: { nodeId, index, anchor, pinned: true } });
   void loadAlternatives(nodeId, index);
