@@ -124,4 +124,11 @@ test("the active node's tokens can be inspected and branched from with the keybo
   const rows = await page.getByTestId("tree-row").count();
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("tree-row")).toHaveCount(rows + 2);
+
+  // After a click in the text, ← → still move between siblings, as everywhere in the transcript.
+  const position = (await activeNode(page).getByTestId("sibling-position").textContent())!;
+  await activeNode(page).getByTestId("node-text").click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("ArrowRight");
+  await expect(activeNode(page).getByTestId("sibling-position")).not.toHaveText(position);
 });

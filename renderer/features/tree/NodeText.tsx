@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo } from "react";
+import { memo, useEffect, useMemo, useRef } from "react";
 import type { TreeNode } from "../../../engine/common/project/types.js";
 import { useEngineState } from "../../state/engineState";
 import { ensureNodeTokens } from "../../state/nodeTokens";
@@ -31,6 +31,10 @@ export const NodeText = memo(function NodeText({ node, focusable = false }: { no
   const parts = useMemo(() => nodeTextParts(node, pieces), [node, pieces]);
   const empty = node.text === "";
   const forced = node.generation?.record.forced?.text ?? "";
+  // Arrow keys inspect tokens only when the text was reached with the keyboard (Tab): after a
+  // click they keep moving between siblings, as everywhere else in the transcript.
+  const keyboardFocus = useRef(false);
+  const pointerDown = useRef(false);
   const before = parts.prefix.slice(0, parts.prefix.length - forced.length);
   const tokenAt = (target: EventTarget) => {
     const el = (target as HTMLElement).closest<HTMLElement>("[data-token-index]");
@@ -48,9 +52,17 @@ export const NodeText = memo(function NodeText({ node, focusable = false }: { no
       // The active node's tokens are reachable from the keyboard too: ← → move, Enter pins, Esc closes.
       tabIndex={focusable && parts.tokens !== null ? 0 : undefined}
       aria-label={focusable && parts.tokens !== null ? "Generated text: ← → inspect tokens, Enter to branch from one" : undefined}
-      onBlur={() => closeTokenPopover(true)}
+      onPointerDown={() => (pointerDown.current = true)}
+      onFocus={() => {
+        keyboardFocus.current = !pointerDown.current;
+        pointerDown.current = false;
+      }}
+      onBlur={() => {
+        keyboardFocus.current = false;
+        closeTokenPopover(true);
+      }}
       onKeyDown={(e) => {
-        if (!focusable || parts.tokens === null) return;
+        if (!focusable || parts.tokens === null || !keyboardFocus.current) return;
         const at = useTokenPopover.get().at;
         const current = at?.nodeId === node.id ? at.index : -1;
         const moves: Record<string, number> = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: parts.tokens.length - 1 };
