@@ -51,7 +51,8 @@ export function generationPrompt(session: ProjectSession, node: TreeNode): strin
  * change what a replay is given.
  */
 function generationRender(session: ProjectSession, node: TreeNode): { text: string; rendered: RenderedPrompt | null } {
-  const offset = node.generation?.textOffset ?? 0;
+  // Forced tokens (a fork at a token) are passed as ids, not as part of the prompt text.
+  const offset = (node.generation?.textOffset ?? 0) - (node.generation?.record.forced?.text.length ?? 0);
   if (node.parentId === null) return { text: node.text.slice(0, offset), rendered: null };
   const state = session.state;
   const override = node.sceneId === null ? null : (state.scenes.get(node.sceneId) ?? null);
@@ -196,7 +197,16 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       const { record } = generation;
       const [result] = await asJob(jobId, (signal) =>
         runtime.branch(
-          { jobId, prompt: generationPrompt(s, node), n: 1, seeds: [record.seed], sampling: record.sampling, maxTokens: record.maxTokens, stop: record.stop },
+          {
+            jobId,
+            prompt: generationPrompt(s, node),
+            n: 1,
+            seeds: [record.seed],
+            sampling: record.sampling,
+            maxTokens: record.maxTokens,
+            stop: record.stop,
+            ...(record.forced === undefined ? {} : { forcedTokens: record.forced.tokenIds }),
+          },
           signal,
           (branch, tokens, text) => emit({ type: "completion.tokens", jobId, branch, tokens, text }),
         ),

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { MasqueError } from "./errors.js";
+import { createForkHandlers } from "./forkHandlers.js";
 import { createGenerationHandlers } from "./generationHandlers.js";
 import { createExperimentHandlers, type TextLabeller } from "./experimentHandlers.js";
 import { createFormatHandlers } from "./formatHandlers.js";
@@ -26,6 +27,7 @@ import {
   type LoadModelArgs,
   type ScoreArgs,
   type ScoreResult,
+  type TokenAlternative,
 } from "./protocol.js";
 
 /** A GGUF file offered in the model picker. */
@@ -74,6 +76,8 @@ export interface RuntimePort {
   /** Each token's text in sequence (leading spaces decided by the tokens before it). */
   tokenTexts(tokens: readonly number[]): string[];
   detokenize(tokens: readonly number[]): string;
+  /** The raw top-k next tokens after a prompt followed by token ids (a position's alternatives). */
+  nextTokenAlternatives(prompt: string, forced: readonly number[], k: number): Promise<TokenAlternative[]>;
 }
 
 /** The host's facts and services: versions, cores, where models are found. */
@@ -106,6 +110,7 @@ export function createHandlers(
     ...createModelHandlers(runtime, host, emit, jobs),
     ...createProjectHandlers(projects, emit),
     ...createGenerationHandlers(runtime, projects, emit, jobs),
+    ...createForkHandlers(runtime, projects, emit, jobs),
     ...createLibraryHandlers(projects, host.ids),
     ...createPersonaHandlers(runtime, projects, emit, jobs),
     ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? (() => null)),

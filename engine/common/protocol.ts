@@ -41,6 +41,12 @@ export const completeArgs = z.strictObject({
   stop: z.array(z.string().min(1).max(256)).max(16).optional(),
   /** How many alternatives to report per generated token (0 = only the chosen token). */
   topLogprobs: z.number().int().min(0).max(20).optional(),
+  /**
+   * Token ids appended to the prompt's tokens as they are, before generating: a fork at a
+   * token keeps the exact tokens before it (re-tokenizing their text could merge them
+   * differently) and forces the chosen one. Recorded as `record.forced`.
+   */
+  forcedTokens: z.array(z.number().int().min(0)).min(1).max(100_000).optional(),
 });
 export type CompleteArgs = z.infer<typeof completeArgs>;
 
@@ -122,6 +128,18 @@ export interface GenerationRecord {
   /** sha256 of the exact prompt text (a replay checks it is unchanged). */
   promptSha256: string;
   promptTokens: number;
+  /**
+   * A fork at a token: these tokens were appended to the prompt's tokens as they are (not
+   * re-tokenized from text) before generating, the last one chosen by a person. The node's
+   * text holds `text` just before its generated part; replay appends the same ids.
+   */
+  forced?: ForcedTokens;
+}
+
+/** Tokens a generation was forced to start with (a fork at a token), with their text. */
+export interface ForcedTokens {
+  tokenIds: number[];
+  text: string;
 }
 
 export interface CompletionResult {

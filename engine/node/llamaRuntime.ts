@@ -17,6 +17,7 @@ import type {
   ScoreArgs,
   ScoreResult,
   StopReason,
+  TokenAlternative,
 } from "../common/protocol.js";
 import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "../common/sampling.js";
 import { deriveSeeds } from "../common/seeds.js";
@@ -156,6 +157,34 @@ export class LlamaRuntime implements RuntimePort {
   }
 
   /**
+   * The model's own (raw, unsampled) top-k next tokens after `prompt` followed by the token
+   * ids `forced`: the alternatives at one position of a generated text. Runs on sequence 0,
+   * reusing its cached prefix.
+   */
+  nextTokenAlternatives(prompt: string, forced: readonly number[], k: number): Promise<TokenAlternative[]> {
+    return this.lock.run(async () => {
+      const loaded = this.require();
+      const input = [...this.promptTokens(prompt), ...this.checkForced(loaded, forced)];
+      const sequence = loaded.sequences[0]!;
+      if (input.length === 0) throw new MasqueError("bad-request", "Nothing to predict from: the text is empty.");
+      if (input.length >= sequence.contextSize) throw new MasqueError("bad-request", `The text is ${input.length} tokens; the context holds ${sequence.contextSize}.`);
+      const keep = Math.min(sequence.compareContextTokens(input).firstDifferentIndex, input.length - 1);
+      if (keep < sequence.nextTokenIndex) await sequence.eraseContextTokenRanges([{ start: keep, end: sequence.nextTokenIndex }]);
+      const last = input[input.length - 1]!;
+      const outputs = await sequence.controlledEvaluate([...input.slice(keep, -1), [last, { generateNext: { probabilities: true } }]]);
+      this.counters.promptTokensEvaluated += input.length - keep;
+      const probabilities = outputs.at(-1)?.next?.probabilities;
+      if (probabilities === undefined) throw new MasqueError("internal", "The engine returned no distribution.");
+      const top: TokenAlternative[] = [];
+      for (const [id, p] of probabilities) {
+        if (top.length >= k) break;
+        top.push({ id, text: loaded.model.detokenize([id], false, [last]), logprob: Math.log(p) });
+      }
+      return top;
+    });
+  }
+
+  /**
    * Raw text completion. Streams tokens to `sink`, stops at a stop sequence, EOS, the token
    * limit, a full context or `signal`, and returns the full generation record.
    */
@@ -174,7 +203,9 @@ export class LlamaRuntime implements RuntimePort {
   branch(args: BranchArgs, signal: AbortSignal, sink: BranchSink): Promise<CompletionResult[]> {
     return this.lock.run(async () => {
       const loaded = this.require();
-      const input = this.promptTokens(args.prompt);
+      const promptInput = this.promptTokens(args.prompt);
+      const forced = this.checkForced(loaded, args.forcedTokens);
+      const input = [...promptInput, ...forced];
       const contextSize = loaded.sequences[0]!.contextSize;
       if (input.length >= contextSize) {
         throw new MasqueError("bad-request", `The prompt is ${input.length} tokens; the context holds ${contextSize}.`);
@@ -198,6 +229,7 @@ export class LlamaRuntime implements RuntimePort {
         );
         for (const [i, result] of waveResults.entries()) {
           result.record.promptSha256 = promptSha256;
+          if (forced.length > 0) result.record.forced = { tokenIds: [...forced], text: loaded.model.detokenize(forced, false, promptInput.slice(-1)) };
           // The shared part is charged to the first branch of the wave; the rest evaluated one token each.
           result.timings.promptTokensEvaluated = (i === 0 ? evaluated : 0) + 1;
           result.timings.promptMs += prepMs;
@@ -453,6 +485,15 @@ export class LlamaRuntime implements RuntimePort {
       tokens.push({ id, text: model.detokenize([id], false, full.slice(pos - 1, pos)), logprob });
     }
     return { tokens, totalLogprob: total, meanLogprob: total / tokens.length, prefixTokenCount: boundary };
+  }
+
+  /** Forced token ids must exist in the model's vocabulary (llama.cpp does not check). */
+  private checkForced(loaded: Loaded, forced: readonly number[] | undefined): Token[] {
+    if (forced === undefined) return [];
+    const size = loaded.info.vocabSize > 0 ? loaded.info.vocabSize : Infinity;
+    const bad = forced.find((id) => !Number.isInteger(id) || id < 0 || id >= size);
+    if (bad !== undefined) throw new MasqueError("bad-request", `Token id ${bad} is not in ${loaded.info.fileName}'s vocabulary (${loaded.info.vocabSize} tokens).`);
+    return forced as Token[];
   }
 
   private require(): Loaded {

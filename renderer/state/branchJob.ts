@@ -8,7 +8,7 @@ import type { GeneratedToken } from "../../engine/common/protocol.js";
  * streaming card re-renders only its newest chunk. When the job resolves the engine's
  * project patch brings the new nodes and the job is dropped.
  */
-export type BranchJobKind = "generate" | "continue" | "replay" | "self-play" | "counterfactual";
+export type BranchJobKind = "generate" | "continue" | "replay" | "self-play" | "counterfactual" | "fork";
 
 /** Kinds whose branches are consecutive turns rather than alternatives side by side. */
 export function isSequentialJob(kind: BranchJobKind): boolean {

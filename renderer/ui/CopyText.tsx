@@ -28,7 +28,7 @@ export function CopyText({ text, display = text, className, label = "Copy" }: Co
       className={cx("inline-flex max-w-full items-center gap-1 rounded font-mono hover:text-violet-200 focus-visible:outline-1 focus-visible:outline-violet-400", className)}
     >
       <span className="truncate">{display}</span>
-      <Icon name={copied ? "check" : "copy"} className={cx("size-3 shrink-0", copied ? "text-emerald-300" : "text-zinc-600")} />
+      <Icon name={copied ? "check" : "copy"} className={cx("size-3 shrink-0", copied ? "text-emerald-300" : "text-zinc-500")} />
     </button>
   );
 }

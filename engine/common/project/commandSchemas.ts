@@ -11,6 +11,7 @@ const name = z.string().trim().min(1).max(200);
 
 export const performArgs = z.discriminatedUnion("command", [
   z.strictObject({ command: z.literal("newTree"), args: z.strictObject({ name, rootText: z.string().max(TEXT), sceneId: idSchema.nullable().optional() }) }),
+  z.strictObject({ command: z.literal("newTreeFromNode"), args: z.strictObject({ nodeId: idSchema, mode: z.enum(["path", "subtree"]), name }) }),
   z.strictObject({ command: z.literal("renameTree"), args: z.strictObject({ treeId: idSchema, name }) }),
   z.strictObject({ command: z.literal("deleteTree"), args: z.strictObject({ treeId: idSchema }) }),
   z.strictObject({
@@ -62,3 +63,8 @@ export const showPromptArgs = z.strictObject({ nodeId: idSchema, speaker, of: z.
 /** The next turn's prompt size against the context, under a policy, for the budget display. */
 export const promptBudgetArgs = z.strictObject({ nodeId: idSchema, speaker, maxTokens: z.number().int().min(1).max(100_000), contextPolicy: contextPolicySchema.optional() });
 export const nodeTokensArgs = z.strictObject({ nodeId: idSchema });
+const tokenIndex = z.number().int().min(0).max(1_000_000);
+/** The alternatives at generated token `index` of a node. */
+export const tokenAlternativesArgs = z.strictObject({ nodeId: idSchema, index: tokenIndex, k: z.number().int().min(1).max(20).optional() });
+/** Fork a generated node at token `index`: force `tokenId` there and generate N continuations. */
+export const forkAtTokenArgs = generationShape.extend({ nodeId: idSchema, index: tokenIndex, tokenId: z.number().int().min(0), n: z.number().int().min(1).max(16) });

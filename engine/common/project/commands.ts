@@ -1,6 +1,7 @@
 import { MasqueError } from "../errors.js";
 import { bundlePatch, type ImportBundle } from "../formats/bundle.js";
 import { childrenOf, pathTo, subtreeIds } from "./queries.js";
+import { treeFromNode, type TreeFromNodeMode } from "./treeFromNode.js";
 import type { CommandContext, Experiment, NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
 /**
@@ -68,6 +69,13 @@ export const commands = {
       const root = makeNode(state, ctx, state.nextSeq, { treeId, parentId: null, text: args.rootText, origin: "root" });
       const tree: Tree = { kind: "tree", id: treeId, name: args.name, rootId: root.id, activeId: root.id, sceneId, createdAt: ctx.now() };
       return { puts: [tree, root], dels: [] };
+    },
+  },
+  /** A new tree from a node's path, or its path and subtree (see treeFromNode). */
+  newTreeFromNode: {
+    undoable: true,
+    perform(state: ProjectState, args: { nodeId: string; mode: TreeFromNodeMode; name: string }, ctx: CommandContext): Patch {
+      return treeFromNode(state, args, ctx);
     },
   },
   renameTree: {

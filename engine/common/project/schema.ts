@@ -52,6 +52,8 @@ export const generationRecordSchema = z.object({
   rawProbabilities: z.boolean(),
   promptSha256: z.string().regex(/^[0-9a-f]{64}$/),
   promptTokens: z.number().int().min(0),
+  /** A fork at a token: ids appended to the prompt's tokens before generating, and their text. */
+  forced: z.object({ tokenIds: z.array(z.number().int().min(0)).min(1).max(1_000_000), text: text(4_000_000) }).optional(),
 });
 
 const lorePosition = z.enum(["before-frame", "after-frame", "at-depth"]);

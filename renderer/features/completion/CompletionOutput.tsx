@@ -1,13 +1,17 @@
-import { useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
+import { useCallback, useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { GeneratedToken } from "../../../engine/common/protocol.js";
 import { useEngineState } from "../../state/engineState";
 import { Callout } from "../../ui/Callout";
+import { useDismiss } from "../../ui/useDismiss";
+import { forkCompletion } from "./completionActions";
 import { TokenChunk } from "./TokenChunk";
 import { TokenTooltip } from "./TokenTooltip";
 
 interface Hover {
   index: number;
   anchor: DOMRect;
+  /** Clicked: the popover stays and its alternatives can be picked to branch from there. */
+  pinned?: boolean;
 }
 
 function tokenAt(chunks: GeneratedToken[][], index: number): GeneratedToken | undefined {
@@ -27,6 +31,10 @@ export function CompletionOutput() {
   const job = useEngineState((s) => s.job);
   const [hover, setHover] = useState<Hover | null>(null);
   const boxRef = useRef<HTMLDivElement>(null);
+  const popoverRef = useRef<HTMLDivElement>(null);
+  const unpin = useCallback(() => setHover(null), []);
+  useDismiss(popoverRef, hover?.pinned === true, unpin);
+  const leave = () => setHover((h) => (h?.pinned === true ? h : null));
 
   const showIndex = (index: number) => {
     const el = boxRef.current?.querySelector<HTMLElement>(`[data-index="${index}"]`);
@@ -38,7 +46,12 @@ export function CompletionOutput() {
     const el = (e.target as HTMLElement).closest<HTMLElement>("[data-index]");
     if (el === null) return;
     const index = Number(el.dataset.index);
-    if (hover?.index !== index) setHover({ index, anchor: el.getBoundingClientRect() });
+    if (hover?.pinned !== true && hover?.index !== index) setHover({ index, anchor: el.getBoundingClientRect() });
+  };
+  const onClick = (e: MouseEvent) => {
+    const el = (e.target as HTMLElement).closest<HTMLElement>("[data-index]");
+    if (el === null || job?.status === "running") return;
+    setHover({ index: Number(el.dataset.index), anchor: el.getBoundingClientRect(), pinned: true });
   };
   const onKeyDown = (e: KeyboardEvent) => {
     const count = job?.tokenCount ?? 0;
@@ -63,15 +76,16 @@ export function CompletionOutput() {
         tabIndex={0}
         aria-label="Completion output. Use the arrow keys to inspect tokens."
         onMouseOver={onMouseOver}
-        onMouseLeave={() => setHover(null)}
-        onBlur={() => setHover(null)}
+        onClick={onClick}
+        onMouseLeave={leave}
+        onBlur={leave}
         onScroll={() => setHover(null)}
         onKeyDown={onKeyDown}
         className="absolute inset-0 flex flex-col-reverse overflow-y-auto px-4 py-3.5 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-violet-500/60"
       >
         <div className="mb-auto font-mono text-[13px] leading-[1.7] break-words whitespace-pre-wrap text-zinc-100">
           {job === null ? (
-            <span className="font-sans text-zinc-600">Generated text appears here. Each token is shaded by its probability; hover one to see the alternatives.</span>
+            <span className="font-sans text-zinc-500">Generated text appears here. Each token is shaded by its probability; hover one to see the alternatives.</span>
           ) : (
             <>
               <span className="text-zinc-500" data-testid="completion-prompt">
@@ -93,7 +107,20 @@ export function CompletionOutput() {
         </div>
       </div>
       {hovered !== undefined && hover !== null && (
-        <TokenTooltip token={hovered} index={hover.index} anchor={hover.anchor} raw={job?.result?.record.rawProbabilities ?? null} />
+        <div ref={popoverRef}>
+          <TokenTooltip
+            token={hovered}
+            index={hover.index}
+            anchor={hover.anchor}
+            raw={job?.result?.record.rawProbabilities ?? null}
+            pinned={hover.pinned === true}
+            pickBlocker={job?.status === "running" ? "Wait for the generation to finish" : null}
+            onPick={(alt) => {
+              setHover(null);
+              void forkCompletion(hover.index, alt);
+            }}
+          />
+        </div>
       )}
     </div>
   );

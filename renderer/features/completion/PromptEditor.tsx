@@ -6,6 +6,7 @@ import { inputClass } from "../../ui/inputClass";
 import { Kbd } from "../../ui/Kbd";
 import { Spinner } from "../../ui/Spinner";
 import { appendToPrompt, cancel, generate } from "./completionActions";
+import { sendToTree } from "./sendToTree";
 import { parseSettings, useCompletionSettings } from "./completionSettings";
 
 const isMac = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -59,7 +60,13 @@ export function PromptEditor() {
             Append output
           </Button>
         )}
-        <span className="text-[11px] text-zinc-600 tabular-nums">{prompt.length.toLocaleString("en-US")} chars</span>
+        {!running && prompt.length + (hasResult ? 1 : 0) > 0 && (
+          <Button size="sm" variant="ghost" data-testid="send-to-tree-button" onClick={() => void sendToTree()} title="Start a new tree from the prompt and the output shown (in the open project, or a new one)">
+            <Icon name="branch" className="size-3" />
+            Send to tree
+          </Button>
+        )}
+        <span className="text-[11px] text-zinc-400 tabular-nums">{prompt.length.toLocaleString("en-US")} chars</span>
         </div>
       </div>
     </div>

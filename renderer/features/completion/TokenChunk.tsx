@@ -28,7 +28,7 @@ export const TokenChunk = memo(function TokenChunk({ tokens, offset }: { tokens:
 
 /** Newlines get a visible ↵ before the real line break; an empty piece shows as ∅. */
 function renderTokenText(text: string): ReactNode {
-  if (text === "") return <span className="text-zinc-600">∅</span>;
+  if (text === "") return <span className="text-zinc-500">∅</span>;
   if (!text.includes("\n")) return text;
   const parts = text.split("\n");
   return parts.map((part, i) => (

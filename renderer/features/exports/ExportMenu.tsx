@@ -45,10 +45,12 @@ export function ExportMenu() {
         aria-expanded={open}
         aria-haspopup="dialog"
         className={cx(open && "bg-zinc-800/70 text-zinc-100")}
+        title="Export the project, a tree or its paths"
         onClick={() => (open ? closeExportMenu() : openExportMenu(currentId, count))}
       >
         <Icon name="upload" className="size-3.5" />
-        Export…
+        <span className="hidden xl:inline">Export…</span>
+        <span className="sr-only xl:hidden">Export…</span>
       </Button>
       {open && trees !== null && <ExportPanel currentId={currentId} count={count} />}
     </div>
@@ -73,7 +75,7 @@ function ExportPanel({ currentId, count }: { currentId: string | null; count: nu
       data-testid="export-menu"
       className="absolute top-full right-0 z-30 mt-2 flex w-[340px] flex-col gap-3 rounded-lg border border-zinc-700 bg-zinc-900/95 p-3.5 shadow-2xl shadow-black/60 backdrop-blur"
     >
-      <Field label="Format" hint={<span>{purposes[format]} <span className="font-mono text-zinc-600">{info.extension}</span></span>}>
+      <Field label="Format" hint={<span>{purposes[format]} <span className="font-mono text-zinc-500">{info.extension}</span></span>}>
         {(id) => (
           <Select id={id} data-testid="export-format-select" className="text-xs" value={format} onChange={(e) => choose(e.target.value as FormatId)}>
             {formatIds.map((f) => (

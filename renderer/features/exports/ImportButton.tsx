@@ -21,7 +21,8 @@ export function ImportButton() {
         )}
       >
         {importing ? <Spinner className="size-3" label="Importing" /> : <Icon name="import" className="size-3.5" />}
-        Import…
+        <span className="hidden xl:inline">Import…</span>
+        <span className="sr-only xl:hidden">Import…</span>
         <input
           type="file"
           data-testid="import-file-input"
@@ -45,7 +46,8 @@ function ImportNotice() {
   const imported = useExchange((s) => s.imported);
   if (error === null && imported === null) return null;
   return (
-    <div className="absolute top-full right-0 z-30 mt-2 w-[380px] rounded-md bg-zinc-900 shadow-2xl shadow-black/60">
+    // A toast above the status bar: it never covers the side panel's tabs, and hides itself.
+    <div role="status" className="fixed right-4 bottom-12 z-40 w-[380px] max-w-[calc(100vw-2rem)] rounded-md bg-zinc-900 shadow-2xl shadow-black/60">
       {error !== null ? (
         <Callout tone="error" title={`${error.fileName} was not imported`} data-testid="import-error" className="pr-8">
           {error.message} Nothing was changed.

@@ -53,6 +53,7 @@ export async function importProjectFile(file: File): Promise<boolean> {
     const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
     const message = `${file.name} is ${mb(file.size)}; this window imports files up to ${mb(limit)}. Use \`masque import\` from the command line for larger files.`;
     useExchange.set({ importError: { fileName: file.name, message } });
+    hideNoticeLater(SHOW_ERROR_MS);
     return false;
   }
   useExchange.set({ importing: true });
@@ -64,13 +65,33 @@ export async function importProjectFile(file: File): Promise<boolean> {
       importing: false,
       imported: { fileName: file.name, format: formatInfo[result.format].label, nodes: result.nodes, trees: result.treeIds.length, warnings: result.warnings },
     });
+    hideNoticeLater(SHOW_RESULT_MS);
     return true;
   } catch (error) {
     useExchange.set({ importing: false, importError: { fileName: file.name, message: errorPayloadOf(error).message } });
+    hideNoticeLater(SHOW_ERROR_MS);
     return false;
   }
 }
 
 export function dismissImportNotice(): void {
+  if (hideTimer !== null) clearTimeout(hideTimer);
+  hideTimer = null;
   useExchange.set({ importError: null, imported: null });
+}
+
+/** How long an import notice stays: long enough to read; a refusal a little longer. */
+const SHOW_RESULT_MS = 10_000;
+const SHOW_ERROR_MS = 30_000;
+let hideTimer: ReturnType<typeof setTimeout> | null = null;
+
+function hideNoticeLater(ms: number): void {
+  if (hideTimer !== null) clearTimeout(hideTimer);
+  const shown = useExchange.get();
+  hideTimer = setTimeout(() => {
+    hideTimer = null;
+    const now = useExchange.get();
+    // Only the notice this timer was set for: a newer import keeps its own.
+    if (now.imported === shown.imported && now.importError === shown.importError) useExchange.set({ importError: null, imported: null });
+  }, ms);
 }

@@ -43,7 +43,7 @@ export function LibraryPreview({ entry, rule, projectOpen, onStart }: { entry: L
           <p className="flex flex-wrap items-center gap-1.5 text-xs text-zinc-400">
             {entry.speakers.map((speaker, i) => (
               <span key={speaker} className="flex items-center gap-1.5">
-                {i > 0 && <span className="text-zinc-600">→</span>}
+                {i > 0 && <span className="text-zinc-500">→</span>}
                 <span className="rounded bg-zinc-800 px-1.5 py-px font-mono text-[11px] text-zinc-200 ring-1 ring-zinc-700/70">{speaker}:</span>
               </span>
             ))}

@@ -11,7 +11,7 @@ import { useModelForm } from "./modelForm";
 export function ModelList() {
   const scan = useModelLibrary((s) => s.scan);
   const unreachable = useEngineState((s) => s.hostError !== null);
-  if (scan === null) return <p className="text-xs text-zinc-600">{unreachable ? "Unavailable" : "Scanning…"}</p>;
+  if (scan === null) return <p className="text-xs text-zinc-500">{unreachable ? "Unavailable" : "Scanning…"}</p>;
   if (scan.models.length === 0) {
     return (
       <p data-testid="model-list" className="rounded-md border border-dashed border-zinc-800 px-3 py-4 text-center text-xs leading-relaxed text-zinc-500">

@@ -32,7 +32,7 @@ export function ModelPanel() {
         <section className="flex flex-col gap-2">
           <h3 className="flex items-center justify-between text-[11px] font-medium text-zinc-400">
             <span>Library</span>
-            {count !== null && <span className="text-zinc-600">{count} file{count === 1 ? "" : "s"}</span>}
+            {count !== null && <span className="text-zinc-500">{count} file{count === 1 ? "" : "s"}</span>}
           </h3>
           <ModelList />
           <Button variant="secondary" size="sm" data-testid="model-library-button" onClick={openModelLibrary} className="mt-1">

@@ -25,7 +25,7 @@ export function DownloadProgress({ download, errorKey, compact = false }: { down
         <span className={cx("font-medium", state === "failed" ? "text-rose-300" : state === "completed" ? "text-emerald-300" : "text-zinc-200")}>{stateLabels[state]}</span>
         <span className="font-mono text-zinc-400 tabular-nums">
           {formatBytes(download.received)}
-          {download.total !== null && <span className="text-zinc-600"> / {formatBytes(download.total)}</span>}
+          {download.total !== null && <span className="text-zinc-500"> / {formatBytes(download.total)}</span>}
         </span>
         {state === "downloading" && (
           <span className="font-mono text-zinc-500 tabular-nums">

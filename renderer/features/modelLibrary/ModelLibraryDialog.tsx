@@ -98,7 +98,7 @@ function InstalledModels() {
           <h4 className="text-[11px] text-zinc-500">Used recently, now missing</h4>
           <ul className="flex flex-col gap-1">
             {scan.missingRecent.map((r) => (
-              <li key={r.path} className="flex items-center gap-2 rounded-md border border-dashed border-zinc-800 px-2.5 py-1.5 text-[11px] text-zinc-600" title={r.path}>
+              <li key={r.path} className="flex items-center gap-2 rounded-md border border-dashed border-zinc-800 px-2.5 py-1.5 text-[11px] text-zinc-500" title={r.path}>
                 <span className="truncate font-mono line-through decoration-zinc-700">{r.path}</span>
                 <span className="ml-auto shrink-0">{r.name}</span>
               </li>

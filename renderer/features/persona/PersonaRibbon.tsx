@@ -48,7 +48,7 @@ export function PersonaRibbon({ turns, settings }: { turns: PersonaTurn[]; setti
         </span>
       </header>
       <div className="flex gap-1.5">
-        <div className="flex shrink-0 flex-col justify-between pb-[22px] text-right font-mono text-[9px] leading-none text-zinc-600" style={{ height: CHART + 22 }}>
+        <div className="flex shrink-0 flex-col justify-between pb-[22px] text-right font-mono text-[9px] leading-none text-zinc-500" style={{ height: CHART + 22 }}>
           <span title={`P(${settings.states[1]}) = 1`}>{settings.states[1]?.slice(0, 1).toUpperCase() ?? "W"}</span>
           <span title={`P(${settings.states[1]}) = 0`}>{settings.states[0]?.slice(0, 1).toUpperCase() ?? "L"}</span>
         </div>
@@ -113,7 +113,7 @@ const RibbonCell = memo(function RibbonCell({ turn, selected }: { turn: PersonaT
         {turn.stale && <span className="absolute top-0.5 right-0.5 size-1.5 rounded-full bg-amber-300" title="Scored under other frames or another model: score again" />}
       </span>
       <span className={cx("h-1 rounded-full", labelStyles[label].dot)} style={label === "degenerate" ? { backgroundImage: DEGENERATE_STRIPES } : undefined} />
-      <span className={cx("truncate text-center font-mono text-[9px] leading-none", selected ? "text-violet-200" : "text-zinc-600")}>{turn.turn}</span>
+      <span className={cx("truncate text-center font-mono text-[9px] leading-none", selected ? "text-violet-200" : "text-zinc-500")}>{turn.turn}</span>
     </button>
   );
 });

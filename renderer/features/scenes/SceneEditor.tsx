@@ -32,7 +32,7 @@ export function SceneEditor({ scene, simulacra }: { scene: Scene; simulacra: rea
 
       <section className="flex flex-col gap-1.5">
         <h4 className="flex items-center text-[11px] font-medium text-zinc-400">
-          Participants <span className="ml-1.5 font-normal text-zinc-600">speak in this order</span>
+          Participants <span className="ml-1.5 font-normal text-zinc-500">speak in this order</span>
           <Button
             size="sm"
             variant="ghost"
@@ -66,7 +66,7 @@ export function SceneEditor({ scene, simulacra }: { scene: Scene; simulacra: rea
 
       <section className="grid grid-cols-3 gap-x-2 gap-y-2">
         <h4 className="col-span-3 text-[11px] font-medium text-zinc-400">
-          Format <span className="font-normal text-zinc-600">(\n is a newline)</span>
+          Format <span className="font-normal text-zinc-500">(\n is a newline)</span>
         </h4>
         <Field label="After frame">
           {(id) => <TextInput id={id} className="h-7 font-mono text-xs" value={form.frameSeparator} onChange={(e) => set({ frameSeparator: e.target.value })} />}

@@ -89,7 +89,7 @@ export const SimulacrumCard = memo(function SimulacrumCard({ simulacrum }: { sim
             <Icon name="x" className="size-3" />
           </Button>
         )}
-        {imported && <span className="ml-auto text-[10.5px] text-zinc-600">as imported</span>}
+        {imported && <span className="ml-auto text-[10.5px] text-zinc-500">as imported</span>}
       </div>
       {error !== null && <p className="text-[11px] text-rose-300">{error}</p>}
     </li>

@@ -8,7 +8,7 @@ import { Spinner } from "../../ui/Spinner";
 import type { GeneratedToken } from "../../../engine/common/protocol.js";
 import { tokenTint } from "../completion/tokenColor";
 
-const titles = { generate: "Generating", continue: "Continuing", replay: "Replaying", "self-play": "Self-play", counterfactual: "Counterfactual" } as const;
+const titles = { generate: "Generating", continue: "Continuing", replay: "Replaying", "self-play": "Self-play", counterfactual: "Counterfactual", fork: "Branching from a token" } as const;
 
 /** The running job's branches, streaming side by side; they become nodes when the job ends. */
 export function BranchPreviews() {

@@ -32,8 +32,8 @@ export function GenerateControl({ nodeId }: { nodeId: string }) {
     <div className="flex flex-col gap-2">
       {open && <SamplingFields form={form} errors={errors} />}
       <TokenBudget nodeId={nodeId} maxTokens={parsed.ok ? parsed.value.maxTokens : null} />
-      <div className="flex items-center gap-2">
-        <label className="flex w-[4.5rem] items-center gap-1.5 text-[11px] text-zinc-400" title="How many children to generate in parallel (1–16)">
+      <div className="flex flex-wrap items-center gap-2">
+        <label className="flex w-[4.5rem] shrink-0 items-center gap-1.5 text-[11px] text-zinc-400" title="How many children to generate in parallel (1–16)">
           N
           <TextInput
             data-testid="generate-n-input"
@@ -44,7 +44,7 @@ export function GenerateControl({ nodeId }: { nodeId: string }) {
             onChange={(e) => setGenerateField("n", e.target.value)}
           />
         </label>
-        <label className="flex w-[6.5rem] items-center gap-1.5 text-[11px] text-zinc-400" title="Most tokens per branch">
+        <label className="flex w-[6.5rem] shrink-0 items-center gap-1.5 text-[11px] text-zinc-400" title="Most tokens per branch">
           max
           <TextInput
             data-testid="generate-max-tokens-input"
@@ -58,20 +58,20 @@ export function GenerateControl({ nodeId }: { nodeId: string }) {
         <Button
           size="sm"
           variant="ghost"
-          className="h-8"
+          className="h-8 min-w-0 shrink"
           aria-expanded={open}
           data-testid="generate-settings-toggle"
           onClick={() => useGenerateSettings.set({ open: !open })}
           title="Sampler, seed and stop sequences"
         >
           <Icon name="chevron-down" className={cx("size-3 transition-transform", open ? "" : "-rotate-90")} />
-          <span className="font-mono text-[11px] text-zinc-400">
+          <span className="truncate font-mono text-[11px] text-zinc-400">
             T {form.temperature} · seed {form.seed.trim() === "" ? "random" : form.seed}
             {form.stop.trim() !== "" && " · stop"}
           </span>
         </Button>
-        <div className="ml-auto flex items-center gap-2">
-          {!running && blocker !== null && <span className="text-xs text-zinc-500">{blocker}</span>}
+        <div className="ml-auto flex min-w-0 items-center gap-2">
+          {!running && blocker !== null && <span className="truncate text-xs text-zinc-400">{blocker}</span>}
           {running ? (
             <Button variant="danger" data-testid="generate-cancel-button" disabled={cancelling} onClick={() => void cancelTreeJob()}>
               {cancelling ? <Spinner label="Cancelling" /> : <Icon name="stop" className="size-3" />}
@@ -108,14 +108,14 @@ function SamplingFields({ form, errors }: { form: GenerateForm; errors: Generate
     </Field>
   );
   return (
-    <div className="grid grid-cols-6 gap-x-2.5 gap-y-2 rounded-md border border-zinc-800 bg-zinc-950/40 p-2.5">
+    <div className="grid grid-cols-3 gap-x-2.5 gap-y-2 xl:grid-cols-6 rounded-md border border-zinc-800 bg-zinc-950/40 p-2.5">
       {field("temperature", "Temperature", "0 = greedy")}
       {field("topK", "Top-k", "0 = off")}
       {field("topP", "Top-p", "1 = off")}
       {field("minP", "Min-p", "0 = off")}
       {field("repeatPenalty", "Repeat pen.", "1 = off")}
       {field("seed", "Seed", form.seed.trim() === "" ? "random, recorded" : "branch i: derived", undefined, "random")}
-      {field("stop", "Stop sequences", "Comma separated; \\n newline, \\, comma", "col-span-6", "\\n\\n, The End")}
+      {field("stop", "Stop sequences", "Comma separated; \\n newline, \\, comma", "col-span-3 xl:col-span-6", "\\n\\n, The End")}
     </div>
   );
 }

@@ -51,6 +51,12 @@ export function NodeActions({ node, hasChildren, className }: { node: TreeNode; 
         />
       )}
       <IconButton icon="eye" label="Show prompt (p): the exact document the model continues after this node" data-testid="show-prompt-button" onClick={() => void showPrompt(node.id)} />
+      <IconButton
+        icon="branch"
+        label="New tree from here: copy the path to this node (or with its subtree) as a new tree"
+        data-testid="node-new-tree-button"
+        onClick={() => useTreeView.set({ dialog: "tree-from-node", treeFromNodeId: node.id, error: null })}
+      />
       <DetailsButton node={node} />
       {!isRoot && <IconButton icon="trash" label="Delete this subtree (Delete; undo brings it back)" data-testid="node-delete-button" className="hover:text-rose-300" onClick={() => void deleteSubtree(node.id)} />}
     </div>
@@ -98,6 +104,7 @@ function DetailsButton({ node }: { node: TreeNode }) {
       />
       {anchor !== null && (
         <div
+          data-roving-skip
           className="fixed z-30 overflow-y-auto rounded-lg border border-zinc-700 bg-zinc-900/95 p-3 shadow-2xl shadow-black/60 backdrop-blur"
           style={{ right: Math.max(MARGIN, window.innerWidth - anchor.right), ...position }}
         >

@@ -1,7 +1,8 @@
-import { memo } from "react";
+import { memo, useRef } from "react";
 import type { TreeNode } from "../../../engine/common/project/types.js";
 import { cx } from "../../ui/cx";
 import { formatPercent } from "../../ui/format";
+import { useRovingTabIndex } from "../../ui/useRovingTabIndex";
 import { Icon } from "../../ui/Icon";
 import { navigateTo } from "./navigation";
 import { NodeActions, BookmarkButton } from "./NodeActions";
@@ -36,6 +37,9 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
   const editing = useTreeView((s) => s.editingId === node.id);
   const annotating = useTreeView((s) => s.annotatingId === node.id);
   const mean = meanProbability(node);
+  const toolbar = useRef<HTMLElement>(null);
+  // The node's controls are one tab stop (← → move between them), not one per button.
+  const roving = useRovingTabIndex(toolbar);
   return (
     <article
       data-testid="transcript-node"
@@ -52,7 +56,7 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
       )}
     >
       <span aria-hidden className={cx("absolute top-2.5 bottom-2.5 left-1.5 w-[3px] rounded-full", origins[node.origin].bar, !active && "opacity-60")} />
-      <header className="mb-1 flex min-h-6 flex-wrap items-center gap-x-2 gap-y-1">
+      <header ref={toolbar} role="toolbar" aria-label="Node controls" onKeyDown={roving.onKeyDown} onFocus={roving.onFocus} className="mb-1 flex min-h-6 flex-wrap items-center gap-x-2 gap-y-1">
         <OriginBadge origin={node.origin} />
         <FrameBadge node={node} />
         {(persona?.tracked != null || persona?.lab != null) && <PersonaChip turn={persona} />}
@@ -75,7 +79,7 @@ export const NodeBlock = memo(function NodeBlock({ node, active, siblingIndex, s
           <BookmarkButton node={node} className={cx(!node.bookmarked && !active && "opacity-0 group-hover:opacity-100 focus-visible:opacity-100")} />
         </div>
       </header>
-      {editing ? <NodeEditor node={node} /> : <NodeText node={node} />}
+      {editing ? <NodeEditor node={node} /> : <NodeText node={node} focusable={active} />}
       {node.note !== "" && !annotating && (
         <p className="mt-1.5 flex items-start gap-1.5 text-xs text-zinc-400 italic">
           <Icon name="note" className="mt-0.5 size-3 shrink-0 text-zinc-500" />

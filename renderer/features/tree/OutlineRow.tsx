@@ -24,8 +24,8 @@ export interface OutlineRowProps {
 
 /** One outline row: indent guides, fold caret, origin, persona label, a one-line preview and the node's marks. */
 export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath, collapsed, persona }: OutlineRowProps) {
-  const { node, depth, childCount } = entry;
-  const levels = Math.min(depth, MAX_INDENT_LEVELS);
+  const { node, depth, indent, childCount } = entry;
+  const levels = Math.min(indent, MAX_INDENT_LEVELS);
   const replay = node.generation?.replay;
   return (
     <div
@@ -84,8 +84,8 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
         />
       )}
       <span className={cx("min-w-0 flex-1 truncate", node.origin === "root" ? "font-medium" : "font-mono text-[11.5px]")}>
-        {node.speaker !== null && <span className="mr-1 text-zinc-500">{node.speaker}:</span>}
-        {node.text === "" ? <span className="text-zinc-600 italic">(empty)</span> : previewLine(node.text)}
+        {node.speaker !== null && <span className="mr-1 text-zinc-400">{node.speaker}:</span>}
+        {node.text === "" ? <span className="text-zinc-500 italic">(empty)</span> : previewLine(node.text)}
       </span>
       {node.sceneId !== null && <Icon name="swap" className="size-3 shrink-0 text-rose-300/80" />}
       {node.bookmarked && <Icon name="star" className="size-3 shrink-0 fill-amber-300 text-amber-300" />}
@@ -95,7 +95,7 @@ export const OutlineRow = memo(function OutlineRow({ entry, top, active, onPath,
         </span>
       )}
       {childCount > 0 && (
-        <span className={cx("shrink-0 rounded px-1 font-mono text-[10px] tabular-nums", collapsed ? "bg-zinc-700 text-zinc-200" : "bg-zinc-800/80 text-zinc-500")}>
+        <span className={cx("shrink-0 rounded px-1 font-mono text-[10px] tabular-nums", collapsed ? "bg-zinc-700 text-zinc-200" : "bg-zinc-800/80 text-zinc-400")}>
           {childCount}
         </span>
       )}

@@ -3,6 +3,7 @@ import { pickTree } from "../../state/projectQueries";
 import { Button } from "../../ui/Button";
 import { CopyText } from "../../ui/CopyText";
 import { cx } from "../../ui/cx";
+import { useMediaQuery, WIDE } from "../../ui/useMediaQuery";
 import { Icon } from "../../ui/Icon";
 import { IconButton } from "../../ui/IconButton";
 import { Select } from "../../ui/Select";
@@ -10,6 +11,7 @@ import { ExportMenu } from "../exports/ExportMenu";
 import { ImportButton } from "../exports/ImportButton";
 import { openLibrary } from "../library/libraryActions";
 import { openDialog } from "./ProjectDialogs";
+import { ProjectOverflowMenu } from "./ProjectOverflowMenu";
 import { redo, undo } from "./projectActions";
 import { showTree } from "./navigation";
 import { useTreeView } from "./treeView";
@@ -24,13 +26,15 @@ export function ProjectBar() {
   const path = useEngineState((s) => s.project?.path ?? "");
   const canUndo = useEngineState((s) => s.project?.canUndo ?? false);
   const canRedo = useEngineState((s) => s.project?.canRedo ?? false);
-  const drawer = useTreeView((s) => s.modelDrawer);
+  const wide = useMediaQuery(WIDE);
+  const drawer = useTreeView((s) => s.modelDrawer) ?? wide;
   const modelFile = useEngineState((s) => s.loaded?.model.fileName ?? null);
   return (
     <div className="flex h-12 shrink-0 items-center gap-3 border-b border-zinc-800 bg-zinc-900/40 px-3">
       <Button
         size="sm"
         variant="ghost"
+        data-testid="model-drawer-toggle"
         onClick={() => useTreeView.set({ modelDrawer: !drawer })}
         aria-pressed={drawer}
         title={drawer ? "Hide the model panel" : "Show the model panel"}
@@ -45,30 +49,34 @@ export function ProjectBar() {
         <span className="truncate text-[13px] font-semibold text-zinc-50" data-testid="project-name">
           {name}
         </span>
-        <CopyText text={path} className="max-w-[26rem] text-[10.5px] text-zinc-500" label="Copy project path" />
+        <CopyText text={path} className="max-w-[26rem] text-[10.5px] text-zinc-400" label="Copy project path" />
       </div>
       <TreeSelector />
       <div className="ml-auto flex items-center gap-1">
         <IconButton icon="undo" label={`Undo (${mod}Z)`} data-testid="undo-button" disabled={!canUndo} onClick={() => void undo()} className="size-7" />
         <IconButton icon="redo" label={`Redo (${mod}Shift+Z)`} data-testid="redo-button" disabled={!canRedo} onClick={() => void redo()} className="size-7" />
         <div className="mx-1.5 h-6 w-px bg-zinc-800" />
-        <Button size="sm" variant="ghost" data-testid="project-new-button" onClick={() => openDialog("new-project")}>
-          <Icon name="plus" className="size-3.5" />
-          New
-        </Button>
-        <Button size="sm" variant="ghost" data-testid="project-open-dialog-button" onClick={() => openDialog("open-project")}>
-          <Icon name="folder" className="size-3.5" />
-          Open
-        </Button>
-        <Button size="sm" variant="ghost" data-testid="project-save-as-dialog-button" onClick={() => openDialog("save-as")}>
-          <Icon name="save" className="size-3.5" />
-          Save as
-        </Button>
-        <div className="mx-1.5 h-6 w-px bg-zinc-800" />
+        {/* From 1280 px the project commands sit in the bar; below, they overflow into a menu. */}
+        <div className="hidden items-center gap-1 xl:flex">
+          <Button size="sm" variant="ghost" data-testid="project-new-button" onClick={() => openDialog("new-project")}>
+            <Icon name="plus" className="size-3.5" />
+            New
+          </Button>
+          <Button size="sm" variant="ghost" data-testid="project-open-dialog-button" onClick={() => openDialog("open-project")}>
+            <Icon name="folder" className="size-3.5" />
+            Open
+          </Button>
+          <Button size="sm" variant="ghost" data-testid="project-save-as-dialog-button" onClick={() => openDialog("save-as")}>
+            <Icon name="save" className="size-3.5" />
+            Save as
+          </Button>
+          <div className="mx-1.5 h-6 w-px bg-zinc-800" />
+        </div>
         <ExportMenu />
         <ImportButton />
         <div className="mx-1.5 h-6 w-px bg-zinc-800" />
         <IconButton icon="keyboard" label="Keyboard shortcuts (?)" className="size-7" onClick={() => useTreeView.set((s) => ({ sheetOpen: !s.sheetOpen }))} />
+        <ProjectOverflowMenu />
       </div>
     </div>
   );
@@ -87,7 +95,7 @@ function TreeSelector() {
         <Select
           aria-label="Tree"
           data-testid="tree-select"
-          className="h-7 w-44 text-xs"
+          className="h-7 w-32 text-xs xl:w-44"
           value={current?.id ?? ""}
           onChange={(e) => showTree(e.target.value)}
         >
@@ -98,12 +106,14 @@ function TreeSelector() {
           ))}
         </Select>
       ) : (
-        <span className="rounded-md border border-zinc-800 bg-zinc-950/50 px-2 py-1 text-xs text-zinc-300">{current?.name}</span>
+        <span className="max-w-32 truncate rounded-md border border-zinc-800 bg-zinc-950/50 px-2 py-1 text-xs whitespace-nowrap text-zinc-300 xl:max-w-56" title={current?.name}>
+          {current?.name}
+        </span>
       )}
       <IconButton icon="plus" label="New tree" data-testid="tree-new-button" onClick={() => openDialog("new-tree")} />
       <Button size="sm" variant="ghost" data-testid="library-open-button" onClick={openLibrary} title="New tree from the library of contrasting simulacra, or from a character card">
         <Icon name="library" className="size-3.5" />
-        Library
+        <span className="hidden xl:inline">Library</span>
       </Button>
     </div>
   );

@@ -10,8 +10,8 @@ export function RecentProjects({ className, limit = 8 }: { className?: string; l
   useEffect(() => {
     void loadRecent();
   }, []);
-  if (recent === null) return <p className="px-1 text-xs text-zinc-600">Reading recent projects…</p>;
-  if (recent.length === 0) return <p className="px-1 text-xs text-zinc-600">No recent projects yet.</p>;
+  if (recent === null) return <p className="px-1 text-xs text-zinc-500">Reading recent projects…</p>;
+  if (recent.length === 0) return <p className="px-1 text-xs text-zinc-500">No recent projects yet.</p>;
   return (
     <ul className={cx("flex flex-col gap-1", className)}>
       {recent.slice(0, limit).map((r) => (
@@ -23,12 +23,12 @@ export function RecentProjects({ className, limit = 8 }: { className?: string; l
             title={r.path}
             className="group flex w-full items-center gap-3 rounded-md border border-zinc-800 bg-zinc-950/40 px-3 py-2 text-left transition-colors hover:border-violet-500/40 hover:bg-violet-500/5 focus-visible:outline-2 focus-visible:outline-violet-400"
           >
-            <Icon name="branch" className="size-4 shrink-0 text-zinc-600 group-hover:text-violet-300" />
+            <Icon name="branch" className="size-4 shrink-0 text-zinc-500 group-hover:text-violet-300" />
             <span className="flex min-w-0 flex-1 flex-col">
               <span className="truncate text-[13px] font-medium text-zinc-100">{r.name}</span>
               <span className="truncate font-mono text-[11px] text-zinc-500">{r.path}</span>
             </span>
-            <span className="shrink-0 text-[11px] text-zinc-600">{formatWhen(r.openedAt)}</span>
+            <span className="shrink-0 text-[11px] text-zinc-500">{formatWhen(r.openedAt)}</span>
           </button>
         </li>
       ))}

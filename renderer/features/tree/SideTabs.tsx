@@ -3,6 +3,7 @@ import { useTreeView, type SideTab } from "./treeView";
 
 const tabs: Array<[SideTab, string]> = [
   ["tree", "Tree"],
+  ["map", "Map"],
   ["scene", "Scene"],
   ["persona", "Persona"],
 ];
@@ -10,7 +11,7 @@ const tabs: Array<[SideTab, string]> = [
 /** The right column's tabs, drawn as its panel title: the outline, the scene, the persona tracker. */
 export function SideTabs({ current }: { current: SideTab }) {
   return (
-    <span role="tablist" aria-label="Side panel" className="-mb-px flex h-10 items-stretch gap-3.5">
+    <span role="tablist" aria-label="Side panel" className="-mb-px flex h-10 items-stretch gap-2.5 xl:gap-3.5">
       {tabs.map(([tab, label]) => (
         <button
           key={tab}

@@ -10,6 +10,8 @@ import { BranchPreviews } from "./BranchPreviews";
 import { GenerateControl } from "./GenerateControl";
 import { HumanTurnInput } from "./HumanTurnInput";
 import { NodeBlock } from "./NodeBlock";
+import { closeTokenPopover } from "./tokenPopover";
+import { TreeTokenPopover } from "./TreeTokenPopover";
 import { useActivePath } from "./useTree";
 
 /**
@@ -28,7 +30,7 @@ export function TranscriptPanel() {
       title={
         <span className="flex items-center gap-2">
           Transcript
-          <span className="font-normal tracking-normal text-zinc-600 normal-case">
+          <span className="font-normal tracking-normal text-zinc-500 normal-case">
             depth {path.length - 1} · {path.reduce((sum, n) => sum + n.text.length, 0).toLocaleString("en-US")} chars
           </span>
         </span>
@@ -40,7 +42,7 @@ export function TranscriptPanel() {
       {persona.settings !== null && <PersonaDetailPopover turns={persona.turns} settings={persona.settings} />}
       <div className="relative min-h-0 flex-1">
         {/* column-reverse keeps the active node (the end of the path) in view with no scroll effect. */}
-        <div data-testid="transcript" className="absolute inset-0 flex flex-col-reverse overflow-y-auto">
+        <div data-testid="transcript" onScroll={() => closeTokenPopover()} className="absolute inset-0 flex flex-col-reverse overflow-y-auto">
           <div className="mb-auto flex flex-col gap-1 p-3">
             {path.map((node, i) => {
               const parent = i > 0 ? path[i - 1]! : null;
@@ -64,6 +66,7 @@ export function TranscriptPanel() {
           </div>
         </div>
       </div>
+      <TreeTokenPopover />
       <div className="flex shrink-0 flex-col gap-2.5 border-t border-zinc-800 bg-zinc-900/80 px-3 py-2.5">
         <HumanTurnInput parentId={active.id} />
         <GenerateControl nodeId={active.id} />

@@ -44,7 +44,7 @@ export function TreeNavigator() {
       bodyClassName="flex flex-col"
       actions={
         <>
-          <span className="font-mono text-[10.5px] whitespace-nowrap text-zinc-500 tabular-nums" data-testid="tree-size">
+          <span className="hidden font-mono text-[10.5px] whitespace-nowrap text-zinc-400 tabular-nums xl:inline" data-testid="tree-size">
             {treeSize.toLocaleString("en-US")} node{treeSize === 1 ? "" : "s"}
           </span>
           <IconButton icon="fold" label="Fold" title="Collapse every subtree" onClick={() => useTreeView.set({ collapsed: parentsIn(project, tree.rootId) })} />

@@ -4,12 +4,14 @@ import { PersonaPanel } from "../persona/PersonaPanel";
 import { ScenePanel } from "../scenes/ScenePanel";
 import { useEngineState } from "../../state/engineState";
 import { cx } from "../../ui/cx";
+import { useMediaQuery, WIDE } from "../../ui/useMediaQuery";
 import { Spinner } from "../../ui/Spinner";
 import { ProjectBar } from "./ProjectBar";
 import { ProjectDialogs } from "./ProjectDialogs";
 import { ProjectNotices } from "./ProjectNotices";
 import { ShortcutSheet } from "./ShortcutSheet";
 import { StartScreen } from "./StartScreen";
+import { TreeMapPanel } from "../treeMap/TreeMapPanel";
 import { TranscriptPanel } from "./TranscriptPanel";
 import { TreeNavigator } from "./TreeNavigator";
 import { useTreeShortcuts } from "./useTreeShortcuts";
@@ -37,7 +39,10 @@ export function TreeWorkspace() {
 
 function ProjectWorkspace() {
   useTreeShortcuts();
-  const drawer = useTreeView((s) => s.modelDrawer);
+  const wide = useMediaQuery(WIDE);
+  const drawer = useTreeView((s) => s.modelDrawer) ?? wide;
+  // Below 1280 px the model panel opens over the transcript instead of taking a column.
+  const overlay = drawer && !wide;
   const sheetOpen = useTreeView((s) => s.sheetOpen);
   const side = useTreeView((s) => s.side);
   return (
@@ -56,13 +61,18 @@ function ProjectWorkspace() {
           importDroppedCard(file);
         }}
         className={cx(
-          "grid min-h-0 flex-1 gap-3 p-3",
-          drawer ? "grid-cols-[minmax(260px,290px)_minmax(0,1fr)_minmax(300px,360px)]" : "grid-cols-[minmax(0,1fr)_minmax(300px,380px)]",
+          "relative grid min-h-0 flex-1 gap-3 p-3",
+          drawer && !overlay ? "grid-cols-[minmax(260px,290px)_minmax(0,1fr)_minmax(300px,360px)]" : "grid-cols-[minmax(0,1fr)_minmax(280px,340px)] xl:grid-cols-[minmax(0,1fr)_minmax(300px,380px)]",
         )}
       >
-        {drawer && <ModelPanel />}
+        {drawer && !overlay && <ModelPanel />}
+        {overlay && (
+          <div data-testid="model-drawer-overlay" className="absolute inset-y-3 left-3 z-20 flex w-[300px] flex-col rounded-lg bg-zinc-950 shadow-2xl shadow-black/70 [&>*]:flex-1">
+            <ModelPanel />
+          </div>
+        )}
         <TranscriptPanel />
-        {side === "scene" ? <ScenePanel /> : side === "persona" ? <PersonaPanel /> : <TreeNavigator />}
+        {side === "scene" ? <ScenePanel /> : side === "persona" ? <PersonaPanel /> : side === "map" ? <TreeMapPanel /> : <TreeNavigator />}
       </main>
       {sheetOpen && <ShortcutSheet />}
     </>

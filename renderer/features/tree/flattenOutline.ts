@@ -1,16 +1,19 @@
 import type { ProjectState, TreeNode } from "../../../engine/common/project/types.js";
-import { childIndex } from "../../state/projectQueries";
+import { childIndex } from "../../../engine/common/project/queries.js";
 
 /** One row of the outline. */
 export interface OutlineEntry {
   node: TreeNode;
   depth: number;
+  /** Indent level: grows only where the tree branches, so a long conversation stays flat. */
+  indent: number;
   childCount: number;
 }
 
 /**
  * The outline's rows: a depth-first walk from the root in creation order, skipping the
- * children of collapsed nodes. Iterative, so a 10,000-deep chain cannot overflow the stack;
+ * children of collapsed nodes. A lone child keeps its parent's indent (a 35-turn chain is
+ * one flat run of rows); only the children of a node with several are indented. Iterative, so a 10,000-deep chain cannot overflow the stack;
  * callers memoise it on the node Map, the root and the collapsed set.
  */
 export function flattenOutline(project: ProjectState, rootId: string, collapsed: ReadonlySet<string>): OutlineEntry[] {
@@ -18,13 +21,14 @@ export function flattenOutline(project: ProjectState, rootId: string, collapsed:
   if (root === undefined) return [];
   const index = childIndex(project);
   const rows: OutlineEntry[] = [];
-  const stack: Array<[TreeNode, number]> = [[root, 0]];
+  const stack: Array<[TreeNode, number, number]> = [[root, 0, 0]];
   while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+    const [node, depth, indent] = stack.pop()!;
     const children = index.get(node.id);
-    rows.push({ node, depth, childCount: children?.length ?? 0 });
+    rows.push({ node, depth, indent, childCount: children?.length ?? 0 });
     if (children === undefined || collapsed.has(node.id)) continue;
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, depth + 1]);
+    const childIndent = children.length > 1 ? indent + 1 : indent;
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, depth + 1, childIndent]);
   }
   return rows;
 }

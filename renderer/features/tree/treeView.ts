@@ -1,10 +1,10 @@
 import type { ErrorPayload } from "../../../engine/common/errors.js";
 import { createViewStore } from "../../state/createViewStore";
 
-export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "library" | "prompt";
+export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "tree-from-node" | "library" | "prompt";
 
 /** What the workspace's right column shows. */
-export type SideTab = "tree" | "scene" | "persona";
+export type SideTab = "tree" | "map" | "scene" | "persona";
 
 /** Local view state of the tree workspace: nothing here is part of the project. */
 export interface TreeView {
@@ -17,8 +17,11 @@ export interface TreeView {
   editingId: string | null;
   annotatingId: string | null;
   dialog: ProjectDialog | null;
+  /** The node "new tree from here" copies from (with the tree-from-node dialog). */
+  treeFromNodeId: string | null;
   sheetOpen: boolean;
-  modelDrawer: boolean;
+  /** The model panel: shown or hidden by the user; null follows the window (shown when wide). */
+  modelDrawer: boolean | null;
   side: SideTab;
   /** The last failed action, shown until dismissed or the next success. */
   error: ErrorPayload | null;
@@ -31,8 +34,9 @@ export const useTreeView = createViewStore<TreeView>({
   editingId: null,
   annotatingId: null,
   dialog: null,
+  treeFromNodeId: null,
   sheetOpen: false,
-  modelDrawer: true,
+  modelDrawer: null,
   side: "tree",
   error: null,
 });
