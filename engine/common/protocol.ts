@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DownloadInfo } from "./modelLibraryPort.js";
 import type { ProjectRecord, ProjectSnapshot, RecordRef } from "./project/types.js";
+import type { EngineRef, RemoteEngineInfo } from "./remoteEngine.js";
 import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./sampling.js";
 
 /**
@@ -89,6 +90,8 @@ export interface BackendInfo {
 export interface LoadedModel {
   model: ModelInfo;
   backend: BackendInfo;
+  /** Set when the engine is a remote server pool rather than the embedded runtime. */
+  remote?: RemoteEngineInfo;
 }
 
 export interface TokenAlternative {
@@ -122,6 +125,8 @@ export interface GenerationRecord {
   /** sha256 of the exact prompt text (a replay checks it is unchanged). */
   promptSha256: string;
   promptTokens: number;
+  /** Which engine generated it (absent: the embedded one, as in records written before remote engines). */
+  engine?: EngineRef;
 }
 
 export interface CompletionResult {

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import type { ExperimentResults } from "../common/experiments/results.js";
+import type { LoadedModel } from "../common/protocol.js";
 import { createEngine } from "../node/createEngine.js";
+import { endpointChoice, endpointCliHelp, endpointCliOptions, resumableExperiment } from "./endpointOptions.js";
 
 /**
  * `masque experiment`: the attractor lab from the command line, on the same engine code as
@@ -13,13 +15,15 @@ import { createEngine } from "../node/createEngine.js";
  */
 export const experimentCommand = {
   summary: "run R rollouts × H turns from a scene and write the statistics",
-  usage: "masque experiment --model M.gguf --scene S --rollouts R --turns H --seed N --out results.json [--csv turns.csv]",
+  usage: "masque experiment (--model M.gguf | --endpoint URL [--endpoint URL …]) --scene S --rollouts R --turns H --seed N --out results.json [--csv turns.csv]",
   details: [
     "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule",
     "--max-tokens  per turn (default 48)",
     "--labeller    tracker (default) or demo-ground-truth",
     "--project     keep the rollouts in this project file (default: a temporary project)",
+    "            a rerun with the same --project and settings resumes an unfinished run",
     "--threads, --parallel   engine settings (default: measured threads, 8 parallel sequences)",
+    ...endpointCliHelp,
   ],
   options: {
     model: { type: "string" },
@@ -34,6 +38,7 @@ export const experimentCommand = {
     project: { type: "string" },
     threads: { type: "string" },
     parallel: { type: "string" },
+    ...endpointCliOptions,
     help: { type: "boolean", short: "h" },
   },
   async run(values: Record<string, string | boolean | undefined>, io: { out(text: string): void; err(text: string): void }): Promise<void> {
@@ -49,14 +54,17 @@ export const experimentCommand = {
       if (!Number.isInteger(n) || n < 0) throw new MasqueError("bad-request", `--${name} must be a whole number.`);
       return n;
     };
-    const model = resolve(need("model"));
+    // Remote engine (--endpoint) or a local GGUF (--model), never both.
+    const remote = endpointChoice(values, (line) => io.err(`${line}\n`));
+    if (remote !== null && values.model !== undefined) throw new MasqueError("bad-request", "Give --model or --endpoint, not both.");
+    const model = remote === null ? resolve(need("model")) : "";
     const scene = need("scene");
     const out = resolve(need("out"));
     const rollouts = int("rollouts");
     const turns = int("turns");
     const seed = int("seed");
     if (values.project === undefined) process.env.MASQUE_HOME ??= mkdtempSync(join(tmpdir(), "masque-cli-"));
-    const engine = createEngine({ modelFolders: [] });
+    const engine = createEngine({ modelFolders: [], ...(remote === null ? {} : { remoteApiKey: remote.apiKey }) });
     const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
     const tty = process.stderr.isTTY === true;
     const unsubscribe = engine.subscribe((event) => {
@@ -69,26 +77,35 @@ export const experimentCommand = {
       else if (event.done === event.total) io.err(line);
     });
     try {
-      await call("loadModel", {
-        path: model,
-        ...(values.threads ? { threads: int("threads") } : {}),
-        ...(values.parallel ? { parallel: int("parallel") } : {}),
-      });
+      const loaded =
+        remote !== null
+          ? await call<LoadedModel>("remoteConnect", remote.connect)
+          : await call<LoadedModel>("loadModel", {
+              path: model,
+              ...(values.threads ? { threads: int("threads") } : {}),
+              ...(values.parallel ? { parallel: int("parallel") } : {}),
+            });
       if (typeof values.project === "string") await call("projectOpen", { path: resolve(values.project) }).catch(() => call("projectCreate", { name: "Experiments", rootText: "", path: resolve(values.project as string) }));
       else await call("projectCreate", { name: "Experiment", rootText: "" });
-      const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
-      const rootId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
-      const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {
+      const labeller = (values.labeller as string | undefined) ?? "tracker";
+      const earlier = resumableExperiment(engine.projects.current()!.state, { condition: scene, rollouts, turns, seed, maxTokens: int("max-tokens", 48), labeller, modelSha256: loaded.model.sha256 });
+      if (earlier !== null) io.err(`Resuming ${earlier.name}: ${earlier.rollouts.length} of ${rollouts} rollouts already done.\n`);
+      const { experimentId } = earlier !== null ? { experimentId: earlier.id } : await call<{ experimentId: string }>("experimentCreate", {
         name: `${scene} × ${rollouts}`,
-        nodeId: rootId,
+        nodeId: engine.projects.current()!.state.trees.get((await call<{ treeId: string }>("libraryUse", { entryId: scene })).treeId)!.rootId,
         rollouts,
         turns,
         seed,
         maxTokens: int("max-tokens", 48),
-        labeller: (values.labeller as string | undefined) ?? "tracker",
+        labeller,
         condition: scene,
       });
-      const run = await call<{ status: string; completed: number }>("experimentRun", { jobId: "cli", experimentId });
+      const run = await call<{ status: string; completed: number }>("experimentRun", { jobId: "cli", experimentId }).catch((error: unknown) => {
+        // Every finished rollout is already saved; say how to pick the run up again.
+        const done = engine.projects.current()?.state.experiments.get(experimentId)?.rollouts.length ?? 0;
+        const how = typeof values.project === "string" ? `Run the same command again to resume (${done} of ${rollouts} rollouts are saved in ${resolve(values.project)}).` : "Pass --project FILE to make a run resumable.";
+        throw new MasqueError(error instanceof MasqueError ? error.code : "internal", `${error instanceof Error ? error.message : String(error)}\n${how}`);
+      });
       if (tty) process.stderr.write("\n");
       const { results, csv } = await call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId });
       await writeFile(out, JSON.stringify(results, null, 2) + "\n");

@@ -33,6 +33,16 @@ export const generationRecordSchema = z.object({
   rawProbabilities: z.boolean(),
   promptSha256: z.string().regex(/^[0-9a-f]{64}$/),
   promptTokens: z.number().int().min(0),
+  /** Optional, so older files stay valid: which engine generated the node (never a secret). */
+  engine: z
+    .object({
+      kind: z.enum(["embedded", "remote"]),
+      dialect: z.enum(["llama-server", "vllm", "sglang", "openai"]).optional(),
+      endpoint: text(2048).optional(),
+      serverModel: text(512).optional(),
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    })
+    .optional(),
 });
 
 export const nodeGenerationSchema = z.object({
