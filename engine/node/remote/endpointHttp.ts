@@ -133,9 +133,10 @@ export async function requestJson(base: string, path: string, body: unknown, opt
  */
 export async function* streamEvents(base: string, path: string, body: unknown, options: RequestOptions): AsyncGenerator<Record<string, unknown>> {
   const { response, timer, aborted } = await start(base, path, "POST", body, options);
-  const reader = response.body?.getReader();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   try {
     await failOnStatus(base, path, response);
+    reader = response.body?.getReader();
     if (reader === undefined) throw new EndpointError("malformed", base, `${base}${path} sent no body.`);
     const decoder = new TextDecoder();
     let buffer = "";
