@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MasqueError } from "../../engine/common/errors.js";
+import type { ProjectSnapshot } from "../../engine/common/project/types.js";
 import type { CompletionResult, EngineEvent, LoadedModel } from "../../engine/common/protocol.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
@@ -95,6 +96,20 @@ describe("remote engine on llama-server", () => {
     expect(new Set(results.map((r) => r.text)).size).toBeGreaterThan(1);
     const alone = await complete({ seed: 3, maxTokens: 16 });
     expect(alone.text).toBe(results[2]!.text);
+  });
+
+  it("grows a tree on the server; the records name the engine and a replay reports whether it matched", async () => {
+    const { snapshot } = await call<{ snapshot: ProjectSnapshot }>("projectCreate", { name: "Remote tree", rootText: PROMPT });
+    const { nodeIds } = await call<{ nodeIds: string[] }>("generateChildren", { jobId: "kids", nodeId: snapshot.trees[0]!.rootId, n: 3, maxTokens: 16, seed: 11 });
+    expect(nodeIds).toHaveLength(3);
+    const node = engine.projects.current()!.state.nodes.get(nodeIds[1]!)!;
+    expect(node.generation!.record.engine).toMatchObject({ kind: "remote", dialect: "llama-server", endpoint: server.url });
+    const replay = await call<{ matched: boolean; text: string; expected: string }>("replayNode", { jobId: "replay", nodeId: node.id });
+    expect(replay.text).toBe(replay.expected);
+    expect(replay.matched).toBe(true);
+    // The record survives a save and a reopen (the schema keeps the engine reference).
+    await call("projectOpen", { path: engine.projects.current()!.path });
+    expect(engine.projects.current()!.state.nodes.get(node.id)!.generation!.record.engine?.kind).toBe("remote");
   });
 
   it("cancels mid-stream by aborting the request, and keeps serving", async () => {
