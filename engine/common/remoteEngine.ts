@@ -111,8 +111,8 @@ export function capabilityUses(c: RemoteCapabilities): CapabilityUse[] {
     },
     {
       feature: "Persona probes (next-token P(Yes)/P(No))",
-      available: c.logprobs && c.topLogprobs >= 2,
-      note: "Need the next token's top log-probs only.",
+      available: c.promptLogprobs || (c.logprobs && c.tokenIds && c.tokenize),
+      note: "Need only the next token's log-probs (read from its top alternatives, with the tokenizer to find the answer token).",
     },
     {
       feature: "Evidence scoring (persona tracker, tracker labeller)",

@@ -90,6 +90,25 @@ describe("remote engine on llama-server", () => {
     expect(stopped.text).toBe(free.text.slice(0, free.text.indexOf(word)));
   });
 
+  it("scores one-token continuations (persona probes) from the next-token distribution; whole turns fail plainly", async () => {
+    await call("remoteConnect", { endpoints: [{ url: server.url }] });
+    const local = new LlamaRuntime();
+    try {
+      await local.load({ path: testModel("stories"), gpu: "off", threads: 1, parallel: 1, precision: "exact" });
+      for (const continuation of [" She", " The"]) {
+        const remote = await call<{ totalLogprob: number; tokens: unknown[] }>("score", { prefix: PROMPT, continuation });
+        const embedded = await local.score({ prefix: PROMPT, continuation });
+        expect(remote.tokens).toHaveLength(1);
+        expect(Math.abs(remote.totalLogprob - embedded.totalLogprob)).toBeLessThan(1e-3);
+      }
+    } finally {
+      await local.dispose();
+    }
+    const error = await call("score", { prefix: PROMPT, continuation: " She was very happy." }).then(() => null, (e: unknown) => e);
+    expect((error as MasqueError).code).toBe("bad-request");
+    expect((error as Error).message).toMatch(/needs echo or prompt log-probs.*embedded engine or a vLLM server/);
+  });
+
   it("generates N children as concurrent requests, each reproducible alone from its seed", async () => {
     const results = await engine.remote.branch({ jobId: "branches", prompt: PROMPT, maxTokens: 16, n: 4, seeds: [1, 2, 3, 4] }, new AbortController().signal, () => undefined);
     expect(results).toHaveLength(4);

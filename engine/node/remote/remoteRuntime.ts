@@ -10,7 +10,7 @@ import { completionBody, readChunk } from "./dialects.js";
 import { EndpointError, streamEvents, type RequestOptions } from "./endpointHttp.js";
 import { EndpointPool, type PoolMember } from "./endpointPool.js";
 import { probeEndpoint, type EndpointProbe } from "./probe.js";
-import { scoreWithEcho } from "./remoteScoring.js";
+import { scoreNextToken, scoreWithEcho } from "./remoteScoring.js";
 
 /** Timeouts of a remote engine; tests shorten them. */
 export interface RemoteTimeouts {
@@ -162,17 +162,25 @@ export class RemoteRuntime implements RuntimePort {
     return this.scoreMany([{ ...args, slot: 0 }]).then((r) => r[0]!);
   }
 
+  /**
+   * Teacher-forced scores through echo + log-probs where the server has them; elsewhere only
+   * one-token continuations (persona probes' Yes/No), from the next-token distribution.
+   */
   async scoreMany(items: readonly (ScoreArgs & { slot: number })[]): Promise<ScoreResult[]> {
     const c = this.require();
-    if (!c.info.capabilities.promptLogprobs) {
-      throw new MasqueError("bad-request", `Teacher-forced scoring (the persona tracker's evidence) needs echo or prompt log-probs, and ${c.info.serverModel} on ${c.info.dialect} has neither. Use the embedded engine or a vLLM server, or a ground-truth labeller.`);
-    }
+    const caps = c.info.capabilities;
+    const multiToken = `Teacher-forced scoring of a whole turn (the persona tracker's evidence) needs echo or prompt log-probs, and ${c.info.serverModel} on ${c.info.dialect} has neither. Use the embedded engine or a vLLM server, or a ground-truth labeller; one-token probes work here.`;
+    if (!caps.promptLogprobs && !(caps.tokenize && caps.logprobs && caps.tokenIds)) throw new MasqueError("bad-request", multiToken);
     this.counters.operations++;
     const results = await settleAll(
       items.map(async (item) => {
         const member = await c.pool.acquire(item.slot, new Set(), new AbortController().signal, []);
         try {
-          return await scoreWithEcho(member.base, c.info.serverModel, item, this.requestOptions());
+          return caps.promptLogprobs
+            ? await scoreWithEcho(member.base, c.info.serverModel, item, this.requestOptions())
+            : await scoreNextToken(member.base, c.info.serverModel, item, this.requestOptions(), multiToken);
+        } catch (error) {
+          throw error instanceof EndpointError ? new MasqueError("remote-failed", error.message) : error;
         } finally {
           c.pool.release(member);
         }
