@@ -20,6 +20,8 @@ export interface EndpointProbe {
   meta: Record<string, unknown>;
 }
 
+/** Alternatives asked for at connect: the most Masque ever shows (vLLM's default --max-logprobs). */
+const PROBE_ALTERNATIVES = 20;
 const PROBE_TEXT = "Masque probe: the quick brown fox jumps over the lazy dog.";
 /** Local files above this size are not hashed at connect (it would take minutes); records then carry the fingerprint. */
 const MAX_HASHED_BYTES = 1024 ** 3;
@@ -53,10 +55,16 @@ export async function probeEndpoint(
   if (dialect === "vllm") serverVersion = ((await requestJson(base, "/version", undefined, req).catch(() => null)) as { version?: string } | null)?.version ?? null;
 
   // Capabilities, from real requests: two seeded draws and, where a server may have it, echo.
-  const ask = (seed: number) =>
-    requestJson(base, "/v1/completions", { ...completionBody(dialect, model.id, { prompt: PROBE_TEXT, maxTokens: 3, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, repeatLastTokens: 64 }, seed, stop: [], topLogprobs: 5 }, 5), stream: false }, req);
-  const first = readChunk((await ask(12345)) as Record<string, unknown>, 5);
-  const second = readChunk((await ask(12345)) as Record<string, unknown>, 5);
+  const ask = (width: number) =>
+    requestJson(base, "/v1/completions", { ...completionBody(dialect, model.id, { prompt: PROBE_TEXT, maxTokens: 3, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, repeatLastTokens: 64 }, seed: 12345, stop: [], topLogprobs: width }, width), stream: false }, req).then((r) => readChunk(r as Record<string, unknown>, width));
+  // A server may cap alternatives lower (OpenAI's API and some vLLM setups allow 5): ask again with 5.
+  let width = PROBE_ALTERNATIVES;
+  const first = await ask(width).catch((error: unknown) => {
+    if (!(error instanceof EndpointError) || error.failure !== "rejected") throw error;
+    width = 5;
+    return ask(width);
+  });
+  const second = await ask(width);
   const logprobs = first.tokens.length > 0 && first.tokens.every((t) => Number.isFinite(t.logprob));
   let promptLogprobs = false;
   if (dialect !== "llama-server") {
