@@ -32,7 +32,9 @@ export function completionBody(dialect: EngineDialect, model: string, req: Gener
     stream: true,
     logprobs: Math.max(1, Math.min(req.topLogprobs, maxTopLogprobs)),
   };
-  if (req.stop.length > 0) body.stop = [...req.stop];
+  // llama-server blanks the tokens of a (possible) stop string in its stream, so Masque finds
+  // stops itself there (from each token's bytes) and closes the stream at one.
+  if (req.stop.length > 0 && dialect !== "llama-server") body.stop = [...req.stop];
   switch (dialect) {
     case "llama-server":
       // Every llama-server sampler set to a no-op so only temperature (and what the user set) shapes the draw.
@@ -80,6 +82,8 @@ export interface ChunkPiece {
   stopString: string | null;
   promptTokens: number | null;
   cachedTokens: number | null;
+  /** Each token's raw bytes, where the server reports them (llama-server), for exact text and stop detection. */
+  bytes: (number[] | null)[];
 }
 
 const tokenIdPrefix = "token_id:";
@@ -106,6 +110,7 @@ export function readChunk(event: Record<string, unknown>, topLogprobs: number): 
     stopString: typeof choice?.stop_reason === "string" ? choice.stop_reason : null,
     promptTokens: typeof usage?.prompt_tokens === "number" ? usage.prompt_tokens : null,
     cachedTokens: typeof usage?.prompt_tokens_details?.cached_tokens === "number" ? usage.prompt_tokens_details.cached_tokens : null,
+    bytes: [],
   };
   const logprobs = choice?.logprobs as Record<string, unknown> | null | undefined;
   if (logprobs === null || logprobs === undefined) return piece;
@@ -119,6 +124,7 @@ export function readChunk(event: Record<string, unknown>, topLogprobs: number): 
         logprob: Number(entry.logprob),
         top: top.slice(0, topLogprobs).map((t): TokenAlternative => ({ id: idOf(t.token, t.id), text: textOf(t.token), logprob: Number(t.logprob) })),
       });
+      piece.bytes.push(Array.isArray(entry.bytes) ? (entry.bytes as number[]) : null);
     }
   } else if (Array.isArray(logprobs.tokens)) {
     // OpenAI legacy completions (vLLM, SGLang): parallel arrays; top_logprobs maps token → logprob.
@@ -131,6 +137,7 @@ export function readChunk(event: Record<string, unknown>, topLogprobs: number): 
         .sort((a, b) => b.logprob - a.logprob)
         .slice(0, topLogprobs);
       piece.tokens.push({ id: idOf(token, undefined), text: textOf(token), logprob: lps[i] ?? Number.NaN, top });
+      piece.bytes.push(null);
     });
     // A chunk with one token: its text is the chunk's text (vLLM reports ids, not texts).
     if (piece.tokens.length === 1 && piece.tokens[0]!.text === "") piece.tokens[0]!.text = piece.text;

@@ -5,6 +5,7 @@ import type { CompleteArgs, CompletionResult, GeneratedToken, LoadedModel, Score
 import { capabilityUses, type EngineRef, type RemoteCapabilities, type RemoteConnectArgs, type RemoteEngineInfo } from "../../common/remoteEngine.js";
 import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "../../common/sampling.js";
 import { deriveSeeds } from "../../common/seeds.js";
+import { TextStream } from "../../common/textStream.js";
 import { ENGINE_VERSION } from "../version.js";
 import { completionBody, readChunk } from "./dialects.js";
 import { EndpointError, streamEvents, type RequestOptions } from "./endpointHttp.js";
@@ -260,37 +261,72 @@ export class RemoteRuntime implements RuntimePort {
     let stopString: string | null = null;
     let promptTokens = 0;
     let cached = 0;
+    // Where the server does not apply stops (llama-server), they are found here, as the embedded engine does.
+    const localStops = c.info.dialect === "llama-server" && stop.length > 0;
+    const bytes = new Map<number, number[]>();
+    const decoder = new TextDecoder();
+    const textStream = localStops
+      ? new TextStream((ids) => decoder.decode(Uint8Array.from(ids.flatMap((id) => bytes.get(id) ?? [...new TextEncoder().encode(this.pieces.get(id) ?? "")]))), stop, [])
+      : null;
     try {
       for await (const event of streamEvents(member.base, "/v1/completions", body, { ...this.requestOptions(), signal })) {
         const piece = readChunk(event, topLogprobs);
-        if (piece.text !== "" || piece.tokens.length > 0) {
-          if (firstAt === 0) firstAt = performance.now();
-          text += piece.text;
-          tokens.push(...piece.tokens);
-          for (const t of piece.tokens) if (t.id >= 0 && t.text !== "") this.pieces.set(t.id, t.text);
-          this.counters.tokensGenerated += piece.tokens.length;
-          sink(piece.tokens, piece.text);
-        }
         finish = piece.finish ?? finish;
         stopString = piece.stopString ?? stopString;
         promptTokens = piece.promptTokens ?? promptTokens;
         cached = piece.cachedTokens ?? cached;
+        if (piece.text === "" && piece.tokens.length === 0) continue;
+        if (firstAt === 0) firstAt = performance.now();
+        this.counters.tokensGenerated += piece.tokens.length;
+        if (textStream === null) {
+          text += piece.text;
+          tokens.push(...piece.tokens);
+          for (const t of piece.tokens) if (t.id >= 0 && t.text !== "") this.pieces.set(t.id, t.text);
+          sink(piece.tokens, piece.text);
+          continue;
+        }
+        let emitted = "";
+        const taken: GeneratedToken[] = [];
+        for (const [i, token] of piece.tokens.entries()) {
+          const raw = piece.bytes[i];
+          if (raw) bytes.set(token.id, raw);
+          if (token.text !== "") this.pieces.set(token.id, token.text);
+          taken.push(token);
+          const step = textStream.push(token.id);
+          emitted += step.emitted;
+          if (step.stop !== null) {
+            stopString = step.stop;
+            break;
+          }
+        }
+        tokens.push(...taken);
+        text = textStream.emittedText;
+        sink(taken, emitted);
+        if (stopString !== null) break; // leaving the loop closes the stream: the server stops generating
       }
     } catch (error) {
       if ((error as Error).name === "AbortError" || signal.aborted) return this.result(c, item, member, tokens, text, "cancelled", null, promptTokens, started, firstAt);
       throw error;
     }
+    if (textStream !== null) {
+      const rest = stopString === null ? textStream.flush() : "";
+      if (rest !== "") sink([], rest);
+      text = textStream.emittedText;
+      if (stopString !== null) finish = "stop";
+    }
     if (finish === null) throw new EndpointError("malformed", member.base, `${member.base} finished the stream without a finish reason.`);
     let reason: StopReason = finish === "length" ? "max-tokens" : "eos";
-    if (finish === "stop") {
-      // The server trims the stop string from the text; the tokens still spell it out.
+    if (finish === "stop" && stopString !== null && stop.includes(stopString)) reason = "stop-sequence";
+    else if (finish === "stop" && textStream === null && stop.length > 0 && c.info.dialect !== "vllm") {
+      // Servers that do not say which stop string ended the text: the tokens still spell it out.
       const spelled = tokens.map((t) => t.text).join("");
-      const found = stopString !== null && stop.includes(stopString) ? stopString : stop.find((s) => spelled.slice(text.length).startsWith(s) || spelled.includes(s));
+      const found = stop.find((s) => spelled.slice(text.length).startsWith(s));
       if (found !== undefined) {
         reason = "stop-sequence";
         stopString = found;
-      } else stopString = null;
-    } else stopString = null;
+      }
+    }
+    if (reason !== "stop-sequence") stopString = null;
     this.counters.promptTokensEvaluated += Math.max(0, promptTokens - cached);
     const result = this.result(c, item, member, tokens, text, reason, stopString, promptTokens, started, firstAt);
     result.timings.promptTokensEvaluated = Math.max(0, promptTokens - cached);
