@@ -90,9 +90,13 @@ export const experimentCommand = {
       const labeller = (values.labeller as string | undefined) ?? "tracker";
       const earlier = resumableExperiment(engine.projects.current()!.state, { condition: scene, rollouts, turns, seed, maxTokens: int("max-tokens", 48), labeller, modelSha256: loaded.model.sha256 });
       if (earlier !== null) io.err(`Resuming ${earlier.name}: ${earlier.rollouts.length} of ${rollouts} rollouts already done.\n`);
+      const startTree = async () => {
+        const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
+        return engine.projects.current()!.state.trees.get(treeId)!.rootId;
+      };
       const { experimentId } = earlier !== null ? { experimentId: earlier.id } : await call<{ experimentId: string }>("experimentCreate", {
         name: `${scene} × ${rollouts}`,
-        nodeId: engine.projects.current()!.state.trees.get((await call<{ treeId: string }>("libraryUse", { entryId: scene })).treeId)!.rootId,
+        nodeId: await startTree(),
         rollouts,
         turns,
         seed,

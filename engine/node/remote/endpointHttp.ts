@@ -66,6 +66,12 @@ async function start(base: string, path: string, method: "GET" | "POST", body: u
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) controller.abort();
   timer.reset(options.firstByteMs);
+  // One job's signal serves thousands of requests: each removes its listener when done.
+  const clear = timer.clear;
+  timer.clear = () => {
+    clear();
+    options.signal?.removeEventListener("abort", onAbort);
+  };
   const headers: Record<string, string> = { accept: body === undefined ? "application/json" : "application/json, text/event-stream" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
