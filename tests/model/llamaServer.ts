@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { repoRoot } from "../testModels.js";
@@ -78,17 +79,20 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   ];
   if (options.exact !== false) args.push("-fa", "off", "-ctk", "f32", "-ctv", "f32");
   if (options.apiKey !== undefined) args.push("--api-key", options.apiKey);
-  const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
-  child.stderr!.on("data", (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  // The log goes to a file, not a pipe: a test blocked in spawnSync (the CLI) cannot drain a
+  // pipe, and a server whose log pipe is full stops answering.
+  const logFile = join(mkdtempSync(join(tmpdir(), "masque-llama-server-")), "server.log");
+  const fd = openSync(logFile, "w");
+  const child = spawn(binary, args, { stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  const output = () => readFileSync(logFile, "utf8").slice(-20_000);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const server: LlamaServer = {
     url,
     port,
     process: child,
-    log: () => output,
+    log: output,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
@@ -96,12 +100,12 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`llama-server exited (${child.exitCode}) before serving:\n${output.slice(-3000)}`);
+    if (child.exitCode !== null) throw new Error(`llama-server exited (${child.exitCode}) before serving:\n${output().slice(-3000)}`);
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
     if (ok) return server;
     if (Date.now() > deadline) {
       await server.kill();
-      throw new Error(`llama-server did not become healthy within 60 s:\n${output.slice(-3000)}`);
+      throw new Error(`llama-server did not become healthy within 60 s:\n${output().slice(-3000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
