@@ -81,6 +81,7 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
       });
       const error = await call("experimentRun", { jobId: "killed", experimentId }).then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(MasqueError);
+      console.log(`killed mid-run: ${(error as Error).message}`);
       expect((error as MasqueError).code).toBe("remote-failed");
       expect((error as Error).message).toMatch(new RegExp(first.url.replace(/[.:/]/g, "\\$&")));
       const state = engine.projects.current()!.state;
