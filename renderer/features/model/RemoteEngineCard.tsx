@@ -13,8 +13,9 @@ export function RemoteEngineCard({ remote }: { remote: RemoteEngineInfo }) {
         <div className="min-w-0 flex-1">
           <div className="flex items-center gap-1.5">
             <span className="size-1.5 shrink-0 rounded-full bg-sky-400 shadow-[0_0_6px] shadow-sky-400/60" aria-hidden />
-            <span className="truncate font-mono text-[13px] font-medium text-zinc-50" data-testid="model-file-name">
-              {remote.serverModel}
+            <span className="truncate font-mono text-[13px] font-medium text-zinc-50" data-testid="model-file-name" title={remote.serverModel}>
+              {/* llama-server names its model by file path: the file name is what identifies it. */}
+              {remote.serverModel.split(/[\\/]/).pop() || remote.serverModel}
             </span>
           </div>
           <div className="mt-0.5 pl-3 text-[11px] text-zinc-500">remote · {remote.dialect}</div>
