@@ -66,6 +66,8 @@ export interface RemoteEngineInfo {
   uses: CapabilityUse[];
   /** True when an API key is sent (the key itself is never reported). */
   authenticated: boolean;
+  /** Things the user should know, e.g. a key going over plain http to another machine. */
+  warnings: string[];
 }
 
 /** Which engine produced a generation; kept in its record. Never holds a secret. */
@@ -129,4 +131,10 @@ export function capabilityUses(c: RemoteCapabilities): CapabilityUse[] {
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** The warning owed before a key crosses the network in clear text, or null. */
+export function plainHttpKeyWarning(url: { protocol: string; hostname: string; host: string }, keyName: string): string | null {
+  if (url.protocol !== "http:" || isLoopbackHost(url.hostname)) return null;
+  return `The API key in ${keyName} is sent over plain http to ${url.host}; anyone on the network path can read it. Use https or an SSH tunnel to 127.0.0.1.`;
 }

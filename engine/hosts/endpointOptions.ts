@@ -1,6 +1,6 @@
 import { MasqueError } from "../common/errors.js";
 import type { Experiment, ProjectState } from "../common/project/types.js";
-import { engineDialects, isLoopbackHost, type EngineDialect, type RemoteConnectArgs } from "../common/remoteEngine.js";
+import { engineDialects, plainHttpKeyWarning, type EngineDialect, type RemoteConnectArgs } from "../common/remoteEngine.js";
 
 /**
  * The command line's remote-engine options: `--endpoint URL` (repeatable: a pool of
@@ -50,9 +50,8 @@ export function endpointChoice(values: Record<string, unknown>, warn: (line: str
     }
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new MasqueError("bad-request", `--endpoint ${url}: only http:// and https:// are supported.`);
     if (parsed.username !== "" || parsed.password !== "") throw new MasqueError("bad-request", `--endpoint ${parsed.host}: put the key in $${keyVar}, not in the URL.`);
-    if (apiKey() !== undefined && parsed.protocol === "http:" && !isLoopbackHost(parsed.hostname)) {
-      warn(`warning: the API key in $${keyVar} will be sent over plain http to ${parsed.host}; anyone on the network path can read it. Use https or an SSH tunnel to 127.0.0.1.`);
-    }
+    const warning = apiKey() === undefined ? null : plainHttpKeyWarning(parsed, `$${keyVar}`);
+    if (warning !== null) warn(`warning: ${warning}`);
   }
   return {
     connect: {

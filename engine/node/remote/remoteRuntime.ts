@@ -2,7 +2,7 @@ import { createHash, randomInt } from "node:crypto";
 import { MasqueError } from "../../common/errors.js";
 import type { RuntimeCounters, RuntimePort } from "../../common/handlers.js";
 import type { CompleteArgs, CompletionResult, GeneratedToken, LoadedModel, ScoreArgs, ScoreResult, StopReason } from "../../common/protocol.js";
-import { capabilityUses, type EngineRef, type RemoteCapabilities, type RemoteConnectArgs, type RemoteEngineInfo } from "../../common/remoteEngine.js";
+import { capabilityUses, plainHttpKeyWarning, type EngineRef, type RemoteCapabilities, type RemoteConnectArgs, type RemoteEngineInfo } from "../../common/remoteEngine.js";
 import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "../../common/sampling.js";
 import { deriveSeeds } from "../../common/seeds.js";
 import { TextStream } from "../../common/textStream.js";
@@ -92,6 +92,7 @@ export class RemoteRuntime implements RuntimePort {
       capabilities,
       uses: capabilityUses(capabilities),
       authenticated: apiKey !== undefined && apiKey !== "",
+      warnings: apiKey ? probes.flatMap((p) => plainHttpKeyWarning(new URL(p.base), "MASQUE_API_KEY") ?? []) : [],
     };
     const pool = new EndpointPool(probes, () => this.requestOptions(), this.timeouts.coolDownMs);
     const meta = first.meta as { n_params?: number; n_vocab?: number; n_ctx_train?: number; vocab_type?: number; size?: number };

@@ -24,6 +24,11 @@ export function RemoteEngineCard({ remote }: { remote: RemoteEngineInfo }) {
           Disconnect
         </Button>
       </header>
+      {remote.warnings.map((w) => (
+        <p key={w} className="border-b border-zinc-800/80 px-3 py-2 text-[11px] text-amber-300" role="alert">
+          {w}
+        </p>
+      ))}
       <DefinitionList
         className="px-3 py-2.5"
         items={[
