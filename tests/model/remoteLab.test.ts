@@ -59,7 +59,7 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     const results = JSON.parse(readFileSync(out, "utf8")) as ExperimentResults;
     expect(results.rollouts).toHaveLength(32);
     expectPlanted(results);
-  });
+  }, 300_000);
 
   it("a server killed mid-experiment gives a clear error; rerunning the command resumes and loses nothing", async () => {
     const project = join(dir, "killed.masque");
@@ -106,7 +106,7 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     const { state } = await readProjectFile(project);
     expect(before.filter((id) => !state.nodes.has(id))).toEqual([]);
     expect(state.nodes.size).toBeGreaterThan(before.length);
-  });
+  }, 400_000);
 
   it("sends the API key from the environment and never writes it to any file", async () => {
     const key = `sk-masque-test-${Math.random().toString(36).slice(2)}`;
@@ -123,7 +123,7 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     const files = walk(work);
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) expect(readFileSync(file).includes(key), file).toBe(false);
-  });
+  }, 300_000);
 });
 
 function walk(folder: string): string[] {
