@@ -63,7 +63,7 @@ export function createEngine(options: EngineOptions): Engine {
       ids: commandContext,
       // A remote server identified as serving a known file (a loopback llama-server) counts as that file.
       groundTruth: (sha256) => demoGroundTruth(remote.fileSha256For(sha256) ?? sha256),
-      remote: { connect: (args) => active.connectRemote(args) },
+      remote: { connect: (args) => active.connectRemote(args), setApiKey: (key) => remote.setApiKey(key) },
     },
     projects,
     emit,

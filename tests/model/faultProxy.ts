@@ -70,13 +70,15 @@ export class FaultProxy {
               return;
             }
             if (fault === "drop") {
-              events += chunk.toString("utf8").split("\n\n").length - 1;
-              if (events >= this.dropAfterEvents) {
-                res.write(chunk);
-                res.socket?.destroy();
+              // Forward whole events up to the limit, then cut the connection mid-stream.
+              const parts = chunk.toString("utf8").split("\n\n");
+              const room = this.dropAfterEvents - events;
+              if (parts.length - 1 >= room) {
+                res.write(parts.slice(0, room).map((p) => `${p}\n\n`).join(""), () => res.socket?.destroy());
                 up.destroy();
                 return;
               }
+              events += parts.length - 1;
             }
             res.write(chunk);
           });

@@ -201,6 +201,26 @@ describe("remote engine on llama-server", () => {
   });
 });
 
+describe("API keys", () => {
+  it("a key set for the session is sent, and never reported back", async () => {
+    const key = `sk-session-${Math.random().toString(36).slice(2)}`;
+    const locked = await startLlamaServer({ model: testModel("stories"), slots: 1, apiKey: key });
+    try {
+      const denied = await call("remoteConnect", { endpoints: [{ url: locked.url }] }).then(() => null, (e: unknown) => e);
+      expect((denied as Error).message).toMatch(/HTTP 401/);
+      await call("remoteSetApiKey", { key });
+      const loaded = await call<LoadedModel>("remoteConnect", { endpoints: [{ url: locked.url }] });
+      expect(loaded.remote!.authenticated).toBe(true);
+      const result = await complete({ seed: 2, maxTokens: 4 });
+      const status = await call("getStatus", {});
+      expect(JSON.stringify([loaded, result, status, events])).not.toContain(key);
+    } finally {
+      await call("remoteSetApiKey", { key: null });
+      await locked.kill();
+    }
+  });
+});
+
 describe("the same GGUF, embedded vs llama-server (F32 KV cache, no flash attention on both)", () => {
   it.each([["stories260K", () => testModel("stories")], ["masque-demo", () => demoModelPath(repoRoot)]] as const)("%s: greedy texts identical, per-token log-probs within 1e-3", async (_name, path) => {
     const remoteServer = await startLlamaServer({ model: path(), slots: 1, exact: true });

@@ -76,7 +76,12 @@ async function start(base: string, path: string, method: "GET" | "POST", body: u
   if (body !== undefined) headers["content-type"] = "application/json";
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   try {
-    const response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal });
+    const send = () => fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: controller.signal });
+    // A kept-alive connection the server closed meanwhile fails before anything was sent: once, try a fresh one.
+    const response = await send().catch((error: unknown) => {
+      if (controller.signal.aborted || !STALE_CONNECTION.has(causeOf(error))) throw error;
+      return send();
+    });
     return { response, timer, aborted: () => options.signal?.aborted === true && !timedOut };
   } catch (error) {
     timer.clear();
@@ -85,6 +90,9 @@ async function start(base: string, path: string, method: "GET" | "POST", body: u
     throw new EndpointError("unreachable", base, `${base} is unreachable (${causeOf(error)}).`);
   }
 }
+
+/** Errors of a reused connection that the server had already closed. */
+const STALE_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 function abortError(): Error {
   const e = new Error("The request was cancelled.");

@@ -48,14 +48,25 @@ type Item = Omit<CompleteArgs, "seed"> & { seed: number };
  */
 export class RemoteRuntime implements RuntimePort {
   private connected: Connected | null = null;
+  /** A key given for this session (the engine picker in the app); it wins over the host's. */
+  private sessionKey: string | null = null;
   /** Token texts seen in generations, so saved nodes can be shaded without a tokenizer round trip. */
   private readonly pieces = new Map<number, string>();
   readonly counters: RuntimeCounters = { promptTokensEvaluated: 0, tokensGenerated: 0, scoredTokens: 0, operations: 0 };
 
   constructor(
-    private readonly apiKey: () => string | undefined = () => undefined,
+    private readonly hostApiKey: () => string | undefined = () => undefined,
     readonly timeouts: RemoteTimeouts = defaultRemoteTimeouts,
   ) {}
+
+  /** Replaces the API key for this session; null returns to the host's (e.g. MASQUE_API_KEY). */
+  setApiKey(key: string | null): void {
+    this.sessionKey = key;
+  }
+
+  private apiKey(): string | undefined {
+    return this.sessionKey ?? this.hostApiKey();
+  }
 
   get current(): LoadedModel | null {
     return this.connected?.loaded ?? null;

@@ -17,6 +17,19 @@ export function RemoteEngineForm() {
   const [urls, setUrls] = useState("");
   const [serverModel, setServerModel] = useState("");
   const [error, setError] = useState<ErrorPayload | null>(null);
+  const [key, setKey] = useState("");
+  const [keyNote, setKeyNote] = useState<string | null>(null);
+  // Only the desktop app takes a key here (kept encrypted by the OS keychain); web mode reads MASQUE_API_KEY.
+  const desktop = engine.transport !== "web";
+  const saveKey = async (value: string | null) => {
+    try {
+      await engine.call("remoteSetApiKey", { key: value });
+      setKey("");
+      setKeyNote(value === null ? "Key forgotten." : "Key saved in the system keychain.");
+    } catch (e) {
+      setError(errorPayloadOf(e));
+    }
+  };
   const busy = useEngineState((s) => s.loadingPath !== null);
   const connect = async () => {
     const endpoints = urls.split(/[\s,]+/).filter((u) => u !== "").map((url) => ({ url }));
@@ -59,7 +72,21 @@ export function RemoteEngineForm() {
         <Button type="submit" variant="secondary" size="sm" data-testid="remote-connect" disabled={busy}>
           {busy ? <Spinner label="Connecting" /> : "Connect"}
         </Button>
-        <p className="text-[10px] text-zinc-600">API keys come from MASQUE_API_KEY and are never saved in projects or exports.</p>
+        {desktop && (
+          <div className="flex gap-2">
+            <TextInput type="password" autoComplete="off" data-testid="remote-api-key" className="font-mono text-xs" placeholder="API key (optional)" value={key} onChange={(e) => setKey(e.target.value)} />
+            <Button type="button" size="sm" variant="ghost" disabled={key === ""} onClick={() => void saveKey(key)}>
+              Save key
+            </Button>
+            <Button type="button" size="sm" variant="ghost" onClick={() => void saveKey(null)} title="Forget the saved key">
+              Forget
+            </Button>
+          </div>
+        )}
+        {keyNote !== null && <p className="text-[10px] text-emerald-300/80">{keyNote}</p>}
+        <p className="text-[10px] text-zinc-600">
+          {desktop ? "Keys are kept encrypted by the system keychain" : "API keys come from MASQUE_API_KEY"} and are never saved in projects, records or exports.
+        </p>
         {error !== null && (
           <Callout tone="error" data-testid="remote-error" title={error.message}>
             <span className="font-mono text-[11px] text-rose-200/70">{error.code}</span>
