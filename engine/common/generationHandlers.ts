@@ -18,6 +18,7 @@ import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
 import type { ProjectPort } from "./projectPort.js";
 import { requireSession } from "./projectHandlers.js";
 import { deriveSeeds } from "./seeds.js";
+import { promptTokenCount } from "./tokenCount.js";
 
 /** What a finished generation becomes on a node. */
 export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null): NodeGeneration {
@@ -289,13 +290,12 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         const node = s.state.nodes.get(args.nodeId)!;
         if (node.generation === null) throw new MasqueError("bad-request", "Only generated nodes have a generation prompt.");
         const text = generationPrompt(s, node);
-        const tokens = runtime.current === null ? null : runtime.tokenize(text).length + (runtime.current.model.addsBos ? 1 : 0);
+        const tokens = promptTokenCount(runtime, text);
         return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans: [], sceneName: node.generation.conditioning?.frameName ?? null };
       }
       const speaker = args.speaker === undefined ? nextSpeakerAfter(s.state, args.nodeId) : args.speaker;
       const rendered = renderPrompt(s.state, args.nodeId, speaker);
-      let tokens: number | null = null;
-      if (runtime.current !== null) tokens = runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+      const tokens = promptTokenCount(runtime, rendered.text);
       return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null };
     }),
   };

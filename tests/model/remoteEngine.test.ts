@@ -126,6 +126,13 @@ describe("remote engine on llama-server", () => {
     const replay = await call<{ matched: boolean; text: string; expected: string }>("replayNode", { jobId: "replay", nodeId: node.id });
     expect(replay.text).toBe(replay.expected);
     expect(replay.matched).toBe(true);
+    // The prompt view works without a local tokenizer (the count is just unknown).
+    const shown = await call<{ text: string; tokens: number | null }>("showPrompt", { nodeId: node.id, of: "node" });
+    expect(shown.text).toBe(PROMPT);
+    expect(shown.tokens).toBeNull();
+    // Tokens seen in this session can be shaded.
+    const shaded = await call<{ available: boolean; tokens: { text: string }[] }>("nodeTokens", { nodeId: node.id });
+    expect(shaded.tokens.map((t) => t.text).join("")).toBe(node.text);
     // The record survives a save and a reopen (the schema keeps the engine reference).
     await call("projectOpen", { path: engine.projects.current()!.path });
     expect(engine.projects.current()!.state.nodes.get(node.id)!.generation!.record.engine?.kind).toBe("remote");
