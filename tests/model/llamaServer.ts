@@ -45,7 +45,7 @@ export interface LlamaServer {
   url: string;
   port: number;
   process: ChildProcess;
-  /** What the server printed (for failure messages). */
+  /** Everything the server has logged so far. */
   log(): string;
   /** Kills it at once (SIGKILL: the "server went away" fault) and waits for the exit. */
   kill(): Promise<void>;
@@ -85,7 +85,7 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   const fd = openSync(logFile, "w");
   const child = spawn(binary, args, { stdio: ["ignore", fd, fd] });
   closeSync(fd);
-  const output = () => readFileSync(logFile, "utf8").slice(-20_000);
+  const output = () => readFileSync(logFile, "utf8");
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const server: LlamaServer = {

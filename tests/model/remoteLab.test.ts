@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,6 +106,30 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     const { state } = await readProjectFile(project);
     expect(before.filter((id) => !state.nodes.has(id))).toEqual([]);
     expect(state.nodes.size).toBeGreaterThan(before.length);
+  }, 400_000);
+
+  it("the command line says how to resume when its server dies mid-run", async () => {
+    const project = join(dir, "cli-killed.masque");
+    const first = await demoServer();
+    const child = spawn(process.execPath, [cli, "experiment", "--endpoint", first.url, ...spec, "--project", project, "--out", join(dir, "cli-killed.json")], {
+      cwd: repoRoot,
+      env: { ...process.env, MASQUE_HOME: mkdtempSync(join(dir, "home-")) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // Kill the server once it has answered a wave's worth of turns (its log lists each finished request).
+    while ((first.log().match(/stop processing/g) ?? []).length < 80 && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    await first.kill();
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(new RegExp(`No endpoint could serve the request: ${first.url.replace(/[.:/]/g, "\\$&")}`));
+    const saved = Number(/Run the same command again to resume \((\d+) of 32 rollouts are saved in .*cli-killed\.masque\)/.exec(stderr)?.[1]);
+    expect(saved).toBeGreaterThan(0);
+    const second = await demoServer();
+    const run = masque(["experiment", "--endpoint", second.url, ...spec, "--project", project, "--out", join(dir, "cli-resumed.json")]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`Resuming .*: ${saved} of 32 rollouts already done`));
   }, 400_000);
 
   it("sends the API key from the environment and never writes it to any file", async () => {
