@@ -33,6 +33,10 @@ test("connects to a llama-server endpoint and shows what it can and cannot do", 
   await expect(caps.locator("li", { hasText: "Evidence scoring" })).toContainText("✗");
   await expect(caps.locator("li", { hasText: "Evidence scoring" })).toContainText("embedded engine, vLLM, or a ground-truth labeller");
   await expect(caps.locator("li", { hasText: "Exact replay" })).toContainText("✓");
+  // Generation goes to the server and streams back with shaded tokens.
+  await page.getByTestId("prompt-input").fill("Once upon a time, there was a little girl named Lily.");
+  await page.getByTestId("generate-button").click();
+  await expect(page.getByTestId("completion-output").getByTestId("completion-token").first()).toBeVisible({ timeout: 30_000 });
   await page.screenshot({ path: join(repoRoot, "docs/screenshots/remote-engine.png") });
 });
 
