@@ -1,6 +1,7 @@
 import { app, BrowserWindow, session, utilityProcess } from "electron";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readStoredApiKey, storeApiKey } from "./apiKeyStore.js";
 import { EngineSupervisor } from "./engineSupervisor.js";
 import { openEngineChannel, type EngineChannel } from "./ipc/channel.js";
 import { rendererUrlMatcher } from "./ipc/validate.js";
@@ -30,10 +31,16 @@ const engine = new EngineSupervisor({
     utilityProcess.fork(paths.engine, [], {
       serviceName: "Masque engine",
       stdio: "inherit",
-      env: process.env,
+      // The remote engines' key, decrypted from the OS keychain, reaches the engine only through its environment.
+      env: withStoredApiKey(process.env),
     }),
   onEvent: (event) => channel?.send(event),
 });
+
+function withStoredApiKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const key = app.isReady() ? readStoredApiKey() : undefined;
+  return key === undefined || env.MASQUE_API_KEY ? env : { ...env, MASQUE_API_KEY: key };
+}
 
 function openWindow(): void {
   mainWindow = createMainWindow({ ...paths, isRendererUrl, dev });
@@ -54,7 +61,14 @@ app.whenReady().then(
   () => {
     hardenSession(session.defaultSession, isRendererUrl);
     installAppMenu(dev);
-    channel = openEngineChannel({ engine, getWindow: () => mainWindow, isRendererUrl });
+    channel = openEngineChannel({
+      engine,
+      getWindow: () => mainWindow,
+      isRendererUrl,
+      afterCall: (method, args) => {
+        if (method === "remoteSetApiKey") storeApiKey((args as { key: string | null }).key);
+      },
+    });
     engine.start();
     openWindow();
     // macOS: clicking the dock icon with no window open brings one back.

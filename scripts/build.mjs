@@ -2,7 +2,7 @@
 //   dist/renderer/          the React app (Vite), shared by Electron and web mode
 //   dist/hosts/serve.mjs    web mode server            (esbuild, ESM)
 //   dist/electron/*.{mjs,cjs}  Electron main, preload (CJS: sandboxed preloads cannot be ESM), engine process
-//   dist/bench/bench.mjs    npm run bench
+//   dist/bench/bench.mjs    npm run bench (dist/bench/remoteBench.mjs: npm run bench:remote)
 // Packages stay external: node-llama-cpp loads native binaries relative to its own folder.
 import { build } from "esbuild";
 import { build as viteBuild } from "vite";
@@ -14,7 +14,7 @@ const only = process.argv.includes("--node-only");
 
 await build({ ...esm, entryPoints: { serve: "engine/hosts/serve.ts", validatePersona: "engine/hosts/validatePersona.ts" }, outdir: "dist/hosts" });
 await build({ ...esm, entryPoints: { cli: "engine/hosts/cli.ts" }, outdir: "dist/hosts", banner: { js: "#!/usr/bin/env node" } });
-await build({ ...esm, entryPoints: { bench: "bench/bench.ts" }, outdir: "dist/bench" });
+await build({ ...esm, entryPoints: { bench: "bench/bench.ts", remoteBench: "bench/remoteBench.ts" }, outdir: "dist/bench" });
 await build({ ...esm, entryPoints: { schema: "scripts/schema.ts" }, outdir: "dist/scripts" });
 if (existsSync("electron/main.ts")) {
   await build({ ...esm, entryPoints: { main: "electron/main.ts", engineProcess: "electron/engineProcess.ts" }, outdir: "dist/electron", external: ["electron"] });

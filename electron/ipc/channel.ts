@@ -16,6 +16,8 @@ export interface ChannelOptions {
   /** True for the renderer's own file:// URL (see rendererUrlMatcher). */
   isRendererUrl: (url: string) => boolean;
   log?: (message: string) => void;
+  /** Sees each call the engine accepted (main keeps the remote API key with safeStorage this way). */
+  afterCall?: (method: string, args: unknown) => void;
 }
 
 /** The open channel: forward engine events with `send`, remove the handler with `dispose`. */
@@ -69,7 +71,10 @@ export function openEngineChannel(options: ChannelOptions): EngineChannel {
       log(`Masque: refused a malformed engine call (method ${JSON.stringify(String(method)).slice(0, 80)}).`);
       return Promise.resolve({ ok: false, error: { code: "bad-request", message: "Malformed engine call: the method must be a name and the arguments plain JSON data." } });
     }
-    return options.engine.call(method, args);
+    return options.engine.call(method, args).then((reply) => {
+      if (reply.ok) options.afterCall?.(method, args);
+      return reply;
+    });
   });
   return {
     send(event) {

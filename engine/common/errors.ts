@@ -14,6 +14,8 @@ export type ErrorCode =
   | "unknown-method"
   | "busy"
   | "cancelled"
+  /** A remote engine (an OpenAI-compatible server) failed: unreachable, silent, 5xx, malformed. */
+  | "remote-failed"
   | "internal";
 
 /** An error with a machine-readable code and a message written for a person. */

@@ -22,6 +22,7 @@ import { requireSession } from "./projectHandlers.js";
 import { deriveSeeds } from "./seeds.js";
 import { fitPrompt } from "./promptFit.js";
 import { defaultContextPolicy, type ContextWindow } from "./project/contextWindow.js";
+import { promptTokenCount } from "./tokenCount.js";
 
 /** What a finished generation becomes on a node. */
 export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, lore: readonly FiredEntry[] = [], window: ContextWindow | null = null): NodeGeneration {
@@ -350,7 +351,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         const node = s.state.nodes.get(args.nodeId)!;
         if (node.generation === null) throw new MasqueError("bad-request", "Only generated nodes have a generation prompt.");
         const { text, rendered } = generationRender(s, node);
-        const tokens = runtime.current === null ? null : runtime.tokenize(text).length + (runtime.current.model.addsBos ? 1 : 0);
+        const tokens = promptTokenCount(runtime, text);
         const spans = rendered?.spans ?? [];
         return { text, tokens, speaker: node.speaker, stops: node.generation.record.stop, spans, sceneName: node.generation.conditioning?.frameName ?? null, lore: rendered?.lore ?? { fired: [], skipped: [] } };
       }
@@ -361,7 +362,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
         // What the model would really see: with the default window once the conversation outgrows the context.
         const fitted = fitPrompt(runtime, s.state, { parentId: args.nodeId, speaker, sceneOverride: null, policy: defaultContextPolicy, maxTokens: s.state.meta.defaults.maxTokens });
         if (fitted.fits) rendered = fitted.rendered;
-        tokens = fitted.fits ? fitted.promptTokens : runtime.tokenize(rendered.text).length + (runtime.current.model.addsBos ? 1 : 0);
+        tokens = fitted.fits && !fitted.estimated ? fitted.promptTokens : promptTokenCount(runtime, rendered.text);
       }
       return { text: rendered.text, tokens, speaker, stops: rendered.stops, spans: rendered.spans, sceneName: rendered.scene?.name ?? null, lore: rendered.lore };
     }),

@@ -9,6 +9,7 @@ import { createModelLibraryHandlers } from "./modelLibraryHandlers.js";
 import type { ModelLibraryPort } from "./modelLibraryPort.js";
 import { createPersonaHandlers } from "./personaHandlers.js";
 import { createProjectHandlers } from "./projectHandlers.js";
+import { createRemoteHandlers, type RemoteControlPort } from "./remoteHandlers.js";
 import type { CommandContext } from "./project/commands.js";
 import type { ProjectPort } from "./projectPort.js";
 import {
@@ -90,6 +91,8 @@ export interface HostPort {
   ids: CommandContext;
   /** A ground-truth turn labeller for a model (by sha256), when one is known (the built-in demo model). */
   groundTruth?: (modelSha256: string) => TextLabeller | null;
+  /** Remote engines (OpenAI-compatible servers), when the host offers them. */
+  remote?: RemoteControlPort;
 }
 
 /** A handler is a function with the schema that validates its one argument. */
@@ -116,6 +119,7 @@ export function createHandlers(
     ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? (() => null)),
     ...createFormatHandlers(projects, host),
     ...createModelLibraryHandlers(library, emit),
+    ...createRemoteHandlers(host.remote ?? null, emit, () => runtime.current),
   };
 }
 

@@ -13,6 +13,8 @@ export interface FittedPrompt {
   promptTokens: number;
   contextSize: number;
   limit: number;
+  /** True when the engine cannot tokenize here (a remote server): counts are a conservative estimate. */
+  estimated: boolean;
 }
 
 /** The prompt does not fit: under "stop", or because the frame alone is too long. */
@@ -61,14 +63,27 @@ export function fitPrompt(runtime: RuntimePort, state: ProjectState, req: FitReq
     if (r === undefined) renders.set(dropped, (r = renderPrompt(state, req.parentId, req.speaker, req.sceneOverride, { droppedTurns: dropped })));
     return r;
   };
+  // A remote server tokenizes on its side; without a local tokenizer the count is an upper
+  // bound (no tokenizer makes more tokens than UTF-8 bytes), so a window never overflows there.
+  let estimated = false;
+  const tokens = (text: string) => {
+    if (!estimated) {
+      try {
+        return runtime.tokenize(text).length + bos;
+      } catch {
+        estimated = true;
+      }
+    }
+    return new TextEncoder().encode(text).length + bos;
+  };
   const counts = new Map<number, number>();
   const count = (dropped: number) => {
     let n = counts.get(dropped);
-    if (n === undefined) counts.set(dropped, (n = runtime.tokenize(render(dropped).text).length + bos));
+    if (n === undefined) counts.set(dropped, (n = tokens(render(dropped).text)));
     return n;
   };
   const full = count(0);
-  if (full <= limit) return { fits: true, rendered: render(0), window: null, promptTokens: full, contextSize, limit };
+  if (full <= limit) return { fits: true, rendered: render(0), window: null, promptTokens: full, contextSize, limit, estimated };
   if (req.policy === "stop") {
     return {
       fits: false,
@@ -92,5 +107,5 @@ export function fitPrompt(runtime: RuntimePort, state: ProjectState, req: FitReq
     };
   }
   const window = plan.droppedTurns === 0 ? null : { droppedTurns: plan.droppedTurns };
-  return { fits: true, rendered: render(plan.droppedTurns), window, promptTokens: plan.promptTokens, contextSize, limit };
+  return { fits: true, rendered: render(plan.droppedTurns), window, promptTokens: plan.promptTokens, contextSize, limit, estimated };
 }

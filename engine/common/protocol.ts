@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DownloadInfo } from "./modelLibraryPort.js";
 import type { ProjectRecord, ProjectSnapshot, RecordRef } from "./project/types.js";
+import type { EngineRef, RemoteEngineInfo } from "./remoteEngine.js";
 import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./sampling.js";
 
 /**
@@ -95,6 +96,8 @@ export interface BackendInfo {
 export interface LoadedModel {
   model: ModelInfo;
   backend: BackendInfo;
+  /** Set when the engine is a remote server pool rather than the embedded runtime. */
+  remote?: RemoteEngineInfo;
 }
 
 export interface TokenAlternative {
@@ -128,6 +131,8 @@ export interface GenerationRecord {
   /** sha256 of the exact prompt text (a replay checks it is unchanged). */
   promptSha256: string;
   promptTokens: number;
+  /** Which engine generated it (absent: the embedded one, as in records written before remote engines). */
+  engine?: EngineRef;
   /**
    * A fork at a token: these tokens were appended to the prompt's tokens as they are (not
    * re-tokenized from text) before generating, the last one chosen by a person. The node's

@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import type { ExperimentResults } from "../common/experiments/results.js";
+import type { LoadedModel } from "../common/protocol.js";
 import { MAX_SEED } from "../common/samplerDefaults.js";
 import { createEngine, type Engine } from "../node/createEngine.js";
+import { endpointChoice, endpointCliHelp, endpointCliOptions, resumableExperiment } from "./endpointOptions.js";
 
 type Io = { out(text: string): void; err(text: string): void };
 const FACTORS = ["scene", "frame", "rule", "temperature", "model"] as const;
@@ -28,7 +30,7 @@ export function parseSweep(raw: string): { factor: (typeof FACTORS)[number]; val
  */
 export const experimentCommand = {
   summary: "run R rollouts × H turns from a scene (or a sweep of them) and write the statistics",
-  usage: "masque experiment --model M.gguf --scene S --rollouts R --turns H [--seed N] [--out results.json] [--csv turns.csv] [--sweep factor=a|b|…]",
+  usage: "masque experiment (--model M.gguf | --endpoint URL [--endpoint URL …]) --scene S --rollouts R --turns H [--seed N] [--out results.json] [--csv turns.csv] [--sweep factor=a|b|…]",
   details: [
     "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
     "--seed        default: random (printed, so the run can be repeated)",
@@ -40,7 +42,9 @@ export const experimentCommand = {
     "              rule=|The assistant must never insult the user., frame=<text>|<text>, model=a.gguf|b.gguf",
     "              (--out then holds every experiment's results; --csv one row per turn of each)",
     "--project     keep the rollouts in this project file (default: a temporary project)",
+    "            a rerun with the same --project and settings resumes an unfinished run",
     "--threads, --parallel   engine settings (default: measured threads, 8 parallel sequences)",
+    ...endpointCliHelp,
   ],
   options: {
     model: { type: "string" },
@@ -57,6 +61,7 @@ export const experimentCommand = {
     project: { type: "string" },
     threads: { type: "string" },
     parallel: { type: "string" },
+    ...endpointCliOptions,
     help: { type: "boolean", short: "h" },
   },
   async run(values: Record<string, string | boolean | undefined>, io: Io): Promise<void> {
@@ -72,7 +77,10 @@ export const experimentCommand = {
       if (!Number.isInteger(n) || n < 0) throw new MasqueError("bad-request", `--${name} must be a whole number.`);
       return n;
     };
-    const model = resolve(need("model"));
+    // Remote engine (--endpoint) or a local GGUF (--model), never both.
+    const remote = endpointChoice(values, (line) => io.err(`${line}\n`));
+    if (remote !== null && values.model !== undefined) throw new MasqueError("bad-request", "Give --model or --endpoint, not both.");
+    const model = remote === null ? resolve(need("model")) : "";
     const scene = need("scene");
     const out = typeof values.out === "string" ? resolve(values.out) : null;
     const rollouts = int("rollouts");
@@ -82,7 +90,7 @@ export const experimentCommand = {
     if (context !== "window" && context !== "stop") throw new MasqueError("bad-request", "--context must be window or stop.");
     const sweep = typeof values.sweep === "string" ? parseSweep(values.sweep) : null;
     if (values.project === undefined) process.env.MASQUE_HOME ??= mkdtempSync(join(tmpdir(), "masque-cli-"));
-    const engine = createEngine({ modelFolders: [] });
+    const engine = createEngine({ modelFolders: [], ...(remote === null ? {} : { remoteApiKey: remote.apiKey }) });
     const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
     const unsubscribe = followProgress(engine, io);
     const load = (path: string) =>
@@ -94,33 +102,49 @@ export const experimentCommand = {
         const path = resolve(values.project);
         await (existsSync(path) ? call("projectOpen", { path }) : call("projectCreate", { name: "Experiments", rootText: "", path }));
       }
-      await load(model);
+      const loaded = remote !== null ? await call<LoadedModel>("remoteConnect", remote.connect) : ((await load(model)) as LoadedModel);
       if (typeof values.project !== "string") await call("projectCreate", { name: "Experiment", rootText: "" });
-      const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
-      const rootId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
-      const base = { rollouts, turns, seed, maxTokens: int("max-tokens", 48), labeller: (values.labeller as string | undefined) ?? "tracker", contextPolicy: context };
+      const labeller = (values.labeller as string | undefined) ?? "tracker";
+      const maxTokens = int("max-tokens", 48);
+      const base = { rollouts, turns, seed, maxTokens, labeller, contextPolicy: context };
+      const startTree = async () => {
+        const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
+        return engine.projects.current()!.state.trees.get(treeId)!.rootId;
+      };
+      const runOne = (experimentId: string, jobId: string) =>
+        call("experimentRun", { jobId, experimentId }).catch((error: unknown) => {
+          // Every finished rollout is already saved; say how to pick the run up again.
+          const done = engine.projects.current()?.state.experiments.get(experimentId)?.rollouts.length ?? 0;
+          const how = typeof values.project === "string" ? `Run the same command again to resume (${done} of ${rollouts} rollouts are saved in ${resolve(values.project)}).` : "Pass --project FILE to make a run resumable.";
+          throw new MasqueError(error instanceof MasqueError ? error.code : "internal", `${error instanceof Error ? error.message : String(error)}\n${how}`);
+        });
       const ids: string[] = [];
       if (sweep === null) {
-        const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} × ${rollouts}`, nodeId: rootId, condition: scene });
+        const earlier = resumableExperiment(engine.projects.current()!.state, { condition: scene, rollouts, turns, seed, maxTokens, labeller, modelSha256: loaded.model.sha256 });
+        if (earlier !== null) io.err(`Resuming ${earlier.name}: ${earlier.rollouts.length} of ${rollouts} rollouts already done.\n`);
+        const experimentId = earlier?.id ?? (await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} × ${rollouts}`, nodeId: await startTree(), condition: scene })).experimentId;
         ids.push(experimentId);
-        await call("experimentRun", { jobId: "cli", experimentId });
+        await runOne(experimentId, "cli");
       } else if (sweep.factor === "model") {
+        if (remote !== null) throw new MasqueError("bad-request", "--sweep model=… loads local GGUF files in turn; it cannot be combined with --endpoint.");
+        const rootId = await startTree();
         // Each model in turn: load it, then the same experiment from the same node.
         for (const [i, path] of sweep.values.map((v) => resolve(v)).entries()) {
           await load(path);
           const name = path.split(/[\\/]/).pop()!;
           const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} · ${name}`, nodeId: rootId, condition: name });
           ids.push(experimentId);
-          await call("experimentRun", { jobId: `cli-${i}`, experimentId });
+          await runOne(experimentId, `cli-${i}`);
         }
       } else {
+        const rootId = await startTree();
         // Scene values are library entries: add each one's scene to the project first.
         const sweepValues =
           sweep.factor === "scene" ? await Promise.all(sweep.values.map(async (entryId) => (await call<{ sceneId: string }>("libraryAddScene", { entryId })).sceneId)) : sweep.values;
         const made = await call<{ experimentIds: string[] }>("sweepCreate", { ...base, name: scene, nodeId: rootId, factor: sweep.factor, values: sweepValues });
         for (const [i, experimentId] of made.experimentIds.entries()) {
           ids.push(experimentId);
-          await call("experimentRun", { jobId: `cli-${i}`, experimentId });
+          await runOne(experimentId, `cli-${i}`);
         }
       }
       const all = await Promise.all(ids.map((experimentId) => call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId })));

@@ -5,6 +5,8 @@ import { LlamaRuntime } from "./llamaRuntime.js";
 import { listModels } from "./modelLibrary.js";
 import { ModelLibraryService } from "./modelLibraryService.js";
 import { commandContext, ProjectManager } from "./projectManager.js";
+import { defaultRemoteTimeouts, RemoteRuntime, type RemoteTimeouts } from "./remote/remoteRuntime.js";
+import { RuntimeSwitch } from "./remote/runtimeSwitch.js";
 import { coreCount } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
 
@@ -16,6 +18,10 @@ export interface EngineOptions {
   envModel?: string | undefined;
   /** Model files the library does not list (see ModelLibraryServiceOptions.hiddenModels). */
   hiddenModels?: readonly string[];
+  /** The API key for remote engines, read at each request (default: MASQUE_API_KEY). Never stored. */
+  remoteApiKey?: () => string | undefined;
+  /** Shorter timeouts for remote engines (tests). */
+  remoteTimeouts?: Partial<RemoteTimeouts>;
 }
 
 export interface Engine {
@@ -23,7 +29,10 @@ export interface Engine {
   /** Validates a call from a transport and runs it. */
   dispatch(method: unknown, args: unknown): Promise<unknown>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** The embedded runtime (node-llama-cpp). */
   runtime: LlamaRuntime;
+  /** The remote runtime (OpenAI-compatible servers). */
+  remote: RemoteRuntime;
   projects: ProjectManager;
   library: ModelLibraryService;
   dispose(): Promise<void>;
@@ -32,26 +41,31 @@ export interface Engine {
 /** Creates the engine that every host (Electron utility process, web server, CLI, tests) serves. */
 export function createEngine(options: EngineOptions): Engine {
   const runtime = new LlamaRuntime();
+  const remote = new RemoteRuntime(options.remoteApiKey ?? (() => process.env.MASQUE_API_KEY || undefined), { ...defaultRemoteTimeouts, ...options.remoteTimeouts });
+  // The handlers see whichever engine was chosen last: a loaded GGUF or a connected endpoint pool.
+  const active = new RuntimeSwitch(runtime, remote);
   const listeners = new Set<(event: EngineEvent) => void>();
   const jobs = new Map<string, AbortController>();
   const library = new ModelLibraryService({ appModelFolders: options.modelFolders, envModel: options.envModel, hiddenModels: options.hiddenModels ?? [] });
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) listener(event);
-    // Remembers recent models and the last project in the user's settings.
-    library.observe(event);
+    // Remembers recent models and the last project in the user's settings (recent models are files, not servers).
+    if (!(event.type === "model.changed" && event.loaded?.remote !== undefined)) library.observe(event);
   };
   const projects = new ProjectManager(({ patch, canUndo, canRedo, warning }) =>
     emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo, ...(warning === undefined ? {} : { warning }) }),
   );
   const handlers = createHandlers(
-    runtime,
+    active,
     {
       engineVersion: ENGINE_VERSION,
       nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
       cores: coreCount(),
       listModels: async () => listModels([...options.modelFolders, library.downloadManager.folder, ...(await library.settingsStore.get()).modelFolders], options.envModel),
       ids: commandContext,
-      groundTruth: demoGroundTruth,
+      // A remote server identified as serving a known file (a loopback llama-server) counts as that file.
+      groundTruth: (sha256) => demoGroundTruth(remote.fileSha256For(sha256) ?? sha256),
+      remote: { connect: (args) => active.connectRemote(args), setApiKey: (key) => remote.setApiKey(key) },
     },
     projects,
     emit,
@@ -61,6 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
   return {
     handlers,
     runtime,
+    remote,
     projects,
     library,
     dispatch: (method, args) => dispatch(handlers, method, args),
@@ -72,6 +87,7 @@ export function createEngine(options: EngineOptions): Engine {
       for (const job of jobs.values()) job.abort();
       await projects.close();
       await library.dispose();
+      await remote.unload();
       await runtime.dispose();
     },
   };

@@ -54,6 +54,16 @@ export const generationRecordSchema = z.object({
   promptTokens: z.number().int().min(0),
   /** A fork at a token: ids appended to the prompt's tokens before generating, and their text. */
   forced: z.object({ tokenIds: z.array(z.number().int().min(0)).min(1).max(1_000_000), text: text(4_000_000) }).optional(),
+  /** Optional, so older files stay valid: which engine generated the node (never a secret). */
+  engine: z
+    .object({
+      kind: z.enum(["embedded", "remote"]),
+      dialect: z.enum(["llama-server", "vllm", "sglang", "openai"]).optional(),
+      endpoint: text(2048).optional(),
+      serverModel: text(512).optional(),
+      fingerprint: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    })
+    .optional(),
 });
 
 const lorePosition = z.enum(["before-frame", "after-frame", "at-depth"]);

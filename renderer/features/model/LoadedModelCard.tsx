@@ -6,6 +6,7 @@ import { CopyText } from "../../ui/CopyText";
 import { DefinitionList } from "../../ui/DefinitionList";
 import { formatBytes, formatCount, formatInteger } from "../../ui/format";
 import { unloadModel } from "./modelActions";
+import { RemoteEngineCard } from "./RemoteEngineCard";
 
 /** What is loaded now: the file's facts and the runtime actually in use. */
 export function LoadedModelCard() {
@@ -18,6 +19,7 @@ export function LoadedModelCard() {
       </div>
     );
   }
+  if (loaded.remote !== undefined) return <RemoteEngineCard remote={loaded.remote} />;
   return (
     <div className="flex flex-col gap-3">
       <ModelInfoCard model={loaded.model} loading={loading} />

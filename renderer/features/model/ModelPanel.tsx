@@ -9,6 +9,7 @@ import { LoadedModelCard } from "./LoadedModelCard";
 import { ModelList } from "./ModelList";
 import { refreshModels } from "./modelActions";
 import { ModelLoadForm } from "./ModelLoadForm";
+import { RemoteEngineForm } from "./RemoteEngineForm";
 
 /** Left column: pick or type a GGUF file, load it, and see what is loaded; the full library opens from here. */
 export function ModelPanel() {
@@ -28,6 +29,7 @@ export function ModelPanel() {
     >
       <div className="flex flex-col gap-5 p-3.5">
         <ModelLoadForm />
+        <RemoteEngineForm />
         <LoadedModelCard />
         <section className="flex flex-col gap-2">
           <h3 className="flex items-center justify-between text-[11px] font-medium text-zinc-400">
