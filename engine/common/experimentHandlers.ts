@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MasqueError } from "./errors.js";
-import { compareConditions } from "./experiments/analysis.js";
+import { compareConditions } from "./experiments/compare.js";
 import { experimentCsv, experimentResults } from "./experiments/results.js";
 import { runExperiment, trackerLabeller, type RolloutLabeller } from "./experiments/runner.js";
 import { handler, type HostPort, type RuntimePort } from "./handlers.js";
@@ -104,8 +104,11 @@ export function createExperimentHandlers(
         // Ground truth labels the scene's model-played character, not user turns the model also plays.
         const scene = sceneForPath(s.state, pathTo(s.state, start.id));
         const character = scene?.participants.find((p) => p.role === "model")?.speaker ?? null;
-        label = async (rollouts) =>
-          rollouts.map(({ nodes }) => nodes.filter((n) => n.origin === "generated" && (character === null || n.speaker === character)).map((n) => groundTruth(n.text)));
+        const tracks = (n: { speaker: string | null; origin: string }) => n.origin === "generated" && (character === null || n.speaker === character);
+        label = {
+          tracks,
+          label: async (rollouts) => rollouts.map(({ nodes }) => ({ states: nodes.filter(tracks).map((n) => groundTruth(n.text)) })),
+        };
       } else {
         const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, experiment.spec.treeId);
         if (!settings) throw new MasqueError("bad-request", "Configure persona tracking first.");
@@ -118,7 +121,7 @@ export function createExperimentHandlers(
       try {
         const done = await runExperiment(s, runtime, experimentId, label, controller.signal, (p) => {
           const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
-          const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * experiment.spec.turns);
+          const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * (experiment.spec.legacyTotalTurns ?? experiment.spec.turns));
           emit({
             type: "job.progress",
             jobId,
@@ -143,7 +146,9 @@ export function createExperimentHandlers(
     experimentCompare: handler(compareArgs, async ({ a, b }) => {
       const ea = find(a);
       const eb = find(b);
-      return compareConditions({ name: ea.spec.condition, ribbons: ea.rollouts.map((r) => r.states) }, { name: eb.spec.condition, ribbons: eb.rollouts.map((r) => r.states) }, ea.states);
+      if (ea.states.length !== eb.states.length) throw new MasqueError("bad-request", "These experiments track different numbers of states; compare experiments with the same states.");
+      const input = (e: Experiment) => ({ name: e.spec.condition, rollouts: [...e.rollouts].sort((x, y) => x.index - y.index).map((r) => ({ seed: r.seed, labels: r.states, evidence: r.evidence ?? null })) });
+      return compareConditions(input(ea), input(eb), ea.states.length, ea.spec.seed);
     }),
 
     experimentDelete: handler(idArgs, async ({ experimentId }) => {

@@ -171,6 +171,7 @@ export const experimentSchema = z.object({
     nodeId: idSchema,
     rollouts: z.number().int().min(1).max(100_000),
     turns: z.number().int().min(1).max(1000),
+    legacyTotalTurns: z.number().int().min(1).max(1000).optional(),
     seed: z.number().int().min(0).max(MAX_SEED),
     maxTokens: z.number().int().min(1).max(100_000),
     sampling: samplerSchema,
@@ -183,7 +184,15 @@ export const experimentSchema = z.object({
   modelFile: text(1024),
   status: z.enum(["running", "stopped", "complete"]),
   rollouts: z
-    .array(z.object({ index: z.number().int().min(0), seed: z.number().int().min(0).max(MAX_SEED), nodeIds: z.array(idSchema).max(1000), states: z.array(z.number().int().min(-2).max(7)).max(1000) }))
+    .array(
+      z.object({
+        index: z.number().int().min(0),
+        seed: z.number().int().min(0).max(MAX_SEED),
+        nodeIds: z.array(idSchema).max(1000),
+        states: z.array(z.number().int().min(-2).max(7)).max(1000),
+        evidence: z.array(z.array(z.number()).min(2).max(8).nullable()).max(1000).optional(),
+      }),
+    )
     .max(100_000),
   createdAt: isoDate,
 });

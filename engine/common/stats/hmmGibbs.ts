@@ -1,0 +1,565 @@
+import { gamma, normal, seededRandom, type Random } from "./random.js";
+
+/**
+ * A Bayesian hidden Markov model over the tracked turns of many rollouts, fitted by Gibbs
+ * sampling with forward-filtering backward-sampling (FFBS) of the hidden paths.
+ *
+ * Why this and not counting labels: thresholded labels drop the turns at a switch and turn
+ * single false blips into return transitions, which biases the transition matrix in the
+ * direction of the Waluigi hypothesis. Here the persona is the hidden state, each turn's
+ * evidence is an emission, and the transition matrix is estimated jointly with the paths.
+ *
+ * The model, per condition:
+ * - Rollout r has its own transition matrix; row i is Dirichlet(c_i · m_i). The estimand is
+ *   m (the population mean of per-rollout switch probabilities); c_i (concentration) is
+ *   learned, so heterogeneous rollouts widen the intervals instead of breaking them.
+ *   Priors: m_i ~ Dirichlet(½, …) (Jeffreys-like), log c_i ~ Normal(log 20, 2²).
+ * - The first state is Categorical(π₀), π₀ ~ Dirichlet(½, …).
+ * - Evidence (uncalibrated per-state scores) enters as K − 1 contrasts, score_k − mean(scores),
+ *   k < K − 1 (a per-turn shift common to all states, such as turn length, cancels). Each state
+ *   has its own Gaussian per contrast (mean and variance learned: scale, offset and spread
+ *   differ by state) with a weak Normal–Inverse-Gamma prior scaled to the data. Only the
+ *   ordering is assumed: state k's turns have the highest mean centred score for k, which
+ *   fixes the labels (label switching is broken by relabelling each sweep).
+ * - A turn with a known state (a ground-truth label) is pinned to it; a missing turn
+ *   (uncertain, degenerate) carries no evidence, and its state is sampled from the chain alone.
+ *
+ * Deterministic: the same data, options and seed give the same draws, bit for bit.
+ */
+export type HmmObservation = { evidence: readonly number[] } | { state: number } | null;
+
+export interface HmmGibbsOptions {
+  seed: number;
+  chains?: number;
+  warmup?: number;
+  /** Kept draws per chain. */
+  draws?: number;
+  /** Keep the sampled hidden paths of this many draws in all (spread evenly), for survival and occupancy. */
+  pathDraws?: number;
+}
+
+export interface HmmPosterior {
+  k: number;
+  chains: number;
+  drawsPerChain: number;
+  /** Population-mean transition matrices m, row-major: draw d's cell (i, j) at d·K² + i·K + j. Draws are chain-major. */
+  mean: Float64Array;
+  /** Initial-state distributions, draw d's state i at d·K + i. */
+  initial: Float64Array;
+  /** Row concentrations c_i (large: rollouts alike; small: rollouts differ), d·K + i. */
+  concentration: Float64Array;
+  /** Sampled hidden paths of a subset of draws: each is one state per turn, rollouts concatenated. */
+  paths: Int8Array[];
+  /** Rollout r's turns are [offsets[r], offsets[r + 1]) in each path. */
+  offsets: Int32Array;
+  /** Whether any turn carried evidence (an HMM on evidence) rather than only labels. */
+  fromEvidence: boolean;
+}
+
+const CONCENTRATION_PRIOR_MEAN = Math.log(20);
+const CONCENTRATION_PRIOR_SD = 2;
+const ROW_PRIOR = 0.5;
+
+/** Fits the model to the rollouts of one condition. `k` states; each rollout a list of per-turn observations. */
+export function fitHmmGibbs(rollouts: readonly (readonly HmmObservation[])[], k: number, options: HmmGibbsOptions): HmmPosterior {
+  if (k < 2 || k > 8) throw new RangeError(`An HMM needs 2 to 8 states (got ${k}).`);
+  const chains = options.chains ?? 4;
+  const warmup = options.warmup ?? 400;
+  const draws = options.draws ?? 400;
+  const data = prepare(rollouts, k);
+  const total = chains * draws;
+  const pathEvery = Math.max(1, Math.floor(total / Math.max(1, options.pathDraws ?? 200)));
+  const out: HmmPosterior = {
+    k,
+    chains,
+    drawsPerChain: draws,
+    mean: new Float64Array(total * k * k),
+    initial: new Float64Array(total * k),
+    concentration: new Float64Array(total * k),
+    paths: [],
+    offsets: data.offsets,
+    fromEvidence: data.dims > 0,
+  };
+  for (let chain = 0; chain < chains; chain++) {
+    const state = new ChainState(data, seededRandom(mix(options.seed, chain)), chain);
+    for (let it = 0; it < warmup + draws; it++) {
+      state.sweep();
+      if (it < warmup) continue;
+      const d = chain * draws + (it - warmup);
+      out.mean.set(state.m, d * k * k);
+      out.initial.set(state.pi0, d * k);
+      out.concentration.set(state.c, d * k);
+      if (d % pathEvery === 0) out.paths.push(Int8Array.from(state.z));
+    }
+  }
+  return out;
+}
+
+/** A chain's seed from the run seed (splitmix-style mixing, so chains are unrelated). */
+function mix(seed: number, chain: number): number {
+  let z = (seed + Math.imul(chain + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+interface Prepared {
+  k: number;
+  dims: number;
+  n: number;
+  rollouts: number;
+  offsets: Int32Array;
+  /** Contrasts, n × dims (NaN rows where the turn has no evidence). */
+  x: Float64Array;
+  hasEvidence: Uint8Array;
+  /** Known state per turn, or -1. */
+  known: Int8Array;
+  prior: { mu0: Float64Array; kappa0: number; a0: number; b0: Float64Array };
+}
+
+function prepare(rollouts: readonly (readonly HmmObservation[])[], k: number): Prepared {
+  const offsets = new Int32Array(rollouts.length + 1);
+  rollouts.forEach((r, i) => (offsets[i + 1] = offsets[i]! + r.length));
+  const n = offsets[rollouts.length]!;
+  const anyEvidence = rollouts.some((r) => r.some((o) => o !== null && "evidence" in o));
+  const dims = anyEvidence ? k - 1 : 0;
+  const x = new Float64Array(n * Math.max(1, dims)).fill(NaN);
+  const hasEvidence = new Uint8Array(n);
+  const known = new Int8Array(n).fill(-1);
+  let t = 0;
+  for (const r of rollouts) {
+    for (const o of r) {
+      if (o !== null && "state" in o) {
+        if (!Number.isInteger(o.state) || o.state < 0 || o.state >= k) throw new RangeError(`State ${o.state} is not one of the ${k} states.`);
+        known[t] = o.state;
+      } else if (o !== null) {
+        if (o.evidence.length !== k || !o.evidence.every(Number.isFinite)) throw new RangeError(`Evidence must be ${k} finite numbers, one per state.`);
+        const avg = o.evidence.reduce((a, b) => a + b, 0) / k;
+        for (let d = 0; d < dims; d++) x[t * dims + d] = o.evidence[d]! - avg;
+        hasEvidence[t] = 1;
+      }
+      t++;
+    }
+  }
+  // Weak prior scaled to the data: centred on the overall mean, a variance guess of a tenth of
+  // the total spread, worth about two observations; the mean's prior is a hundredth of one.
+  const mu0 = new Float64Array(Math.max(1, dims));
+  const b0 = new Float64Array(Math.max(1, dims));
+  for (let d = 0; d < dims; d++) {
+    let s = 0;
+    let s2 = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      if (!hasEvidence[i]) continue;
+      const v = x[i * dims + d]!;
+      s += v;
+      s2 += v * v;
+      m++;
+    }
+    const mean = m === 0 ? 0 : s / m;
+    const variance = m < 2 ? 1 : Math.max(1e-12, s2 / m - mean * mean);
+    mu0[d] = mean;
+    b0[d] = 0.1 * variance;
+  }
+  return { k, dims, n, rollouts: rollouts.length, offsets, x, hasEvidence, known, prior: { mu0, kappa0: 0.01, a0: 1, b0 } };
+}
+
+/** One chain's current values and its scratch buffers (allocated once). */
+class ChainState {
+  readonly m: Float64Array;
+  readonly c: Float64Array;
+  readonly pi0: Float64Array;
+  readonly z: Int8Array;
+  /** Per-rollout transition matrices, r·K² + i·K + j. */
+  private readonly tr: Float64Array;
+  private readonly mu: Float64Array;
+  private readonly sigma2: Float64Array;
+  private readonly counts: Int32Array;
+  private readonly logEmit: Float64Array;
+  private readonly alpha: Float64Array;
+  private readonly weights: Float64Array;
+  /** cumulative[i·K·(H+1) + j·(H+1) + l] = number of rollouts with more than l transitions i→j (j = K: from i at all). */
+  private cumulative: Int32Array;
+  private maxCount = 0;
+
+  constructor(
+    private readonly data: Prepared,
+    private readonly random: Random,
+    chain: number,
+  ) {
+    const { k, n, rollouts, dims } = data;
+    this.m = new Float64Array(k * k);
+    this.c = new Float64Array(k).fill(20);
+    this.pi0 = new Float64Array(k).fill(1 / k);
+    this.z = new Int8Array(n);
+    this.tr = new Float64Array(rollouts * k * k);
+    this.mu = new Float64Array(k * Math.max(1, dims));
+    this.sigma2 = new Float64Array(k * Math.max(1, dims)).fill(1);
+    this.counts = new Int32Array(rollouts * k * k);
+    this.logEmit = new Float64Array(n * k);
+    this.alpha = new Float64Array(n * k);
+    this.weights = new Float64Array(k);
+    this.cumulative = new Int32Array(0);
+    this.initialise(chain);
+  }
+
+  /** Starting paths: k-means on the contrasts (labels where known), then a few random flips per chain so chains start apart. */
+  private initialise(chain: number): void {
+    const { k, n, dims, x, hasEvidence, known } = this.data;
+    const rand = this.random;
+    const z = this.z;
+    if (dims > 0) {
+      // Centres start at each state's own direction: state s has its own contrast high.
+      const centre = new Float64Array(k * dims);
+      for (let s = 0; s < k; s++) for (let d = 0; d < dims; d++) centre[s * dims + d] = this.data.prior.mu0[d]! + (d === s ? 1 : s === k - 1 ? -1 : 0) * Math.sqrt(this.data.prior.b0[d]! * 10);
+      const sums = new Float64Array(k * dims);
+      const sizes = new Int32Array(k);
+      for (let iter = 0; iter < 20; iter++) {
+        for (let t = 0; t < n; t++) {
+          if (!hasEvidence[t]) continue;
+          let best = 0;
+          let bestD = Infinity;
+          for (let s = 0; s < k; s++) {
+            let dist = 0;
+            for (let d = 0; d < dims; d++) dist += (x[t * dims + d]! - centre[s * dims + d]!) ** 2;
+            if (dist < bestD) [bestD, best] = [dist, s];
+          }
+          z[t] = best;
+        }
+        sums.fill(0);
+        sizes.fill(0);
+        for (let t = 0; t < n; t++) {
+          if (!hasEvidence[t]) continue;
+          sizes[z[t]!]!++;
+          for (let d = 0; d < dims; d++) sums[z[t]! * dims + d]! += x[t * dims + d]!;
+        }
+        for (let s = 0; s < k; s++) if (sizes[s]! > 0) for (let d = 0; d < dims; d++) centre[s * dims + d] = sums[s * dims + d]! / sizes[s]!;
+      }
+    }
+    for (let t = 0; t < n; t++) {
+      if (known[t]! >= 0) z[t] = known[t]!;
+      else if (!hasEvidence[t]) z[t] = t > 0 ? z[t - 1]! : 0;
+      else if (chain > 0 && rand() < 0.1) z[t] = Math.floor(rand() * k);
+    }
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) this.m[i * k + j] = i === j ? 0.9 : 0.1 / (k - 1);
+    if (dims > 0) this.sampleEmissions();
+    this.countTransitions();
+    this.sampleRolloutMatrices();
+  }
+
+  sweep(): void {
+    if (this.data.dims > 0) this.computeEmissions();
+    this.samplePaths();
+    if (this.data.dims > 0) {
+      this.sampleEmissions();
+      this.relabel();
+    }
+    this.countTransitions();
+    this.sampleInitial();
+    this.sampleMeanAndConcentration();
+    this.sampleRolloutMatrices();
+  }
+
+  private computeEmissions(): void {
+    const { k, n, dims, x, hasEvidence } = this.data;
+    const le = this.logEmit;
+    for (let t = 0; t < n; t++) {
+      if (!hasEvidence[t]) {
+        for (let s = 0; s < k; s++) le[t * k + s] = 0;
+        continue;
+      }
+      for (let s = 0; s < k; s++) {
+        let l = 0;
+        for (let d = 0; d < dims; d++) {
+          const v = this.sigma2[s * dims + d]!;
+          const r = x[t * dims + d]! - this.mu[s * dims + d]!;
+          l -= 0.5 * (Math.log(v) + (r * r) / v);
+        }
+        le[t * k + s] = l;
+      }
+    }
+  }
+
+  /** Forward filtering, backward sampling, rollout by rollout, with that rollout's own matrix. */
+  private samplePaths(): void {
+    const { k, rollouts, offsets, known, dims } = this.data;
+    const a = this.alpha;
+    const w = this.weights;
+    const le = this.logEmit;
+    const z = this.z;
+    for (let r = 0; r < rollouts; r++) {
+      const start = offsets[r]!;
+      const end = offsets[r + 1]!;
+      if (end === start) continue;
+      const tb = r * k * k;
+      for (let t = start; t < end; t++) {
+        // Emission weights scaled by the turn's maximum (the constant cancels in normalising).
+        let max = -Infinity;
+        for (let s = 0; s < k; s++) if (dims > 0 && le[t * k + s]! > max) max = le[t * k + s]!;
+        let sum = 0;
+        for (let s = 0; s < k; s++) {
+          let p: number;
+          if (t === start) p = this.pi0[s]!;
+          else {
+            p = 0;
+            for (let i = 0; i < k; i++) p += a[(t - 1) * k + i]! * this.tr[tb + i * k + s]!;
+          }
+          const e = known[t]! >= 0 ? (known[t] === s ? 1 : 0) : dims > 0 ? Math.exp(le[t * k + s]! - max) : 1;
+          p *= e;
+          a[t * k + s] = p;
+          sum += p;
+        }
+        if (!(sum > 0)) {
+          // Every state impossible (a pinned state the chain cannot reach): fall back to uniform.
+          for (let s = 0; s < k; s++) a[t * k + s] = known[t]! >= 0 ? (known[t] === s ? 1 : 0) : 1 / k;
+        } else for (let s = 0; s < k; s++) a[t * k + s]! /= sum;
+      }
+      z[end - 1] = draw(a, (end - 1) * k, k, this.random);
+      for (let t = end - 2; t >= start; t--) {
+        const next = z[t + 1]!;
+        let sum = 0;
+        for (let s = 0; s < k; s++) {
+          w[s] = a[t * k + s]! * this.tr[tb + s * k + next]!;
+          sum += w[s]!;
+        }
+        z[t] = sum > 0 ? draw(w, 0, k, this.random) : draw(a, t * k, k, this.random);
+      }
+    }
+  }
+
+  /** Normal–Inverse-Gamma conjugate update of each state's mean and variance per contrast. */
+  private sampleEmissions(): void {
+    const { k, n, dims, x, hasEvidence, prior } = this.data;
+    for (let s = 0; s < k; s++) {
+      for (let d = 0; d < dims; d++) {
+        let cnt = 0;
+        let sum = 0;
+        for (let t = 0; t < n; t++) {
+          if (hasEvidence[t] && this.z[t] === s) {
+            cnt++;
+            sum += x[t * dims + d]!;
+          }
+        }
+        const mean = cnt === 0 ? 0 : sum / cnt;
+        let ss = 0;
+        if (cnt > 0) for (let t = 0; t < n; t++) if (hasEvidence[t] && this.z[t] === s) ss += (x[t * dims + d]! - mean) ** 2;
+        const kn = prior.kappa0 + cnt;
+        const mun = (prior.kappa0 * prior.mu0[d]! + cnt * mean) / kn;
+        const an = prior.a0 + cnt / 2;
+        const bn = prior.b0[d]! + ss / 2 + (prior.kappa0 * cnt * (mean - prior.mu0[d]!) ** 2) / (2 * kn);
+        const v = bn / gamma(an, this.random);
+        this.sigma2[s * dims + d] = v;
+        this.mu[s * dims + d] = mun + Math.sqrt(v / kn) * normal(this.random);
+      }
+    }
+  }
+
+  /**
+   * Label switching: state s must be the one whose turns score highest for s. The centred
+   * score of state s is its contrast (the last state's is minus the sum of the others); the
+   * permutation that maximises the summed own-scores is applied to paths and emissions.
+   */
+  private relabel(): void {
+    const { k, dims } = this.data;
+    const own = (s: number, target: number) => {
+      if (target < dims) return this.mu[s * dims + target]!;
+      let sum = 0;
+      for (let d = 0; d < dims; d++) sum += this.mu[s * dims + d]!;
+      return -sum;
+    };
+    const perm = bestAssignment(k, own);
+    let identity = true;
+    for (let s = 0; s < k; s++) if (perm[s] !== s) identity = false;
+    if (identity) return;
+    // perm[s] = the label the current state s should carry.
+    const mu = Float64Array.from(this.mu);
+    const sg = Float64Array.from(this.sigma2);
+    for (let s = 0; s < k; s++) {
+      for (let d = 0; d < dims; d++) {
+        this.mu[perm[s]! * dims + d] = mu[s * dims + d]!;
+        this.sigma2[perm[s]! * dims + d] = sg[s * dims + d]!;
+      }
+    }
+    for (let t = 0; t < this.z.length; t++) this.z[t] = perm[this.z[t]!]!;
+    // The chain-level values follow, so the next Metropolis steps start from the right place.
+    const m = Float64Array.from(this.m);
+    const c = Float64Array.from(this.c);
+    for (let i = 0; i < k; i++) {
+      this.c[perm[i]!] = c[i]!;
+      for (let j = 0; j < k; j++) this.m[perm[i]! * k + perm[j]!] = m[i * k + j]!;
+    }
+  }
+
+  private countTransitions(): void {
+    const { k, rollouts, offsets } = this.data;
+    const counts = this.counts;
+    counts.fill(0);
+    let max = 0;
+    for (let r = 0; r < rollouts; r++) {
+      const base = r * k * k;
+      for (let t = offsets[r]! + 1; t < offsets[r + 1]!; t++) {
+        const cell = base + this.z[t - 1]! * k + this.z[t]!;
+        counts[cell]!++;
+      }
+      for (let i = 0; i < k; i++) {
+        let row = 0;
+        for (let j = 0; j < k; j++) row += counts[base + i * k + j]!;
+        if (row > max) max = row;
+      }
+    }
+    // Per (row, cell or row total): how many rollouts have more than l such transitions.
+    const width = max + 1;
+    if (this.cumulative.length < k * (k + 1) * width) this.cumulative = new Int32Array(k * (k + 1) * width);
+    const cum = this.cumulative;
+    cum.fill(0, 0, k * (k + 1) * width);
+    this.maxCount = max;
+    for (let r = 0; r < rollouts; r++) {
+      const base = r * k * k;
+      for (let i = 0; i < k; i++) {
+        let row = 0;
+        for (let j = 0; j < k; j++) {
+          const c = counts[base + i * k + j]!;
+          row += c;
+          if (c > 0) cum[(i * (k + 1) + j) * width + c - 1]!++;
+        }
+        if (row > 0) cum[(i * (k + 1) + k) * width + row - 1]!++;
+      }
+    }
+    // Turn "exactly l + 1" tallies into "more than l" by summing from the top.
+    for (let cell = 0; cell < k * (k + 1); cell++) for (let l = width - 2; l >= 0; l--) cum[cell * width + l]! += cum[cell * width + l + 1]!;
+  }
+
+  private sampleInitial(): void {
+    const { k, rollouts, offsets } = this.data;
+    const g = this.weights;
+    let sum = 0;
+    for (let s = 0; s < k; s++) {
+      let n = 0;
+      for (let r = 0; r < rollouts; r++) if (offsets[r + 1]! > offsets[r]! && this.z[offsets[r]!] === s) n++;
+      g[s] = gamma(ROW_PRIOR + n, this.random);
+      sum += g[s]!;
+    }
+    for (let s = 0; s < k; s++) this.pi0[s] = g[s]! / sum;
+  }
+
+  /**
+   * Log of the Dirichlet-multinomial likelihood of every rollout's row-i counts given c·m
+   * (the rollout matrices integrated out), via Γ(a + n)/Γ(a) = a(a + 1)…(a + n − 1).
+   */
+  private rowLogLik(i: number, c: number, m: Float64Array, mOffset: number): number {
+    const k = this.data.k;
+    const width = this.maxCount + 1;
+    const cum = this.cumulative;
+    let ll = 0;
+    for (let l = 0; l < this.maxCount; l++) {
+      const rowMore = cum[(i * (k + 1) + k) * width + l]!;
+      if (rowMore === 0) break;
+      ll -= rowMore * Math.log(c + l);
+      for (let j = 0; j < k; j++) {
+        const more = cum[(i * (k + 1) + j) * width + l]!;
+        if (more > 0) ll += more * Math.log(c * m[mOffset + j]! + l);
+      }
+    }
+    return ll;
+  }
+
+  /** Metropolis steps for each row's mean m_i (softmax random walk) and log-concentration. */
+  private sampleMeanAndConcentration(): void {
+    const k = this.data.k;
+    const eta = new Float64Array(k);
+    const proposal = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      for (let step = 0; step < 8; step++) {
+        // Mean row: η = log m, last coordinate pinned; the target on η includes the softmax Jacobian Π m_j.
+        const current = this.rowLogLik(i, this.c[i]!, this.m, i * k) + logDirichletOnSoftmax(this.m, i * k, k);
+        for (let j = 0; j < k; j++) eta[j] = Math.log(this.m[i * k + j]!) - Math.log(this.m[i * k + k - 1]!);
+        let sum = 0;
+        for (let j = 0; j < k; j++) {
+          const e = j === k - 1 ? 0 : eta[j]! + 0.35 * normal(this.random);
+          proposal[j] = Math.exp(e);
+          sum += proposal[j]!;
+        }
+        for (let j = 0; j < k; j++) proposal[j] = Math.max(1e-300, proposal[j]! / sum);
+        const next = this.rowLogLik(i, this.c[i]!, proposal, 0) + logDirichletOnSoftmax(proposal, 0, k);
+        if (Math.log(this.random()) < next - current) for (let j = 0; j < k; j++) this.m[i * k + j] = proposal[j]!;
+        // Concentration: random walk on log c with its Normal prior.
+        const lc = Math.log(this.c[i]!);
+        const lp = lc + 0.7 * normal(this.random);
+        const prior = (v: number) => -0.5 * ((v - CONCENTRATION_PRIOR_MEAN) / CONCENTRATION_PRIOR_SD) ** 2;
+        const cur = this.rowLogLik(i, this.c[i]!, this.m, i * k) + prior(lc);
+        const nxt = this.rowLogLik(i, Math.exp(lp), this.m, i * k) + prior(lp);
+        if (Math.log(this.random()) < nxt - cur) this.c[i] = Math.exp(lp);
+      }
+    }
+  }
+
+  /** Each rollout's own matrix, row i ~ Dirichlet(c_i m_i + its counts). */
+  private sampleRolloutMatrices(): void {
+    const { k, rollouts } = this.data;
+    for (let r = 0; r < rollouts; r++) {
+      const base = r * k * k;
+      for (let i = 0; i < k; i++) {
+        let sum = 0;
+        for (let j = 0; j < k; j++) {
+          const g = gamma(Math.max(1e-3, this.c[i]! * this.m[i * k + j]!) + this.counts[base + i * k + j]!, this.random);
+          this.tr[base + i * k + j] = g;
+          sum += g;
+        }
+        for (let j = 0; j < k; j++) this.tr[base + i * k + j] = sum > 0 ? this.tr[base + i * k + j]! / sum : 1 / k;
+      }
+    }
+  }
+}
+
+/** log of Dirichlet(½, …)(m) · Π m_j: the prior density on the softmax coordinates. */
+function logDirichletOnSoftmax(m: Float64Array, offset: number, k: number): number {
+  let s = 0;
+  for (let j = 0; j < k; j++) s += ROW_PRIOR * Math.log(m[offset + j]!);
+  return s;
+}
+
+function draw(p: Float64Array, offset: number, k: number, random: Random): number {
+  let total = 0;
+  for (let s = 0; s < k; s++) total += p[offset + s]!;
+  let u = random() * total;
+  for (let s = 0; s < k - 1; s++) {
+    u -= p[offset + s]!;
+    if (u < 0) return s;
+  }
+  return k - 1;
+}
+
+/** The permutation perm (state s → label perm[s]) maximising Σ score(s, perm[s]): exhaustive up to 6 states, greedy beyond. */
+function bestAssignment(k: number, score: (s: number, target: number) => number): number[] {
+  if (k <= 6) {
+    let best: number[] = [];
+    let bestScore = -Infinity;
+    const perm = Array.from({ length: k }, (_, i) => i);
+    const visit = (at: number) => {
+      if (at === k) {
+        let total = 0;
+        for (let s = 0; s < k; s++) total += score(s, perm[s]!);
+        if (total > bestScore + 1e-12) [bestScore, best] = [total, [...perm]];
+        return;
+      }
+      for (let i = at; i < k; i++) {
+        [perm[at], perm[i]] = [perm[i]!, perm[at]!];
+        visit(at + 1);
+        [perm[at], perm[i]] = [perm[i]!, perm[at]!];
+      }
+    };
+    visit(0);
+    return best;
+  }
+  const perm = new Array<number>(k).fill(-1);
+  const usedTarget = new Set<number>();
+  const pairs: { s: number; t: number; v: number }[] = [];
+  for (let s = 0; s < k; s++) for (let t = 0; t < k; t++) pairs.push({ s, t, v: score(s, t) });
+  pairs.sort((a, b) => b.v - a.v || a.s - b.s || a.t - b.t);
+  for (const { s, t } of pairs) {
+    if (perm[s] !== -1 || usedTarget.has(t)) continue;
+    perm[s] = t;
+    usedTarget.add(t);
+  }
+  return perm;
+}
