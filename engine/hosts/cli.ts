@@ -15,6 +15,7 @@ import { defaultGenerationDefaults, type ProjectState, type Tree } from "../comm
 import { createProjectFile, openProjectFile, readProjectFile } from "../node/projectFile.js";
 import { commandContext, PROJECT_EXTENSION } from "../node/projectManager.js";
 import { ENGINE_VERSION } from "../node/version.js";
+import { analyzeCommand } from "./analyzeCommand.js";
 import { experimentCommand } from "./experimentCommand.js";
 
 /**
@@ -48,6 +49,7 @@ const help = { help: { type: "boolean", short: "h" } } as const satisfies Option
 
 const subcommands: Record<string, Subcommand> = {
   experiment: experimentCommand as Subcommand,
+  analyze: analyzeCommand as Subcommand,
   export: {
     summary: "write a project, or part of it, in another format",
     usage: "masque export --project P.masque --format F [--scope all|active-path] [--tree ID|NAME] [--out FILE] [--force]",

@@ -15,6 +15,7 @@ export const experimentCommand = {
   summary: "run R rollouts × H turns from a scene and write the statistics",
   usage: "masque experiment --model M.gguf --scene S --rollouts R --turns H --seed N --out results.json [--csv turns.csv]",
   details: [
+    "--turns       turns of the tracked character per rollout (the other participants' turns come on top)",
     "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule",
     "--max-tokens  per turn (default 48)",
     "--labeller    tracker (default) or demo-ground-truth",
@@ -94,9 +95,15 @@ export const experimentCommand = {
       await writeFile(out, JSON.stringify(results, null, 2) + "\n");
       if (typeof values.csv === "string") await writeFile(resolve(values.csv), csv);
       const a = results.analysis;
-      io.out(`${run.completed} rollouts × ${turns} turns → ${out}`);
-      if (a.estimate[0]?.[1] != null) io.out(`p(${a.states[0]}→${a.states[1]}) = ${a.estimate[0]![1]!.toFixed(3)} [${a.dirichlet[0]![1]!.lower.toFixed(3)}, ${a.dirichlet[0]![1]!.upper.toFixed(3)}]`);
-      if (a.estimate[1]?.[0] != null) io.out(`p(${a.states[1]}→${a.states[0]}) = ${a.estimate[1]![0]!.toFixed(3)} [${a.dirichlet[1]![0]!.lower.toFixed(3)}, ${a.dirichlet[1]![0]!.upper.toFixed(3)}]`);
+      io.out(`${run.completed} rollouts × ${turns} tracked turns → ${out}`);
+      io.out(`estimator: ${a.estimator.name}${a.diagnostics.converged ? "" : " (sampler did not converge: see diagnostics)"}`);
+      const cell = (i: number, j: number) => {
+        const c = a.transition[i]?.[j];
+        if (c !== undefined) io.out(`p(${a.states[i]}→${a.states[j]}) = ${c.estimate.toFixed(3)} [${c.lower.toFixed(3)}, ${c.upper.toFixed(3)}]`);
+      };
+      cell(0, 1);
+      cell(1, 0);
+      for (const note of a.notes) io.out(`note: ${note.text}`);
     } finally {
       unsubscribe();
       await engine.dispose();

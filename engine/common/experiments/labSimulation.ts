@@ -1,4 +1,4 @@
-import { normal, type Random } from "../stats/random.js";
+import { gamma, normal, type Random } from "../stats/random.js";
 import { normalQuantile } from "../stats/special.js";
 
 /**
@@ -32,7 +32,7 @@ export interface SimulatedRollout {
   evidence: [number, number][];
 }
 
-function beta(mean: number, concentration: number, random: Random, gammaDraw: (shape: number) => number): number {
+function beta(mean: number, concentration: number, gammaDraw: (shape: number) => number): number {
   if (!Number.isFinite(concentration)) return mean;
   const a = gammaDraw(mean * concentration);
   const b = gammaDraw((1 - mean) * concentration);
@@ -45,15 +45,16 @@ function beta(mean: number, concentration: number, random: Random, gammaDraw: (s
  * the separation a is set so that AUROC = Φ(a / √(1 + spreadRatio²)). Each state's pair of
  * scores then gets a common offset and scale (the evidence is not calibrated).
  */
-export function simulateExperiment(design: SimulationDesign, random: Random, gammaDraw: (shape: number) => number): SimulatedRollout[] {
+export function simulateExperiment(design: SimulationDesign, random: Random): SimulatedRollout[] {
+  const gammaDraw = (shape: number) => gamma(shape, random);
   const separation = normalQuantile(design.auroc) * Math.sqrt(1 + design.spreadRatio ** 2);
-  const meanL = -separation * (1 - design.waluigiShare) * 2 * 0.5;
-  const meanW = separation * design.waluigiShare * 2 * 0.5;
+  const meanL = -separation * (1 - design.waluigiShare);
+  const meanW = separation * design.waluigiShare;
   const offset = 3.7;
   const scale = 2.3;
   return Array.from({ length: design.rollouts }, () => {
-    const pLW = beta(design.pLW, design.concentration, random, gammaDraw);
-    const pWL = beta(design.pWL, design.concentration, random, gammaDraw);
+    const pLW = beta(design.pLW, design.concentration, gammaDraw);
+    const pWL = beta(design.pWL, design.concentration, gammaDraw);
     const states: number[] = [];
     let s = random() < design.startLuigi ? 0 : 1;
     for (let t = 0; t < design.turns; t++) {
@@ -67,4 +68,56 @@ export function simulateExperiment(design: SimulationDesign, random: Random, gam
     });
     return { states, evidence };
   });
+}
+
+/** Bias and 95%-interval coverage of one estimator over many simulated experiments of a design. */
+export interface EstimatorScore {
+  bias: { pLW: number; pWL: number; delta: number };
+  coverage: { pLW: number; pWL: number; delta: number };
+  /** Mean interval width of p(L→W) and p(W→L). */
+  width: { pLW: number; pWL: number };
+  /** Share of experiments whose Δ interval excludes 0 (a false alarm when the truth is symmetric). */
+  asymmetryDeclared: number;
+}
+
+export interface DesignResult {
+  design: SimulationDesign;
+  experiments: number;
+  hmm: EstimatorScore;
+  labels: EstimatorScore;
+  /** Share of HMM fits whose diagnostics flagged non-convergence. */
+  unconverged: number;
+}
+
+type Interval = { estimate: number; lower: number; upper: number };
+
+/** Tallies intervals against the truth. */
+export class ScoreTally {
+  private n = 0;
+  private sums = { pLW: 0, pWL: 0, delta: 0 };
+  private hits = { pLW: 0, pWL: 0, delta: 0 };
+  private widths = { pLW: 0, pWL: 0 };
+  private declared = 0;
+  constructor(private readonly design: SimulationDesign) {}
+  add(pLW: Interval, pWL: Interval, delta: Interval): void {
+    const truth = { pLW: this.design.pLW, pWL: this.design.pWL, delta: this.design.pLW - this.design.pWL };
+    const got = { pLW, pWL, delta };
+    for (const key of ["pLW", "pWL", "delta"] as const) {
+      this.sums[key] += got[key].estimate - truth[key];
+      if (got[key].lower <= truth[key] && truth[key] <= got[key].upper) this.hits[key]++;
+    }
+    this.widths.pLW += pLW.upper - pLW.lower;
+    this.widths.pWL += pWL.upper - pWL.lower;
+    if (delta.lower > 0 || delta.upper < 0) this.declared++;
+    this.n++;
+  }
+  score(): EstimatorScore {
+    const n = Math.max(1, this.n);
+    return {
+      bias: { pLW: this.sums.pLW / n, pWL: this.sums.pWL / n, delta: this.sums.delta / n },
+      coverage: { pLW: this.hits.pLW / n, pWL: this.hits.pWL / n, delta: this.hits.delta / n },
+      width: { pLW: this.widths.pLW / n, pWL: this.widths.pWL / n },
+      asymmetryDeclared: this.declared / n,
+    };
+  }
 }

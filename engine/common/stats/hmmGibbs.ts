@@ -56,8 +56,9 @@ export interface HmmPosterior {
   fromEvidence: boolean;
 }
 
-const CONCENTRATION_PRIOR_MEAN = Math.log(20);
-const CONCENTRATION_PRIOR_SD = 2;
+const HACK = (globalThis as unknown as { HMMHACK?: { mean: number; sd: number; fixed?: number } }).HMMHACK;
+const CONCENTRATION_PRIOR_MEAN = HACK?.mean ?? Math.log(20);
+const CONCENTRATION_PRIOR_SD = HACK?.sd ?? 2;
 const ROW_PRIOR = 0.5;
 
 /** Fits the model to the rollouts of one condition. `k` states; each rollout a list of per-turn observations. */
@@ -483,6 +484,10 @@ class ChainState {
         const next = this.rowLogLik(i, this.c[i]!, proposal, 0) + logDirichletOnSoftmax(proposal, 0, k);
         if (Math.log(this.random()) < next - current) for (let j = 0; j < k; j++) this.m[i * k + j] = proposal[j]!;
         // Concentration: random walk on log c with its Normal prior.
+        if (HACK?.fixed !== undefined) {
+          this.c[i] = HACK.fixed;
+          continue;
+        }
         const lc = Math.log(this.c[i]!);
         const lp = lc + 0.7 * normal(this.random);
         const prior = (v: number) => -0.5 * ((v - CONCENTRATION_PRIOR_MEAN) / CONCENTRATION_PRIOR_SD) ** 2;

@@ -12,6 +12,7 @@ import { SurvivalChart } from "./charts/SurvivalChart";
 import { TransitionDiagram } from "./charts/TransitionDiagram";
 import { TransitionHeatmap } from "./charts/TransitionHeatmap";
 import { ComparePanel } from "./ComparePanel";
+import { EstimatorPanel } from "./EstimatorPanel";
 import { showRolloutInTree } from "./labActions";
 import type { ResultsReply } from "./labResults";
 
@@ -89,6 +90,7 @@ export function ExperimentResultsView({ experiment, entry, running }: { experime
         </p>
       )}
       <SummaryStats analysis={analysis} fileStem={stem} />
+      <EstimatorPanel analysis={analysis} />
       <div className="grid grid-cols-2 gap-3">
         <OccupancyChart analysis={analysis} fileStem={stem} />
         {ribbons}
