@@ -22,7 +22,7 @@ describe("masque experiment (CLI)", () => {
     const args = (out: string) => ["experiment", "--model", testModel("stories"), "--scene", "kind-child/luigi", "--rollouts", "32", "--turns", "6", "--seed", "5", "--threads", "1", "--out", out, "--csv", `${out}.csv`];
     const a = run(args(join(dir, "a.json")));
     expect(a.status, a.stderr).toBe(0);
-    expect(a.stdout).toMatch(/32 rollouts × 6 turns/);
+    expect(a.stdout).toMatch(/32 rollouts × 6 tracked turns/);
     const b = run(args(join(dir, "b.json")));
     expect(b.status, b.stderr).toBe(0);
     const first = readFileSync(join(dir, "a.json"));
