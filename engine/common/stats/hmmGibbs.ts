@@ -13,7 +13,9 @@ import { gamma, normal, seededRandom, type Random } from "./random.js";
  * - Rollout r has its own transition matrix; row i is Dirichlet(c_i · m_i). The estimand is
  *   m (the population mean of per-rollout switch probabilities); c_i (concentration) is
  *   learned, so heterogeneous rollouts widen the intervals instead of breaking them.
- *   Priors: m_i ~ Dirichlet(½, …) (Jeffreys-like), log c_i ~ Normal(log 20, 2²).
+ *   Priors: m_i ~ Dirichlet(½, …) (Jeffreys-like); the heterogeneity is given a prior on the
+ *   coefficient of variation of the per-rollout probability of leaving state i,
+ *   log cv_i ~ Normal(log ½, 1), from which c_i follows (see concentrationOf).
  * - The first state is Categorical(π₀), π₀ ~ Dirichlet(½, …).
  * - Evidence (uncalibrated per-state scores) enters as K − 1 contrasts, score_k − mean(scores),
  *   k < K − 1 (a per-turn shift common to all states, such as turn length, cancels). Each state
@@ -56,9 +58,20 @@ export interface HmmPosterior {
   fromEvidence: boolean;
 }
 
-const HACK = (globalThis as unknown as { HMMHACK?: { mean: number; sd: number; fixed?: number } }).HMMHACK;
-const CONCENTRATION_PRIOR_MEAN = HACK?.mean ?? Math.log(20);
-const CONCENTRATION_PRIOR_SD = HACK?.sd ?? 2;
+const HACK = (globalThis as unknown as { HMMHACK?: { mean: number; sd: number } }).HMMHACK;
+/** Prior on the log coefficient of variation of per-rollout leaving probabilities: median 0.5, 95% within about 0.07–3.5. */
+const CV_PRIOR_MEAN = HACK?.mean ?? Math.log(0.5);
+const CV_PRIOR_SD = HACK?.sd ?? 1;
+
+/**
+ * The row concentration c that gives the per-rollout probability of leaving state i (mean
+ * s = 1 − m_ii) a coefficient of variation cv: Var = s(1 − s)/(c + 1) = (cv·s)². A prior on
+ * c itself would mean very different heterogeneity for rare and common switches (c = 20 is
+ * mild for s = 0.2 and extreme for s = 0.02), and pulls rare-switch estimates up.
+ */
+function concentrationOf(leave: number, cv: number): number {
+  return (1 - leave) / (leave * cv * cv) - 1;
+}
 const ROW_PRIOR = 0.5;
 
 /** Fits the model to the rollouts of one condition. `k` states; each rollout a list of per-turn observations. */
@@ -169,6 +182,8 @@ function prepare(rollouts: readonly (readonly HmmObservation[])[], k: number): P
 class ChainState {
   readonly m: Float64Array;
   readonly c: Float64Array;
+  /** Per row: coefficient of variation of the per-rollout leaving probability (c follows from it and m). */
+  private readonly cv: Float64Array;
   readonly pi0: Float64Array;
   readonly z: Int8Array;
   /** Per-rollout transition matrices, r·K² + i·K + j. */
@@ -179,6 +194,8 @@ class ChainState {
   private readonly logEmit: Float64Array;
   private readonly alpha: Float64Array;
   private readonly weights: Float64Array;
+  private readonly eta: Float64Array;
+  private readonly proposal: Float64Array;
   /** cumulative[i·K·(H+1) + j·(H+1) + l] = number of rollouts with more than l transitions i→j (j = K: from i at all). */
   private cumulative: Int32Array;
   private maxCount = 0;
@@ -191,6 +208,7 @@ class ChainState {
     const { k, n, rollouts, dims } = data;
     this.m = new Float64Array(k * k);
     this.c = new Float64Array(k).fill(20);
+    this.cv = new Float64Array(k).fill(0.5);
     this.pi0 = new Float64Array(k).fill(1 / k);
     this.z = new Int8Array(n);
     this.tr = new Float64Array(rollouts * k * k);
@@ -200,6 +218,8 @@ class ChainState {
     this.logEmit = new Float64Array(n * k);
     this.alpha = new Float64Array(n * k);
     this.weights = new Float64Array(k);
+    this.eta = new Float64Array(k);
+    this.proposal = new Float64Array(k);
     this.cumulative = new Int32Array(0);
     this.initialise(chain);
   }
@@ -385,8 +405,10 @@ class ChainState {
     // The chain-level values follow, so the next Metropolis steps start from the right place.
     const m = Float64Array.from(this.m);
     const c = Float64Array.from(this.c);
+    const cv = Float64Array.from(this.cv);
     for (let i = 0; i < k; i++) {
       this.c[perm[i]!] = c[i]!;
+      this.cv[perm[i]!] = cv[i]!;
       for (let j = 0; j < k; j++) this.m[perm[i]! * k + perm[j]!] = m[i * k + j]!;
     }
   }
@@ -464,15 +486,26 @@ class ChainState {
     return ll;
   }
 
-  /** Metropolis steps for each row's mean m_i (softmax random walk) and log-concentration. */
+  /**
+   * Metropolis steps for each row's mean m_i (softmax random walk, the coefficient of
+   * variation held fixed, so c moves with m) and for log cv_i; the rollout matrices are
+   * integrated out (Dirichlet-multinomial), so these steps do not wait on them.
+   */
   private sampleMeanAndConcentration(): void {
     const k = this.data.k;
-    const eta = new Float64Array(k);
-    const proposal = new Float64Array(k);
+    const eta = this.eta;
+    const proposal = this.proposal;
+    const prior = (v: number) => -0.5 * ((v - CV_PRIOR_MEAN) / CV_PRIOR_SD) ** 2;
     for (let i = 0; i < k; i++) {
+      let c = concentrationOf(1 - this.m[i * k + i]!, this.cv[i]!);
+      if (!(c > 0)) {
+        // Start from a feasible point: the heterogeneity a mean this extreme allows.
+        this.cv[i] = Math.sqrt(this.m[i * k + i]! / (1 - this.m[i * k + i]!)) * 0.5;
+        c = concentrationOf(1 - this.m[i * k + i]!, this.cv[i]!);
+      }
+      let current = this.rowLogLik(i, c, this.m, i * k) + logDirichletOnSoftmax(this.m, i * k, k);
       for (let step = 0; step < 8; step++) {
         // Mean row: η = log m, last coordinate pinned; the target on η includes the softmax Jacobian Π m_j.
-        const current = this.rowLogLik(i, this.c[i]!, this.m, i * k) + logDirichletOnSoftmax(this.m, i * k, k);
         for (let j = 0; j < k; j++) eta[j] = Math.log(this.m[i * k + j]!) - Math.log(this.m[i * k + k - 1]!);
         let sum = 0;
         for (let j = 0; j < k; j++) {
@@ -481,20 +514,30 @@ class ChainState {
           sum += proposal[j]!;
         }
         for (let j = 0; j < k; j++) proposal[j] = Math.max(1e-300, proposal[j]! / sum);
-        const next = this.rowLogLik(i, this.c[i]!, proposal, 0) + logDirichletOnSoftmax(proposal, 0, k);
-        if (Math.log(this.random()) < next - current) for (let j = 0; j < k; j++) this.m[i * k + j] = proposal[j]!;
-        // Concentration: random walk on log c with its Normal prior.
-        if (HACK?.fixed !== undefined) {
-          this.c[i] = HACK.fixed;
-          continue;
+        const cNext = concentrationOf(1 - proposal[i]!, this.cv[i]!);
+        if (cNext > 0) {
+          const next = this.rowLogLik(i, cNext, proposal, 0) + logDirichletOnSoftmax(proposal, 0, k);
+          if (Math.log(this.random()) < next - current) {
+            for (let j = 0; j < k; j++) this.m[i * k + j] = proposal[j]!;
+            c = cNext;
+            current = next;
+          }
         }
-        const lc = Math.log(this.c[i]!);
-        const lp = lc + 0.7 * normal(this.random);
-        const prior = (v: number) => -0.5 * ((v - CONCENTRATION_PRIOR_MEAN) / CONCENTRATION_PRIOR_SD) ** 2;
-        const cur = this.rowLogLik(i, this.c[i]!, this.m, i * k) + prior(lc);
-        const nxt = this.rowLogLik(i, Math.exp(lp), this.m, i * k) + prior(lp);
-        if (Math.log(this.random()) < nxt - cur) this.c[i] = Math.exp(lp);
+        // Heterogeneity: random walk on log cv with its Normal prior (c must stay positive).
+        const lv = Math.log(this.cv[i]!);
+        const lp = lv + 0.7 * normal(this.random);
+        const cProposed = concentrationOf(1 - this.m[i * k + i]!, Math.exp(lp));
+        if (cProposed > 0) {
+          const cur = this.rowLogLik(i, c, this.m, i * k) + prior(lv);
+          const nxt = this.rowLogLik(i, cProposed, this.m, i * k) + prior(lp);
+          if (Math.log(this.random()) < nxt - cur) {
+            this.cv[i] = Math.exp(lp);
+            c = cProposed;
+            current = this.rowLogLik(i, c, this.m, i * k) + logDirichletOnSoftmax(this.m, i * k, k);
+          }
+        }
       }
+      this.c[i] = c;
     }
   }
 

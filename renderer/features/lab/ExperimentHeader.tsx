@@ -54,7 +54,7 @@ export function ExperimentHeader({ experiment: e, results }: { experiment: Exper
           </div>
           <p className="mt-1 text-xs text-zinc-500">
             <span className="text-zinc-300">
-              {e.spec.rollouts} rollouts × {e.spec.turns} turns
+              {e.spec.rollouts} rollouts × {e.spec.turns} tracked turns
             </span>{" "}
             from a node of <span className="text-zinc-300">{treeName}</span> · seed <span className="font-mono">{e.spec.seed}</span> · ≤{" "}
             {e.spec.maxTokens} tokens/turn · {e.spec.labeller === "tracker" ? "persona tracker" : "ground-truth"} labels ·{" "}
