@@ -60,6 +60,11 @@ describe("the demo model's planted truth, recovered by Masque", () => {
       expect(lw.upper).toBeGreaterThanOrEqual(p.luigiToWaluigi);
       expect(wl.lower).toBeLessThanOrEqual(p.waluigiToLuigi);
       expect(wl.upper).toBeGreaterThanOrEqual(p.waluigiToLuigi);
+      // Turns count the tracked (assistant) turns; the user's turns come on top.
+      for (const r of state().experiments.get(run.experimentId)!.rollouts) {
+        expect(r.states).toHaveLength(TURNS);
+        expect(r.nodeIds.length).toBeGreaterThanOrEqual(2 * TURNS - 1);
+      }
       const wellFormed = a.ribbons.flat().filter((s) => s >= 0).length / a.ribbons.flat().length;
       expect(wellFormed).toBeGreaterThanOrEqual(0.95);
     }

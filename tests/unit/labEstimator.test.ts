@@ -59,6 +59,27 @@ describe("Bayesian HMM", () => {
     expect(Buffer.from(a.mean.buffer).equals(Buffer.from(c.mean.buffer))).toBe(false);
   });
 
+  it("a condition that stays in one state is not split into two: the frames' sign names the state", () => {
+    // Every turn is waluigi; its evidence is noisy (one turn in 16 scores luigi-like) and skewed.
+    const random = seededRandom(31);
+    const rollouts = Array.from({ length: 60 }, () =>
+      Array.from({ length: 8 }, () => {
+        const d = 1.6 + normal(random) + (random() < 0.2 ? 1.5 * Math.abs(normal(random)) : 0);
+        return [4 - d / 2, 4 + d / 2];
+      }),
+    );
+    const a = analyzeRollouts(
+      rollouts.map((r) => ({ labels: r.map(() => -1), evidence: r })),
+      ["luigi", "waluigi"],
+      4,
+      "tracker",
+      fast,
+    );
+    const waluigiShare = a.occupancy.reduce((s, row) => s + row[1]!, 0) / a.occupancy.length;
+    expect(waluigiShare).toBeGreaterThan(0.9);
+    expect(a.expectedCounts[1]![0]! + a.expectedCounts[0]![1]!).toBeLessThan(0.05 * 60 * 7);
+  });
+
   it("three states from uncalibrated evidence: each state identified by its own score, the chain recovered", () => {
     const truth = [
       [0.85, 0.1, 0.05],

@@ -21,8 +21,10 @@ import { gamma, normal, seededRandom, type Random } from "./random.js";
  *   k < K − 1 (a per-turn shift common to all states, such as turn length, cancels). Each state
  *   has its own Gaussian per contrast (mean and variance learned: scale, offset and spread
  *   differ by state) with a weak Normal–Inverse-Gamma prior scaled to the data. Only the
- *   ordering is assumed: state k's turns have the highest mean centred score for k, which
- *   fixes the labels (label switching is broken by relabelling each sweep).
+ *   frames' sign is assumed: on average, state k's turns score highest for k (its mean centred
+ *   score for k beats every other state's). That constraint names the states, so there is no
+ *   label switching, and a condition whose turns are nearly all in one state is not split
+ *   into two clusters (which an ordering-only rule would do).
  * - A turn with a known state (a ground-truth label) is pinned to it; a missing turn
  *   (uncertain, degenerate) carries no evidence, and its state is sampled from the chain alone.
  *
@@ -58,10 +60,13 @@ export interface HmmPosterior {
   fromEvidence: boolean;
 }
 
-const HACK = (globalThis as unknown as { HMMHACK?: { mean: number; sd: number } }).HMMHACK;
-/** Prior on the log coefficient of variation of per-rollout leaving probabilities: median 0.5, 95% within about 0.07–3.5. */
-const CV_PRIOR_MEAN = HACK?.mean ?? Math.log(0.5);
-const CV_PRIOR_SD = HACK?.sd ?? 1;
+/**
+ * Prior on the log coefficient of variation of per-rollout leaving probabilities: median 0.5,
+ * 95% within about 0.07–3.5. (Measured by simulation: a median of 0.3 loses coverage when
+ * rollouts differ; a prior on c itself biases rare switches upwards.)
+ */
+const CV_PRIOR_MEAN = Math.log(0.5);
+const CV_PRIOR_SD = 1;
 
 /**
  * The row concentration c that gives the per-rollout probability of leaving state i (mean
@@ -195,6 +200,8 @@ class ChainState {
   private readonly alpha: Float64Array;
   private readonly weights: Float64Array;
   private readonly eta: Float64Array;
+  private readonly proposedMu: Float64Array;
+  private readonly proposedVar: Float64Array;
   private readonly proposal: Float64Array;
   /** cumulative[i·K·(H+1) + j·(H+1) + l] = number of rollouts with more than l transitions i→j (j = K: from i at all). */
   private cumulative: Int32Array;
@@ -219,6 +226,8 @@ class ChainState {
     this.alpha = new Float64Array(n * k);
     this.weights = new Float64Array(k);
     this.eta = new Float64Array(k);
+    this.proposedMu = new Float64Array(Math.max(1, dims));
+    this.proposedVar = new Float64Array(Math.max(1, dims));
     this.proposal = new Float64Array(k);
     this.cumulative = new Int32Array(0);
     this.initialise(chain);
@@ -230,31 +239,23 @@ class ChainState {
     const rand = this.random;
     const z = this.z;
     if (dims > 0) {
-      // Centres start at each state's own direction: state s has its own contrast high.
-      const centre = new Float64Array(k * dims);
-      for (let s = 0; s < k; s++) for (let d = 0; d < dims; d++) centre[s * dims + d] = this.data.prior.mu0[d]! + (d === s ? 1 : s === k - 1 ? -1 : 0) * Math.sqrt(this.data.prior.b0[d]! * 10);
-      const sums = new Float64Array(k * dims);
-      const sizes = new Int32Array(k);
-      for (let iter = 0; iter < 20; iter++) {
-        for (let t = 0; t < n; t++) {
-          if (!hasEvidence[t]) continue;
-          let best = 0;
-          let bestD = Infinity;
-          for (let s = 0; s < k; s++) {
-            let dist = 0;
-            for (let d = 0; d < dims; d++) dist += (x[t * dims + d]! - centre[s * dims + d]!) ** 2;
-            if (dist < bestD) [bestD, best] = [dist, s];
-          }
-          z[t] = best;
+      // Start every state at a mean that satisfies its sign constraint, and each turn in the
+      // state whose own score is highest.
+      let scale = 0;
+      for (let d = 0; d < dims; d++) scale += Math.sqrt(this.data.prior.b0[d]! * 10) / dims;
+      for (let st = 0; st < k; st++) {
+        for (let d = 0; d < dims; d++) {
+          this.mu[st * dims + d] = (d === st ? 1 : -1 / (k - 1)) * scale;
+          this.sigma2[st * dims + d] = scale * scale;
         }
-        sums.fill(0);
-        sizes.fill(0);
-        for (let t = 0; t < n; t++) {
-          if (!hasEvidence[t]) continue;
-          sizes[z[t]!]!++;
-          for (let d = 0; d < dims; d++) sums[z[t]! * dims + d]! += x[t * dims + d]!;
-        }
-        for (let s = 0; s < k; s++) if (sizes[s]! > 0) for (let d = 0; d < dims; d++) centre[s * dims + d] = sums[s * dims + d]! / sizes[s]!;
+      }
+      for (let t = 0; t < n; t++) {
+        if (!hasEvidence[t]) continue;
+        let best = k - 1;
+        let bestScore = 0;
+        for (let d = 0; d < dims; d++) bestScore -= x[t * dims + d]!;
+        for (let d = 0; d < dims; d++) if (x[t * dims + d]! > bestScore) [bestScore, best] = [x[t * dims + d]!, d];
+        z[t] = best;
       }
     }
     for (let t = 0; t < n; t++) {
@@ -263,7 +264,6 @@ class ChainState {
       else if (chain > 0 && rand() < 0.1) z[t] = Math.floor(rand() * k);
     }
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) this.m[i * k + j] = i === j ? 0.9 : 0.1 / (k - 1);
-    if (dims > 0) this.sampleEmissions();
     this.countTransitions();
     this.sampleRolloutMatrices();
   }
@@ -273,7 +273,6 @@ class ChainState {
     this.samplePaths();
     if (this.data.dims > 0) {
       this.sampleEmissions();
-      this.relabel();
     }
     this.countTransitions();
     this.sampleInitial();
@@ -348,9 +347,15 @@ class ChainState {
     }
   }
 
-  /** Normal–Inverse-Gamma conjugate update of each state's mean and variance per contrast. */
+  /**
+   * Each state's means and variances per contrast: a draw from the Normal–Inverse-Gamma
+   * posterior, accepted when the state's means satisfy its sign constraint and otherwise
+   * kept as they were (an exact Metropolis step for the constrained posterior).
+   */
   private sampleEmissions(): void {
     const { k, n, dims, x, hasEvidence, prior } = this.data;
+    const mu = this.proposedMu;
+    const v = this.proposedVar;
     for (let s = 0; s < k; s++) {
       for (let d = 0; d < dims; d++) {
         let cnt = 0;
@@ -368,48 +373,14 @@ class ChainState {
         const mun = (prior.kappa0 * prior.mu0[d]! + cnt * mean) / kn;
         const an = prior.a0 + cnt / 2;
         const bn = prior.b0[d]! + ss / 2 + (prior.kappa0 * cnt * (mean - prior.mu0[d]!) ** 2) / (2 * kn);
-        const v = bn / gamma(an, this.random);
-        this.sigma2[s * dims + d] = v;
-        this.mu[s * dims + d] = mun + Math.sqrt(v / kn) * normal(this.random);
+        v[d] = bn / gamma(an, this.random);
+        mu[d] = mun + Math.sqrt(v[d]! / kn) * normal(this.random);
       }
-    }
-  }
-
-  /**
-   * Label switching: state s must be the one whose turns score highest for s. The centred
-   * score of state s is its contrast (the last state's is minus the sum of the others); the
-   * permutation that maximises the summed own-scores is applied to paths and emissions.
-   */
-  private relabel(): void {
-    const { k, dims } = this.data;
-    const own = (s: number, target: number) => {
-      if (target < dims) return this.mu[s * dims + target]!;
-      let sum = 0;
-      for (let d = 0; d < dims; d++) sum += this.mu[s * dims + d]!;
-      return -sum;
-    };
-    const perm = bestAssignment(k, own);
-    let identity = true;
-    for (let s = 0; s < k; s++) if (perm[s] !== s) identity = false;
-    if (identity) return;
-    // perm[s] = the label the current state s should carry.
-    const mu = Float64Array.from(this.mu);
-    const sg = Float64Array.from(this.sigma2);
-    for (let s = 0; s < k; s++) {
+      if (!signHolds(s, k, dims, mu)) continue;
       for (let d = 0; d < dims; d++) {
-        this.mu[perm[s]! * dims + d] = mu[s * dims + d]!;
-        this.sigma2[perm[s]! * dims + d] = sg[s * dims + d]!;
+        this.mu[s * dims + d] = mu[d]!;
+        this.sigma2[s * dims + d] = v[d]!;
       }
-    }
-    for (let t = 0; t < this.z.length; t++) this.z[t] = perm[this.z[t]!]!;
-    // The chain-level values follow, so the next Metropolis steps start from the right place.
-    const m = Float64Array.from(this.m);
-    const c = Float64Array.from(this.c);
-    const cv = Float64Array.from(this.cv);
-    for (let i = 0; i < k; i++) {
-      this.c[perm[i]!] = c[i]!;
-      this.cv[perm[i]!] = cv[i]!;
-      for (let j = 0; j < k; j++) this.m[perm[i]! * k + perm[j]!] = m[i * k + j]!;
     }
   }
 
@@ -577,37 +548,16 @@ function draw(p: Float64Array, offset: number, k: number, random: Random): numbe
   return k - 1;
 }
 
-/** The permutation perm (state s → label perm[s]) maximising Σ score(s, perm[s]): exhaustive up to 6 states, greedy beyond. */
-function bestAssignment(k: number, score: (s: number, target: number) => number): number[] {
-  if (k <= 6) {
-    let best: number[] = [];
-    let bestScore = -Infinity;
-    const perm = Array.from({ length: k }, (_, i) => i);
-    const visit = (at: number) => {
-      if (at === k) {
-        let total = 0;
-        for (let s = 0; s < k; s++) total += score(s, perm[s]!);
-        if (total > bestScore + 1e-12) [bestScore, best] = [total, [...perm]];
-        return;
-      }
-      for (let i = at; i < k; i++) {
-        [perm[at], perm[i]] = [perm[i]!, perm[at]!];
-        visit(at + 1);
-        [perm[at], perm[i]] = [perm[i]!, perm[at]!];
-      }
-    };
-    visit(0);
-    return best;
-  }
-  const perm = new Array<number>(k).fill(-1);
-  const usedTarget = new Set<number>();
-  const pairs: { s: number; t: number; v: number }[] = [];
-  for (let s = 0; s < k; s++) for (let t = 0; t < k; t++) pairs.push({ s, t, v: score(s, t) });
-  pairs.sort((a, b) => b.v - a.v || a.s - b.s || a.t - b.t);
-  for (const { s, t } of pairs) {
-    if (perm[s] !== -1 || usedTarget.has(t)) continue;
-    perm[s] = t;
-    usedTarget.add(t);
-  }
-  return perm;
+/**
+ * The sign constraint on state s's mean contrasts: its centred score for s (contrast s, or
+ * minus the sum of the contrasts for the last state) is above its centred score for every
+ * other state.
+ */
+function signHolds(s: number, k: number, dims: number, mu: Float64Array): boolean {
+  let sum = 0;
+  for (let d = 0; d < dims; d++) sum += mu[d]!;
+  const score = (t: number) => (t < dims ? mu[t]! : -sum);
+  const own = score(s);
+  for (let t = 0; t < k; t++) if (t !== s && score(t) >= own) return false;
+  return true;
 }

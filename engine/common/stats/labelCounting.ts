@@ -25,9 +25,17 @@ export function transitionCountsFromLabels(rollouts: readonly (readonly number[]
   return n;
 }
 
-/** The old estimator on per-turn evidence (per-state log-likelihood scores), with 2,000 posterior draws for Δ. */
+/** The old estimator on per-turn evidence (per-state log-likelihood scores): labels from the symmetric filter, then counts. */
 export function labelCountingEstimate(evidence: readonly (readonly (readonly number[])[])[], k: number, random: Random, stay = 0.9, thresholds: LabelThresholds = defaultThresholds): LabelCountingEstimate {
-  const labels = evidence.map((r) => forwardFilter(r, { stay }).map((p) => labelState(p, null, thresholds)));
+  return labelCountingFromLabels(
+    evidence.map((r) => forwardFilter(r, { stay }).map((p) => labelState(p, null, thresholds))),
+    k,
+    random,
+  );
+}
+
+/** The old estimator on saved labels (an experiment's `rollouts[].states`), with 2,000 posterior draws for Δ. */
+export function labelCountingFromLabels(labels: readonly (readonly number[])[], k: number, random: Random): LabelCountingEstimate {
   const counts = transitionCountsFromLabels(labels, k);
   const alpha = 0.5;
   const transition = counts.map((row) => {
