@@ -32,7 +32,7 @@ describe("masque experiment (CLI)", () => {
     expect(results.rollouts).toHaveLength(32);
     expect(results.analysis.survival.firstWaluigi.length).toBeGreaterThan(0);
     expect(readFileSync(`${join(dir, "a.json")}.csv`, "utf8").trim().split("\n")).toHaveLength(1 + 32 * 6);
-  });
+  }, 400_000);
 
   it("fails clearly on a bad command line and a bad model", () => {
     const usage = run(["experiment", "--model", testModel("stories")]);
