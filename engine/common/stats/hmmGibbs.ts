@@ -264,7 +264,11 @@ class ChainState {
       else if (chain > 0 && rand() < 0.1) z[t] = Math.floor(rand() * k);
     }
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) this.m[i * k + j] = i === j ? 0.9 : 0.1 / (k - 1);
+    // The first rollout matrices come from the sticky prior alone (counts start at zero): the
+    // turn-by-turn starting paths switch far too often on weak evidence, and matrices drawn
+    // from their counts would keep the chain there through a short warm-up.
     this.countTransitions();
+    this.counts.fill(0);
     this.sampleRolloutMatrices();
   }
 
