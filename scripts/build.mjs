@@ -12,7 +12,7 @@ const node = { bundle: true, platform: "node", target: "node20", packages: "exte
 const esm = { ...node, format: "esm", outExtension: { ".js": ".mjs" } };
 const only = process.argv.includes("--node-only");
 
-await build({ ...esm, entryPoints: { serve: "engine/hosts/serve.ts", validatePersona: "engine/hosts/validatePersona.ts" }, outdir: "dist/hosts" });
+await build({ ...esm, entryPoints: { serve: "engine/hosts/serve.ts", validatePersona: "engine/hosts/validatePersona.ts", validateLab: "engine/hosts/validateLab.ts" }, outdir: "dist/hosts" });
 await build({ ...esm, entryPoints: { cli: "engine/hosts/cli.ts" }, outdir: "dist/hosts", banner: { js: "#!/usr/bin/env node" } });
 await build({ ...esm, entryPoints: { bench: "bench/bench.ts", remoteBench: "bench/remoteBench.ts" }, outdir: "dist/bench" });
 await build({ ...esm, entryPoints: { schema: "scripts/schema.ts" }, outdir: "dist/scripts" });

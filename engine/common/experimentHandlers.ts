@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MasqueError } from "./errors.js";
-import { compareConditions } from "./experiments/analysis.js";
+import { compareConditions } from "./experiments/compare.js";
 import { experimentCsv, experimentResults } from "./experiments/results.js";
 import { runExperiment, trackerLabeller, type RolloutLabeller } from "./experiments/runner.js";
 import { planSweep } from "./experiments/sweep.js";
@@ -66,11 +66,15 @@ export function createExperimentHandlers(
       // Ground truth labels the scene's model-played character, not user turns the model also plays.
       const scene = sceneForPath(s.state, pathTo(s.state, startId));
       const character = scene?.participants.find((p) => p.role === "model")?.speaker ?? null;
-      return async (rollouts) =>
-        rollouts.map(({ nodes }) => {
-          const labelled = nodes.filter((n) => n.origin === "generated" && (character === null || n.speaker === character));
-          return { states: labelled.map((n) => groundTruth(n.text)), nodeIds: labelled.map((n) => n.id) };
-        });
+      const tracks = (n: { speaker: string | null; origin: string }) => n.origin === "generated" && (character === null || n.speaker === character);
+      return {
+        tracks,
+        label: async (rollouts) =>
+          rollouts.map(({ nodes }) => {
+            const labelled = nodes.filter(tracks);
+            return { states: labelled.map((n) => groundTruth(n.text)), nodeIds: labelled.map((n) => n.id) };
+          }),
+      };
     }
     const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, experiment.spec.treeId);
     if (!settings) throw new MasqueError("bad-request", "Configure persona tracking first.");
@@ -153,7 +157,7 @@ export function createExperimentHandlers(
           // The whole run is one undo step, so a 100 × 20 run cannot push the user's own edits off the stack.
           const done = await s.edit((edits) => runExperiment(edits, runtime, experimentId, label, controller.signal, (p) => {
             const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
-            const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * experiment.spec.turns);
+            const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * (experiment.spec.legacyTotalTurns ?? experiment.spec.turns));
             emit({
               type: "job.progress",
               jobId,
@@ -251,7 +255,9 @@ export function createExperimentHandlers(
     experimentCompare: handler(compareArgs, async ({ a, b }) => {
       const ea = find(a);
       const eb = find(b);
-      return compareConditions({ name: ea.spec.condition, ribbons: ea.rollouts.map((r) => r.states) }, { name: eb.spec.condition, ribbons: eb.rollouts.map((r) => r.states) }, ea.states);
+      if (ea.states.length !== eb.states.length) throw new MasqueError("bad-request", "These experiments track different numbers of states; compare experiments with the same states.");
+      const input = (e: Experiment) => ({ name: e.spec.condition, rollouts: [...e.rollouts].sort((x, y) => x.index - y.index).map((r) => ({ seed: r.seed, labels: r.states, evidence: r.evidence ?? null })) });
+      return compareConditions(input(ea), input(eb), ea.states.length, ea.spec.seed);
     }),
 
     /** The results of several experiments at once (a sweep, or any set compared side by side). */

@@ -14,6 +14,7 @@ import { createProjectFile, openProjectFile, readProjectFile, type OpenedProject
 import { commandContext, emptyProjectState, PROJECT_EXTENSION } from "../node/projectManager.js";
 import { ENGINE_VERSION } from "../node/version.js";
 import { cardCommand, CardUsageError } from "./cardCommand.js";
+import { analyzeCommand } from "./analyzeCommand.js";
 import { experimentCommand } from "./experimentCommand.js";
 import { modelCommand, ModelUsageError } from "./modelCommand.js";
 
@@ -52,6 +53,7 @@ const subcommands: Record<string, Subcommand> = {
   experiment: experimentCommand as Subcommand,
   card: cardCommand as Subcommand,
   model: modelCommand as Subcommand,
+  analyze: analyzeCommand as Subcommand,
   export: {
     summary: "write a project, or part of it, in another format",
     usage: "masque export --project P.masque --format F [--scope all|active-path] [--tree ID|NAME] [--out FILE] [--force]",

@@ -32,6 +32,7 @@ export const experimentCommand = {
   summary: "run R rollouts × H turns from a scene (or a sweep of them) and write the statistics",
   usage: "masque experiment (--model M.gguf | --endpoint URL [--endpoint URL …]) --scene S --rollouts R --turns H [--seed N] [--out results.json] [--csv turns.csv] [--sweep factor=a|b|…]",
   details: [
+    "--turns       turns of the tracked character per rollout (the other participants' turns come on top)",
     "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
     "--seed        default: random (printed, so the run can be repeated)",
     "--max-tokens  per turn (default 48)",
@@ -192,12 +193,15 @@ function followProgress(engine: Engine, io: Io): () => void {
 function summaryLines(results: ExperimentResults, named: boolean): string[] {
   const a = results.analysis;
   const censored = results.rollouts.filter((r) => r.censoredAtTurn !== undefined).length;
-  const lines = [`${named ? `${results.condition}: ` : ""}${results.rollouts.length} rollouts × ${results.spec.turns} turns${censored > 0 ? ` (${censored} stopped at the context limit)` : ""}`];
+  const lines = [
+    `${named ? `${results.condition}: ` : ""}${results.rollouts.length} rollouts × ${results.spec.turns} tracked turns${censored > 0 ? ` (${censored} stopped at the context limit)` : ""}`,
+    `  estimator: ${a.estimator.name}${a.diagnostics.converged ? "" : " (the sampler did not converge: see diagnostics)"}`,
+  ];
   const cell = (i: number, j: number) => {
-    const p = a.estimate[i]?.[j];
-    const ci = a.dirichlet[i]?.[j];
-    return p == null || ci == null ? null : `p(${a.states[i]}→${a.states[j]}) = ${p.toFixed(3)} [${ci.lower.toFixed(3)}, ${ci.upper.toFixed(3)}]`;
+    const c = a.transition[i]?.[j];
+    return c === undefined ? null : `p(${a.states[i]}→${a.states[j]}) = ${c.estimate.toFixed(3)} [${c.lower.toFixed(3)}, ${c.upper.toFixed(3)}]`;
   };
   for (const line of [cell(0, 1), cell(1, 0)]) if (line !== null) lines.push(`  ${line}`);
+  for (const note of a.notes) lines.push(`  note: ${note.text}`);
   return lines;
 }

@@ -105,8 +105,7 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   const kept = Number(await page.getByTestId("experiment-progress").getAttribute("data-rollouts"));
   expect(kept).toBeGreaterThan(0);
   expect(kept).toBeLessThan(32);
-  // The rollouts kept so far are analysed at once. (The engine's analysis takes tens of seconds
-  // on a 2-core machine: λ₂ runs 2,000 QR iterations for each of 2,000 posterior draws.)
+  // The rollouts kept so far are analysed at once (the HMM sampler takes a few seconds).
   await expect(page.getByTestId("chart-occupancy")).toBeVisible({ timeout: 120_000 });
 
   // Resume skips the finished rollouts and runs to the end.
@@ -120,7 +119,10 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   for (const id of ["chart-occupancy", "chart-transitions", "chart-heatmap", "chart-survival", "chart-ribbons"]) {
     await expect(page.getByTestId(id).locator("svg[data-chart]")).toBeVisible();
   }
-  await expect(page.getByTestId("stat-delta")).toContainText(/-?\d\.\d{3}|—/);
+  await expect(page.getByTestId("stat-delta")).toContainText(/-?\d\.\d{3}|\?/);
+  // The estimator is named, with its diagnostics.
+  await expect(page.getByTestId("estimator-name")).toHaveText("Bayesian HMM on tracker evidence");
+  await expect(page.getByTestId("estimator-diagnostics")).toContainText(/R-hat ≤ [\d.]+ · ESS ≥ \d+/);
   await expect(page.getByTestId("chart-ribbons").locator("svg[data-chart] g[transform] rect")).not.toHaveCount(0);
 
   // Exports: the occupancy chart as PNG (a real PNG), SVG (standalone) and CSV (header + one row per turn).
@@ -154,9 +156,11 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   await expect(compare.locator("svg[data-chart]")).toBeVisible({ timeout: 120_000 });
   await expect(compare).toContainText("mean frame");
   await expect(compare).toContainText("kind frame");
-  await expect(compare).toContainText(/χ² = [\d.]+, p [=<] [\d.]+/);
+  await expect(compare.getByTestId("compare-tests")).toContainText(/Holm p [=<] [\d.]+/);
+  await expect(compare).toContainText("independent design");
   const compareCsv = await download(page, compare.getByTestId("chart-export-csv"));
-  expect(compareCsv.bytes.toString("utf8").trim().split("\n")).toHaveLength(3);
+  // Two forest rows, the posterior difference and two tests.
+  expect(compareCsv.bytes.toString("utf8").trim().split("\n")).toHaveLength(6);
 
   // Screenshots for the README (the mean condition shown): the app's usual size, then every chart.
   await expect(page.getByTestId("experiment-name")).toHaveText("Mean Lily");

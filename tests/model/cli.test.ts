@@ -22,7 +22,7 @@ describe("masque experiment (CLI)", () => {
     const args = (out: string) => ["experiment", "--model", testModel("stories"), "--scene", "kind-child/luigi", "--rollouts", "32", "--turns", "6", "--seed", "5", "--threads", "1", "--out", out, "--csv", `${out}.csv`];
     const a = run(args(join(dir, "a.json")));
     expect(a.status, a.stderr).toBe(0);
-    expect(a.stdout).toMatch(/32 rollouts × 6 turns/);
+    expect(a.stdout).toMatch(/32 rollouts × 6 tracked turns/);
     const b = run(args(join(dir, "b.json")));
     expect(b.status, b.stderr).toBe(0);
     const first = readFileSync(join(dir, "a.json"));
@@ -33,12 +33,12 @@ describe("masque experiment (CLI)", () => {
     expect(results.analysis.survival.firstWaluigi.length).toBeGreaterThan(0);
     expect(readFileSync(`${join(dir, "a.json")}.csv`, "utf8").trim().split("\n")).toHaveLength(1 + 32 * 6);
     // Two full CLI runs: on a loaded 2-core machine this takes close to the suite's default 120 s.
-  }, 300_000);
+  }, 400_000);
 
   it("runs the demo model past its context (window) and prints whole lines", () => {
     const r = run(["experiment", "--model", join(repoRoot, "models/masque-demo.gguf"), "--scene", "demo/luigi", "--rollouts", "2", "--turns", "40", "--labeller", "demo-ground-truth", "--threads", "1"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^seed \d+\n2 rollouts × 40 turns\n/);
+    expect(r.stdout).toMatch(/^seed \d+\n2 rollouts × 40 tracked turns\n/);
     expect(r.stdout.endsWith("\n")).toBe(true);
     expect(r.stderr === "" || r.stderr.endsWith("\n")).toBe(true);
   });
@@ -50,8 +50,8 @@ describe("masque experiment (CLI)", () => {
       "--labeller", "demo-ground-truth", "--threads", "1", "--sweep", "rule=|The assistant must never insult the user.", "--out", out, "--csv", `${out}.csv`,
     ]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/no rule: 8 rollouts × 3 turns\n/);
-    expect(r.stdout).toMatch(/The assistant must never insult the user\.: 8 rollouts × 3 turns\n/);
+    expect(r.stdout).toMatch(/no rule: 8 rollouts × 3 tracked turns\n/);
+    expect(r.stdout).toMatch(/The assistant must never insult the user\.: 8 rollouts × 3 tracked turns\n/);
     const file = JSON.parse(readFileSync(out, "utf8"));
     expect(file).toMatchObject({ format: "masque-sweep-results", factor: "rule" });
     expect(file.experiments).toHaveLength(2);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MODEL } from "../../engine/common/demo/demoFrames.js";
 import { labelDemoTurn } from "../../engine/common/demo/demoLabeller.js";
+import type { Comparison } from "../../engine/common/experiments/compare.js";
 import type { ExperimentResults } from "../../engine/common/experiments/results.js";
 import { auroc } from "../../engine/common/persona/metrics.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
@@ -13,7 +14,7 @@ let engine: Engine;
 const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
 const state = () => engine.projects.current()!.state;
 const ROLLOUTS = 96;
-const TURNS = 8; // 4 user + 4 assistant turns
+const TURNS = 4; // tracked (assistant) turns: 4 user + 4 assistant turns in all
 
 beforeAll(async () => {
   engine = createEngine({ modelFolders: [] });
@@ -51,26 +52,34 @@ describe("the demo model's planted truth, recovered by Masque", () => {
       runs[frame] = run;
       const a = run.results.analysis;
       const p = planted(frame);
-      const lw = a.dirichlet[0]![1]!;
-      const wl = a.dirichlet[1]![0]!;
-      console.log(`${frame}: p(L→W) ${a.estimate[0]![1]?.toFixed(3)} [${lw.lower.toFixed(3)}, ${lw.upper.toFixed(3)}] planted ${p.luigiToWaluigi}; p(W→L) ${a.estimate[1]![0]?.toFixed(3)} [${wl.lower.toFixed(3)}, ${wl.upper.toFixed(3)}] planted ${p.waluigiToLuigi}; counts ${JSON.stringify(a.counts)}`);
+      const lw = a.transition[0]![1]!;
+      const wl = a.transition[1]![0]!;
+      expect(a.estimator.id).toBe("hmm-labels");
+      console.log(`${frame}: p(L→W) ${lw.estimate.toFixed(3)} [${lw.lower.toFixed(3)}, ${lw.upper.toFixed(3)}] planted ${p.luigiToWaluigi}; p(W→L) ${wl.estimate.toFixed(3)} [${wl.lower.toFixed(3)}, ${wl.upper.toFixed(3)}] planted ${p.waluigiToLuigi}; expected counts ${JSON.stringify(a.expectedCounts)}`);
       expect(lw.lower).toBeLessThanOrEqual(p.luigiToWaluigi);
       expect(lw.upper).toBeGreaterThanOrEqual(p.luigiToWaluigi);
       expect(wl.lower).toBeLessThanOrEqual(p.waluigiToLuigi);
       expect(wl.upper).toBeGreaterThanOrEqual(p.waluigiToLuigi);
+      // Turns count the tracked (assistant) turns; the user's turns come on top.
+      for (const r of state().experiments.get(run.experimentId)!.rollouts) {
+        expect(r.states).toHaveLength(TURNS);
+        expect(r.nodeIds.length).toBeGreaterThanOrEqual(2 * TURNS - 1);
+      }
       const wellFormed = a.ribbons.flat().filter((s) => s >= 0).length / a.ribbons.flat().length;
       expect(wellFormed).toBeGreaterThanOrEqual(0.95);
     }
   }, 600_000);
 
   it("shows p(L→W) higher with the stated rule than without", async () => {
-    const cmp = await call<{ forest: { lower: number; upper: number; estimate: number }[]; logRank: { p: number } }>("experimentCompare", {
+    const cmp = await call<Comparison>("experimentCompare", {
       a: runs.helpful!.experimentId,
       b: runs.rule!.experimentId,
     });
-    console.log(`rule vs no rule: ${JSON.stringify(cmp.forest)} log-rank p = ${cmp.logRank.p}`);
+    console.log(`rule vs no rule (${cmp.design}): ${JSON.stringify(cmp.forest)} tests ${JSON.stringify(cmp.tests)}`);
+    expect(cmp.design).toBe("paired");
     expect(cmp.forest[1]!.estimate).toBeGreaterThan(cmp.forest[0]!.estimate);
-    expect(cmp.logRank.p).toBeLessThan(0.05);
+    expect(cmp.difference.upper).toBeLessThan(0);
+    expect(cmp.tests[0]!.pHolm).toBeLessThan(0.05);
   });
 
   it("the persona tracker labels demo turns with AUROC ≥ 0.99 against the generator's labels", async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Comparison } from "../../engine/common/experiments/compare.js";
 import type { ExperimentResults } from "../../engine/common/experiments/results.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { testModel } from "../testModels.js";
@@ -49,9 +50,12 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
     const { results, csv } = await call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId });
     const a = results.analysis;
     expect(a.rollouts).toBe(32);
-    expect(a.labelledTurns).toBeGreaterThan(0);
-    console.log(`experiment: ${a.labelledTurns} of 192 turns labelled; counts ${JSON.stringify(a.counts)}`);
-    expect(a.dirichlet).toHaveLength(2);
+    expect(a.observedTurns).toBe(192);
+    expect(a.estimator.id).toBe("hmm-evidence");
+    for (const r of results.rollouts) expect(r.evidence).toHaveLength(6);
+    console.log(`experiment: ${a.estimator.name}; expected counts ${JSON.stringify(a.expectedCounts)}; R-hat ${a.diagnostics.maxRhat.toFixed(3)}, ESS ${a.diagnostics.minEss.toFixed(0)}`);
+    expect(a.transition).toHaveLength(2);
+    for (const row of a.transition) for (const c of row) expect(c.lower).toBeLessThan(c.upper);
     expect(a.persistence.trace.lower).toBeLessThanOrEqual(a.persistence.trace.upper);
     expect(a.occupancy).toHaveLength(6);
     for (const row of a.occupancy) expect(row.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 10);
@@ -78,15 +82,19 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
     expect(JSON.stringify(results, null, 2)).toBe(JSON.stringify(first, null, 2));
   });
 
-  it("compares two conditions (forest plot rows and a log-rank test)", async () => {
+  it("compares two conditions run with the same seed as pairs (forest plot rows, Holm-adjusted paired tests)", async () => {
     const kind = await experiment("kind-child/luigi", "kind", 7);
     await call("experimentRun", { jobId: "k", experimentId: kind.experimentId });
     const mean = await experiment("kind-child/waluigi", "mean", 7);
     await call("experimentRun", { jobId: "m", experimentId: mean.experimentId });
-    const cmp = await call<{ forest: { condition: string; lower: number; upper: number }[]; logRank: { p: number; statistic: number } }>("experimentCompare", { a: kind.experimentId, b: mean.experimentId });
+    const cmp = await call<Comparison>("experimentCompare", { a: kind.experimentId, b: mean.experimentId });
+    expect(cmp.design).toBe("paired");
     expect(cmp.forest.map((f) => f.condition)).toEqual(["kind", "mean"]);
     for (const f of cmp.forest) expect(f.lower).toBeLessThanOrEqual(f.upper);
-    expect(cmp.logRank.p).toBeGreaterThanOrEqual(0);
-    expect(cmp.logRank.p).toBeLessThanOrEqual(1);
+    for (const t of cmp.tests) {
+      expect(t.p).toBeGreaterThan(0);
+      expect(t.pHolm).toBeGreaterThanOrEqual(t.p);
+      expect(t.pHolm).toBeLessThanOrEqual(1);
+    }
   });
 });

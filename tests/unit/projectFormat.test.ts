@@ -46,6 +46,37 @@ describe("project format", () => {
     expect(turns).toEqual([" Hello there.", " Good evening."]);
   });
 
+  it("reads a version-2 experiment: its turns become tracked turns, the old total is kept for resuming", () => {
+    const decoded = decodeProject(readFileSync(join(repoRoot, "tests/fixtures/project-v2-experiment.masque"), "utf8"));
+    expect(decoded.warnings).toEqual([]);
+    expect(decoded.damaged).toBe(false);
+    const experiment = [...decoded.state.experiments.values()][0]!;
+    // Written with turns = 4 (two speakers); its rollouts recorded 2 tracked turns each.
+    expect(experiment.spec.turns).toBe(2);
+    expect(experiment.spec.legacyTotalTurns).toBe(4);
+    expect(experiment.rollouts.map((r) => r.states)).toEqual([
+      [0, 1],
+      [0, -1],
+    ]);
+    expect(experiment.rollouts[0]!.evidence).toBeUndefined();
+  });
+
+  it("reads the version-4 fixture: an experiment's turns become tracked turns (format 5), the old total is kept for resuming", () => {
+    const decoded = decodeProject(readFileSync(join(repoRoot, "tests/fixtures/project-v4.masque"), "utf8"));
+    expect(decoded.warnings).toEqual([]);
+    expect(decoded.damaged).toBe(false);
+    const experiment = [...decoded.state.experiments.values()][0]!;
+    // Written with turns = 4 (two speakers); its rollouts recorded 2 tracked turns each.
+    expect(experiment.status).toBe("cancelled");
+    expect(experiment.spec.turns).toBe(2);
+    expect(experiment.spec.legacyTotalTurns).toBe(4);
+    expect(experiment.rollouts.map((r) => r.states)).toEqual([
+      [0, 1],
+      [0, -1],
+    ]);
+    expect(experiment.rollouts[0]!.evidence).toBeUndefined();
+  });
+
   it("encode → decode round-trips a state exactly, with and without patch lines", () => {
     const ctx = deterministicContext();
     let state: ProjectState = newProjectState("RT", "Once", ctx);

@@ -1,29 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { clusterBootstrap, clusterBootstrapMatrix } from "../../engine/common/stats/bootstrap.js";
 import { absorbingAnalysis, lambda2, stationary, trace } from "../../engine/common/stats/chain.js";
-import { correctedTransitions } from "../../engine/common/stats/labelNoise.js";
-import { asymmetry, dirichletIntervals, posteriorDraws, rowNormalize, transitionCounts } from "../../engine/common/stats/markov.js";
-import { seededRandom, type Random } from "../../engine/common/stats/random.js";
+import { eigenvalues } from "../../engine/common/stats/linalg.js";
+import { seededRandom } from "../../engine/common/stats/random.js";
 import { betaCdf, betaQuantile, chiSquare1Survival, erfc, normalQuantile } from "../../engine/common/stats/special.js";
 import { kaplanMeier, logRank, timeToState, type SurvivalSubject } from "../../engine/common/stats/survival.js";
-
-function simulate(t: number[][], start: number, turns: number, random: Random): number[] {
-  const states = [start];
-  for (let i = 1; i < turns; i++) {
-    const row = t[states[i - 1]!]!;
-    let u = random();
-    let next = row.length - 1;
-    for (let j = 0; j < row.length; j++) {
-      if (u < row[j]!) {
-        next = j;
-        break;
-      }
-      u -= row[j]!;
-    }
-    states.push(next);
-  }
-  return states;
-}
 
 describe("special functions against closed forms", () => {
   it("Beta CDF and quantile", () => {
@@ -42,94 +22,6 @@ describe("special functions against closed forms", () => {
     expect(chiSquare1Survival(3.841458820694124)).toBeCloseTo(0.05, 10);
     expect(normalQuantile(0.975)).toBeCloseTo(1.959963984540054, 10);
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232306167813, 9);
-  });
-});
-
-function expectCovered(c: number) {
-  expect(c).toBeGreaterThanOrEqual(0.93);
-  expect(c).toBeLessThanOrEqual(0.97);
-}
-
-/** Coverage of 95% intervals over 1,000 simulated experiments, per cell. */
-function coverage(truth: number[][], experiments: number, rollouts: number, turns: number, interval: (data: number[][], random: Random) => { lower: number; upper: number }[][], seed: number, noisy?: (s: number, r: Random) => number) {
-  const random = seededRandom(seed);
-  const k = truth.length;
-  const hits = truth.map((row) => row.map(() => 0));
-  for (let e = 0; e < experiments; e++) {
-    const data = Array.from({ length: rollouts }, () => {
-      const states = simulate(truth, 0, turns, random);
-      return noisy ? states.map((s) => noisy(s, random)) : states;
-    });
-    const ci = interval(data, random);
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (ci[i]![j]!.lower <= truth[i]![j]! && truth[i]![j]! <= ci[i]![j]!.upper) hits[i]![j]! += 1;
-  }
-  return hits.map((row) => row.map((h) => h / experiments));
-}
-
-describe("transition intervals recover the truth", () => {
-  it("two states (L→W 0.08, W→L 0.10): Dirichlet 95% intervals cover in 93–97% of 1,000 experiments", () => {
-    const truth = [
-      [0.92, 0.08],
-      [0.1, 0.9],
-    ];
-    const cov = coverage(truth, 1000, 60, 12, (data) => dirichletIntervals(transitionCounts(data, 2)), 1);
-    for (const row of cov) for (const c of row) expectCovered(c);
-  });
-
-  it("three states with an absorbing one (p(W→L) = 0): covered, zero cells included", () => {
-    const truth = [
-      [0.8, 0.12, 0.08],
-      [0.15, 0.75, 0.1],
-      [0, 0, 1],
-    ];
-    const cov = coverage(truth, 1000, 80, 10, (data) => dirichletIntervals(transitionCounts(data, 3)), 2);
-    for (let i = 0; i < 2; i++) for (const c of cov[i]!) expectCovered(c);
-    expect(cov[2]![0]).toBeGreaterThanOrEqual(0.95); // the true zero is inside [0, upper]
-    expect(cov[2]![1]).toBeGreaterThanOrEqual(0.95);
-  });
-
-  it("with label noise: naive intervals fail; noise-corrected cluster-bootstrap intervals cover in 93–97%", () => {
-    const truth = [
-      [0.9, 0.1],
-      [0.15, 0.85],
-    ];
-    const flip = 0.08;
-    const confusion = [
-      [1 - flip, flip],
-      [flip, 1 - flip],
-    ];
-    const noisy = (s: number, r: Random) => (r() < flip ? 1 - s : s);
-    const naive = coverage(truth, 300, 60, 12, (data) => dirichletIntervals(transitionCounts(data, 2)), 3, noisy);
-    expect(Math.min(...naive.flat())).toBeLessThan(0.6);
-    const corrected = coverage(
-      truth,
-      1000,
-      150,
-      12,
-      (data, random) => {
-        const perRollout = data.map((r) => transitionCounts([r], 2));
-        const sum = (sample: readonly number[][][]) => [0, 1].map((a) => [0, 1].map((b) => sample.reduce((s, m) => s + m[a]![b]!, 0)));
-        return clusterBootstrapMatrix(perRollout, (sample) => correctedTransitions(sum(sample), confusion), 250, random)!;
-      },
-      4,
-      noisy,
-    );
-    for (const c of corrected.flat()) expectCovered(c);
-  }, 60_000);
-
-  it("the asymmetry Δ and P(p(W→L) < p(L→W)) point the right way", () => {
-    const random = seededRandom(5);
-    const truth = [
-      [0.8, 0.2],
-      [0.02, 0.98],
-    ];
-    const data = Array.from({ length: 200 }, () => simulate(truth, 0, 10, random));
-    const counts = transitionCounts(data, 2);
-    const a = asymmetry(posteriorDraws(counts, 2000, random), counts);
-    expect(Math.abs(a.delta.estimate - 0.18)).toBeLessThan(0.04);
-    expect(a.delta.lower).toBeLessThan(a.delta.estimate);
-    expect(a.delta.upper).toBeGreaterThan(a.delta.estimate);
-    expect(a.probabilityLWGreater).toBeGreaterThan(0.99);
   });
 });
 
@@ -154,7 +46,65 @@ describe("chain summaries against closed forms", () => {
       [1, 0, 0],
     ].map((row) => row.map((x) => 0.7 * x + 0.1));
     // Eigenvalues: 1, and 0.7·e^{±2πi/3} ⇒ modulus 0.7.
-    expect(lambda2(t)).toBeCloseTo(0.7, 6);
+    expect(lambda2(t)).toBeCloseTo(0.7, 12);
+  });
+
+  it("the 3-cycle permutation is periodic: λ₂ = 1 (all three eigenvalues are cube roots of unity)", () => {
+    const cycle = [
+      [0, 1, 0],
+      [0, 0, 1],
+      [1, 0, 0],
+    ];
+    expect(lambda2(cycle)).toBeCloseTo(1, 12);
+    const ev = eigenvalues(cycle);
+    for (const e of ev) expect(Math.hypot(e.re, e.im)).toBeCloseTo(1, 12);
+    expect(ev.map((e) => e.re).sort((a, b) => a - b)).toEqual([-0.5, -0.5, 1].map((x) => expect.closeTo(x, 12)));
+  });
+
+  it("nearly periodic chains: a lazy 3-cycle and a 4-cycle with a small leak have λ₂ from their circulant spectra", () => {
+    // A circulant matrix with first row c has eigenvalues Σ_j c_j ω^{jk}, ω = e^{2πi/n}.
+    const circulant = (row: number[]) => row.map((_, i) => row.map((_, j) => row[(j - i + row.length) % row.length]!));
+    const spectrum = (row: number[]) =>
+      row.map((_, k) => {
+        let re = 0;
+        let im = 0;
+        row.forEach((c, j) => {
+          re += c * Math.cos((2 * Math.PI * j * k) / row.length);
+          im += c * Math.sin((2 * Math.PI * j * k) / row.length);
+        });
+        return Math.hypot(re, im);
+      });
+    for (const row of [
+      [0.01, 0.98, 0.01],
+      [0.02, 0.97, 0.005, 0.005],
+      [0.5, 0.5, 0, 0],
+    ]) {
+      const expected = spectrum(row).sort((a, b) => b - a)[1]!;
+      expect(lambda2(circulant(row))).toBeCloseTo(expected, 10);
+    }
+  });
+
+  it("random 3×3 and 4×4 chains: eigenvalues match the characteristic polynomial's roots to 1e-9", () => {
+    const random = seededRandom(3);
+    for (const n of [3, 4, 3, 4, 4]) {
+      const t = Array.from({ length: n }, () => {
+        const row = Array.from({ length: n }, () => random());
+        const sum = row.reduce((a, b) => a + b, 0);
+        return row.map((x) => x / sum);
+      });
+      const reference = polynomialRoots(characteristicPolynomial(t));
+      const got = eigenvalues(t);
+      expect(got).toHaveLength(n);
+      // Match each computed eigenvalue to its nearest reference root, without reuse.
+      const left = [...reference];
+      for (const e of got) {
+        let best = 0;
+        for (let i = 1; i < left.length; i++) if (Math.hypot(left[i]!.re - e.re, left[i]!.im - e.im) < Math.hypot(left[best]!.re - e.re, left[best]!.im - e.im)) best = i;
+        const r = left.splice(best, 1)[0]!;
+        expect(Math.hypot(r.re - e.re, r.im - e.im)).toBeLessThan(1e-9);
+      }
+      expect(Math.hypot(got[0]!.re - 1, got[0]!.im)).toBeLessThan(1e-9); // a stochastic matrix's Perron root
+    }
   });
 
   it("absorbing analysis: fundamental matrix, steps and absorption probabilities", () => {
@@ -221,19 +171,52 @@ describe("survival", () => {
   });
 });
 
-describe("cluster bootstrap", () => {
-  it("covers a mean in about 95% of experiments", () => {
-    const random = seededRandom(11);
-    let hits = 0;
-    for (let e = 0; e < 300; e++) {
-      const xs = Array.from({ length: 50 }, () => random());
-      const s = clusterBootstrap(xs, (sample) => sample.reduce((a, b) => a + b, 0) / sample.length, 300, random);
-      if (s.lower <= 0.5 && 0.5 <= s.upper) hits++;
+
+type Complex = { re: number; im: number };
+const cmul = (a: Complex, b: Complex): Complex => ({ re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re });
+const cdiv = (a: Complex, b: Complex): Complex => {
+  const d = b.re * b.re + b.im * b.im;
+  return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
+};
+
+/** Coefficients of det(λI − A), highest power first, by the Faddeev–LeVerrier recursion (independent of any eigen-solver). */
+function characteristicPolynomial(a: number[][]): number[] {
+  const n = a.length;
+  const mul = (x: number[][], y: number[][]) => x.map((row) => y[0]!.map((_, j) => row.reduce((s, v, k) => s + v * y[k]![j]!, 0)));
+  const coefficients = [1];
+  let m = a.map((row) => row.map(() => 0));
+  for (let k = 1; k <= n; k++) {
+    const previous = coefficients[k - 1]!;
+    m = mul(a, m).map((row, i) => row.map((v, j) => v + (i === j ? previous : 0)));
+    const am = mul(a, m);
+    coefficients.push(-am.reduce((s, row, i) => s + row[i]!, 0) / k);
+  }
+  return coefficients;
+}
+
+/** All complex roots of a monic polynomial by Durand–Kerner, polished by Newton steps. */
+function polynomialRoots(coefficients: number[]): Complex[] {
+  const n = coefficients.length - 1;
+  const evaluate = (z: Complex) => coefficients.reduce<Complex>((acc, c) => ({ re: cmul(acc, z).re + c, im: cmul(acc, z).im }), { re: 0, im: 0 });
+  const derivative = (z: Complex) => coefficients.slice(0, -1).reduce<Complex>((acc, c, i) => ({ re: cmul(acc, z).re + c * (n - i), im: cmul(acc, z).im }), { re: 0, im: 0 });
+  let roots: Complex[] = Array.from({ length: n }, (_, i) => ({ re: Math.cos(0.4 + (2 * Math.PI * i) / n) * 0.9, im: Math.sin(0.4 + (2 * Math.PI * i) / n) * 0.9 }));
+  for (let iter = 0; iter < 500; iter++) {
+    roots = roots.map((z, i) => {
+      let denominator: Complex = { re: 1, im: 0 };
+      roots.forEach((w, j) => {
+        if (j !== i) denominator = cmul(denominator, { re: z.re - w.re, im: z.im - w.im });
+      });
+      const step = cdiv(evaluate(z), denominator);
+      return { re: z.re - step.re, im: z.im - step.im };
+    });
+  }
+  return roots.map((z) => {
+    for (let i = 0; i < 5; i++) {
+      const d = derivative(z);
+      if (Math.hypot(d.re, d.im) < 1e-14) break;
+      const step = cdiv(evaluate(z), d);
+      z = { re: z.re - step.re, im: z.im - step.im };
     }
-    expect(hits / 300).toBeGreaterThan(0.9);
-    expect(hits / 300).toBeLessThan(0.99);
+    return z;
   });
-  it("rowNormalize marks empty rows as unknown", () => {
-    expect(rowNormalize([[0, 0], [1, 3]])[0]![0]).toBeNaN();
-  });
-});
+}

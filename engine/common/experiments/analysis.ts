@@ -1,115 +1,216 @@
-import { clusterBootstrapMatrix } from "../stats/bootstrap.js";
 import { absorbingAnalysis, lambda2, stationary, trace } from "../stats/chain.js";
+import { fitHmmGibbs, type HmmObservation, type HmmPosterior } from "../stats/hmmGibbs.js";
 import type { Matrix } from "../stats/linalg.js";
-import { asymmetry, dirichletIntervals, posteriorDraws, rowNormalize, summarize, transitionCounts, type CellInterval, type Summary } from "../stats/markov.js";
-import { seededRandom } from "../stats/random.js";
-import { kaplanMeier, logRank, timeToReturn, timeToState, type KaplanMeierPoint, type SurvivalSubject } from "../stats/survival.js";
+import { convergence } from "../stats/mcmcDiagnostics.js";
+import { posteriorSurvival } from "../stats/posteriorSurvival.js";
+import type { KaplanMeierPoint } from "../stats/survival.js";
+import { analysisNotes, type AnalysisNote } from "./analysisNotes.js";
 
 /**
- * Everything the attractor lab reports for one experiment, computed from the per-turn
- * state labels of its rollouts. Uncertain (-1) and degenerate (-2) turns break the chain:
- * transitions into or out of them are not counted. Deterministic for a given seed, so the
- * same experiment gives a byte-identical results file.
+ * Everything the attractor lab reports for one condition. The transition matrix is inferred
+ * with the hidden persona path (a Bayesian HMM, see stats/hmmGibbs.ts); every figure is a
+ * posterior summary over its draws. Thresholded labels are kept only as the ribbons view.
+ * Deterministic for a given seed, so the same rollouts give a byte-identical results file.
  */
+
+/** A point estimate (posterior mean) with its 95% equal-tailed posterior interval. */
+export interface Summary {
+  estimate: number;
+  lower: number;
+  upper: number;
+}
+
+/** One rollout as the analysis reads it. */
+export interface AnalysisRollout {
+  /** Per tracked turn: the label (state index, -1 uncertain, -2 degenerate). */
+  labels: readonly number[];
+  /** Per tracked turn: the tracker's per-state scores (higher: more like that state), or null when not scored. */
+  evidence?: readonly (readonly number[] | null)[] | null;
+}
+
+/** Where the labels came from: what they may be trusted for. */
+export type LabelSource = "ground-truth" | "tracker";
+
+export type EstimatorId = "hmm-evidence" | "hmm-labels";
+
+export interface EstimatorInfo {
+  id: EstimatorId;
+  name: string;
+  /** The primary interval, in words, and why it is the one shown. */
+  interval: string;
+  seed: number;
+  chains: number;
+  warmup: number;
+  drawsPerChain: number;
+}
+
+export interface ConvergenceReport {
+  /** Split R-hat and effective sample size of every transition probability and Δ. */
+  quantities: { name: string; rhat: number; ess: number }[];
+  maxRhat: number;
+  minEss: number;
+  /** R-hat ≤ 1.05 and ESS ≥ 100 for every quantity. */
+  converged: boolean;
+}
+
 export interface ExperimentAnalysis {
   states: string[];
   rollouts: number;
+  /** Tracked turns of the longest rollout. */
   turns: number;
-  labelledTurns: number;
-  counts: Matrix;
-  /** Maximum-likelihood transition matrix (rows with no data are null). */
-  estimate: (number | null)[][];
-  /** Per-row Dirichlet (Jeffreys) posterior intervals. */
-  dirichlet: CellInterval[][];
-  /** Cluster bootstrap (whole rollouts resampled) percentile intervals of the MLE. */
-  bootstrap: Summary[][] | null;
-  asymmetry: { delta: Summary; probabilityLWGreater: number } | null;
+  /** Turns that carried a label or evidence. */
+  observedTurns: number;
+  estimator: EstimatorInfo;
+  /** p(i → j), the population mean of per-rollout switch probabilities, K × K. */
+  transition: Summary[][];
+  /** Posterior mean number of i → j transitions in these rollouts (from the sampled paths). */
+  expectedCounts: Matrix;
+  /** p(state0 → state1) − p(state1 → state0), and P(Δ > 0). */
+  asymmetry: (Summary & { probabilityPositive: number }) | null;
   persistence: { trace: Summary; lambda2: Summary };
   stationary: Summary[] | null;
-  /** With waluigi treated as absorbing: expected turns until the first waluigi turn from luigi. */
+  initial: Summary[];
+  /** Row concentrations c_i: small values mean rollouts switch at very different rates. */
+  concentration: Summary[];
+  /** With state1 absorbing: expected turns from state0 until the first state1 turn. */
   absorbing: { expectedStepsFromLuigi: Summary } | null;
+  /** Kaplan–Meier over the sampled hidden paths, combined across draws (Rubin's rules). */
   survival: { firstWaluigi: KaplanMeierPoint[]; returnToLuigi: KaplanMeierPoint[] };
-  /** Per turn index: the share of rollouts in each state, then uncertain, then degenerate. */
+  /** Per tracked turn: posterior share of rollouts in each state (then 0, 0 for the label view's uncertain, degenerate). */
   occupancy: number[][];
+  diagnostics: ConvergenceReport;
+  /** Plain-language warnings where the data cannot support a figure. */
+  notes: AnalysisNote[];
+  /** The thresholded labels, for the ribbons view only. */
   ribbons: number[][];
 }
 
-const DRAWS = 2000;
-const BOOTSTRAP = 500;
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-export function analyzeExperiment(ribbons: readonly (readonly number[])[], states: readonly string[], seed: number): ExperimentAnalysis {
-  const k = states.length;
-  const random = seededRandom(seed ^ 0x5eed);
-  const counts = transitionCounts(ribbons, k);
-  const estimate = rowNormalize(counts).map((row) => row.map((x) => (Number.isNaN(x) ? null : x)));
-  const draws = posteriorDraws(counts, DRAWS, random);
-  const perRollout = ribbons.map((r) => transitionCounts([r], k));
-  const bootstrap = clusterBootstrapMatrix(
-    perRollout,
-    (sample) => {
-      const sum = counts.map((row, i) => row.map((_, j) => sample.reduce((s, m) => s + m[i]![j]!, 0)));
-      return rowNormalize(sum);
-    },
-    BOOTSTRAP,
-    random,
-  );
-  const traces = draws.map(trace);
-  const lambdas = draws.map(lambda2);
-  const pointT = rowNormalize(counts).map((row) => row.map((x) => (Number.isNaN(x) ? 0 : x)));
-  const stationaryDraws = draws.map((t) => stationary(t)).filter((p): p is number[] => p !== null);
-  const pointStationary = stationary(pointT);
-  const stationarySummary =
-    stationaryDraws.length === 0
-      ? null
-      : states.map((_, i) =>
-          summarize(
-            stationaryDraws.map((p) => p[i]!),
-            pointStationary?.[i] ?? mean(stationaryDraws.map((p) => p[i]!)),
-          ),
-        );
-  let absorbing: ExperimentAnalysis["absorbing"] = null;
-  if (k >= 2) {
-    const steps = draws.map((t) => absorbingAnalysis(t.map((row, i) => (i === 1 ? row.map((_, j) => (j === 1 ? 1 : 0)) : row)), [1])?.expectedSteps[0] ?? NaN);
-    const point = absorbingAnalysis(pointT.map((row, i) => (i === 1 ? row.map((_, j) => (j === 1 ? 1 : 0)) : row)), [1])?.expectedSteps[0] ?? NaN;
-    absorbing = { expectedStepsFromLuigi: summarize(steps, point) };
-  }
-  const firstW = ribbons.map((r) => timeToState(r, 1)).filter((s): s is SurvivalSubject => s !== null);
-  const returnL = ribbons.map((r) => timeToReturn(r, 1, 0)).filter((s): s is SurvivalSubject => s !== null);
-  const turns = Math.max(0, ...ribbons.map((r) => r.length));
-  const occupancy = Array.from({ length: turns }, (_, t) => {
-    const at = ribbons.filter((r) => r.length > t).map((r) => r[t]!);
-    const share = (v: number) => (at.length === 0 ? 0 : at.filter((x) => x === v).length / at.length);
-    return [...states.map((_, i) => share(i)), share(-1), share(-2)];
-  });
-  return {
-    states: [...states],
-    rollouts: ribbons.length,
-    turns,
-    labelledTurns: ribbons.flat().filter((s) => s >= 0).length,
-    counts,
-    estimate,
-    dirichlet: dirichletIntervals(counts),
-    bootstrap,
-    asymmetry: k >= 2 ? asymmetry(draws, counts) : null,
-    persistence: { trace: summarize(traces, trace(pointT)), lambda2: summarize(lambdas, lambda2(pointT)) },
-    stationary: stationarySummary,
-    absorbing,
-    survival: { firstWaluigi: kaplanMeier(firstW), returnToLuigi: kaplanMeier(returnL) },
-    occupancy,
-    ribbons: ribbons.map((r) => [...r]),
-  };
+/** Sampler sizes: the lab's defaults (validation and tests pass smaller ones). */
+export interface AnalysisOptions {
+  chains?: number;
+  warmup?: number;
+  draws?: number;
 }
 
-/** Two conditions side by side: forest-plot rows for p(L→W) and a log-rank test on time to first waluigi turn. */
-export function compareConditions(a: { name: string; ribbons: readonly (readonly number[])[] }, b: { name: string; ribbons: readonly (readonly number[])[] }, states: readonly string[]) {
-  const row = (c: typeof a) => {
-    const counts = transitionCounts(c.ribbons, states.length);
-    const ci = dirichletIntervals(counts)[0]![1]!;
-    const n = counts[0]!.reduce((x, y) => x + y, 0);
-    return { condition: c.name, estimate: n === 0 ? null : counts[0]![1]! / n, lower: ci.lower, upper: ci.upper, transitions: n };
+const DEFAULTS = { chains: 4, warmup: 500, draws: 500 };
+
+/** Mean and 95% equal-tailed interval of a sample (non-finite values dropped). */
+export function summarize(values: ArrayLike<number>): Summary {
+  const sorted = Float64Array.from(values).filter(Number.isFinite).sort();
+  if (sorted.length === 0) return { estimate: NaN, lower: NaN, upper: NaN };
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  const q = (p: number) => {
+    const at = (sorted.length - 1) * p;
+    const lo = Math.floor(at);
+    const hi = Math.ceil(at);
+    return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
   };
-  const survival = (c: typeof a) => c.ribbons.map((r) => timeToState(r, 1)).filter((s): s is SurvivalSubject => s !== null);
-  return { forest: [row(a), row(b)], logRank: logRank(survival(a), survival(b)) };
+  return { estimate: sum / sorted.length, lower: q(0.025), upper: q(0.975) };
+}
+
+/** The per-turn observations the HMM reads: evidence where kept (degenerate turns carry none), else labels. */
+export function observationsOf(rollout: AnalysisRollout, useEvidence: boolean): HmmObservation[] {
+  return rollout.labels.map((label, t) => {
+    if (label === -2) return null;
+    if (useEvidence) {
+      const e = rollout.evidence?.[t];
+      return e == null ? null : { evidence: e };
+    }
+    return label >= 0 ? { state: label } : null;
+  });
+}
+
+/**
+ * Analyses one condition's rollouts. With evidence on every rollout, the HMM infers the
+ * paths from it; otherwise the labels are taken as the known states (uncertain and
+ * degenerate turns as missing) and the same hierarchical model estimates the chain.
+ */
+export function analyzeRollouts(rollouts: readonly AnalysisRollout[], states: readonly string[], seed: number, source: LabelSource, options: AnalysisOptions = {}): ExperimentAnalysis {
+  const k = states.length;
+  const { chains, warmup, draws } = { ...DEFAULTS, ...options };
+  const useEvidence = rollouts.length > 0 && rollouts.every((r) => r.evidence != null && r.evidence.length === r.labels.length);
+  const observations = rollouts.map((r) => observationsOf(r, useEvidence));
+  const posterior = fitHmmGibbs(observations, k, { seed, chains, warmup, draws });
+  const estimator: EstimatorInfo = useEvidence
+    ? {
+        id: "hmm-evidence",
+        name: "Bayesian HMM on tracker evidence",
+        interval: "95% posterior interval of the population-mean switch probability (hierarchical HMM, Gibbs/FFBS): it carries the uncertainty about which turns switched and how much rollouts differ",
+        seed,
+        chains,
+        warmup,
+        drawsPerChain: draws,
+      }
+    : {
+        id: "hmm-labels",
+        name: source === "ground-truth" ? "Hierarchical Dirichlet model on ground-truth labels" : "Hierarchical Dirichlet model on tracker labels (no evidence saved)",
+        interval: "95% posterior interval of the population-mean switch probability (rollout-level Dirichlet, Jeffreys prior): it never collapses to a point when a switch is unseen, and widens when rollouts differ",
+        seed,
+        chains,
+        warmup,
+        drawsPerChain: draws,
+      };
+  return summarizePosterior(posterior, rollouts, states, estimator, source);
+}
+
+function summarizePosterior(post: HmmPosterior, rollouts: readonly AnalysisRollout[], states: readonly string[], estimator: EstimatorInfo, source: LabelSource): ExperimentAnalysis {
+  const k = states.length;
+  const total = post.chains * post.drawsPerChain;
+  const cell = (i: number, j: number) => Float64Array.from({ length: total }, (_, d) => post.mean[d * k * k + i * k + j]!);
+  const matrices: Matrix[] = Array.from({ length: total }, (_, d) => Array.from({ length: k }, (_, i) => Array.from(post.mean.subarray(d * k * k + i * k, d * k * k + i * k + k))));
+  const transition = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => summarize(cell(i, j))));
+  const quantities: ConvergenceReport["quantities"] = [];
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) quantities.push({ name: `p(${states[i]}→${states[j]})`, ...convergence(cell(i, j), post.chains, post.drawsPerChain) });
+  let asymmetry: ExperimentAnalysis["asymmetry"] = null;
+  if (k >= 2) {
+    const deltas = Float64Array.from({ length: total }, (_, d) => post.mean[d * k * k + 1]! - post.mean[d * k * k + k]!);
+    let positive = 0;
+    for (const x of deltas) if (x > 0) positive++;
+    asymmetry = { ...summarize(deltas), probabilityPositive: positive / total };
+    quantities.push({ name: "Δ", ...convergence(deltas, post.chains, post.drawsPerChain) });
+  }
+  const finite = quantities.filter((q) => Number.isFinite(q.rhat));
+  const maxRhat = finite.length === 0 ? NaN : Math.max(...finite.map((q) => q.rhat));
+  const minEss = quantities.length === 0 ? NaN : Math.min(...quantities.map((q) => q.ess));
+  const diagnostics: ConvergenceReport = { quantities, maxRhat, minEss, converged: maxRhat <= 1.05 && minEss >= 100 };
+  const stationaryDraws = matrices.map((t) => stationary(t));
+  const absorbing = k >= 2 ? summarize(matrices.map((t) => absorbingAnalysis(t.map((row, i) => (i === 1 ? row.map((_, j) => (j === 1 ? 1 : 0)) : row)), [1])?.expectedSteps[0] ?? NaN)) : null;
+  const expectedCounts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const turns = Math.max(0, ...rollouts.map((r) => r.labels.length));
+  const occupancy = Array.from({ length: turns }, () => new Array<number>(k + 2).fill(0));
+  const atTurn = new Array<number>(turns).fill(0);
+  for (const r of rollouts) for (let t = 0; t < r.labels.length; t++) atTurn[t]!++;
+  for (const path of post.paths) {
+    for (let r = 0; r < rollouts.length; r++) {
+      const start = post.offsets[r]!;
+      const end = post.offsets[r + 1]!;
+      for (let t = start; t < end; t++) {
+        occupancy[t - start]![path[t]!]! += 1 / (post.paths.length * atTurn[t - start]!);
+        if (t > start) expectedCounts[path[t - 1]!]![path[t]!]! += 1 / post.paths.length;
+      }
+    }
+  }
+  const analysis: ExperimentAnalysis = {
+    states: [...states],
+    rollouts: rollouts.length,
+    turns,
+    observedTurns: rollouts.reduce((s, r) => s + r.labels.filter((l, t) => (estimator.id === "hmm-evidence" ? l !== -2 && r.evidence?.[t] != null : l >= 0)).length, 0),
+    estimator,
+    transition,
+    expectedCounts,
+    asymmetry,
+    persistence: { trace: summarize(matrices.map(trace)), lambda2: summarize(matrices.map(lambda2)) },
+    stationary: stationaryDraws.some((p) => p === null) ? null : states.map((_, i) => summarize(stationaryDraws.map((p) => p![i]!))),
+    initial: states.map((_, i) => summarize(Float64Array.from({ length: total }, (_, d) => post.initial[d * k + i]!))),
+    concentration: states.map((_, i) => summarize(Float64Array.from({ length: total }, (_, d) => post.concentration[d * k + i]!))),
+    absorbing: absorbing === null ? null : { expectedStepsFromLuigi: absorbing },
+    survival: posteriorSurvival(post.paths, post.offsets),
+    occupancy,
+    diagnostics,
+    notes: [],
+    ribbons: rollouts.map((r) => [...r.labels]),
+  };
+  analysis.notes = analysisNotes(analysis, source);
+  return analysis;
 }

@@ -1,5 +1,5 @@
 import type { ProjectState, Experiment } from "../project/types.js";
-import { analyzeExperiment, type ExperimentAnalysis } from "./analysis.js";
+import { analyzeRollouts, type ExperimentAnalysis } from "./analysis.js";
 
 /**
  * The results file of an experiment: what a researcher loads in Python or R. It holds only
@@ -8,7 +8,7 @@ import { analyzeExperiment, type ExperimentAnalysis } from "./analysis.js";
  */
 export interface ExperimentResults {
   format: "masque-experiment-results";
-  version: 1;
+  version: 2;
   name: string;
   condition: string;
   model: { file: string; sha256: string };
@@ -16,8 +16,8 @@ export interface ExperimentResults {
   /** The factor this experiment's sweep varies and its value here (null: not part of a sweep). */
   sweep: { factor: string; value: string } | null;
   states: string[];
-  /** `censoredAtTurn`: the rollout stopped at the context limit after that many turns (the "stop" policy). */
-  rollouts: { index: number; seed: number; states: number[]; censoredAtTurn?: number; turns: { speaker: string | null; text: string; seed: number | null }[] }[];
+  /** `censoredAtTurn`: the rollout stopped at the context limit after that many tracked turns (the "stop" policy). */
+  rollouts: { index: number; seed: number; states: number[]; evidence: (number[] | null)[] | null; censoredAtTurn?: number; turns: { speaker: string | null; text: string; seed: number | null }[] }[];
   analysis: ExperimentAnalysis;
 }
 
@@ -26,7 +26,7 @@ export function experimentResults(state: ProjectState, experiment: Experiment): 
   const rollouts = [...experiment.rollouts].sort((a, b) => a.index - b.index);
   return {
     format: "masque-experiment-results",
-    version: 1,
+    version: 2,
     name: experiment.name,
     condition: experiment.spec.condition,
     model: { file: experiment.modelFile, sha256: experiment.modelSha256 },
@@ -37,18 +37,29 @@ export function experimentResults(state: ProjectState, experiment: Experiment): 
       index: r.index,
       seed: r.seed,
       states: r.states,
+      evidence: r.evidence ?? null,
       ...(r.censoredAtTurn === undefined ? {} : { censoredAtTurn: r.censoredAtTurn }),
       turns: r.nodeIds.map((id) => {
         const node = state.nodes.get(id);
         return { speaker: node?.speaker ?? null, text: node?.text ?? "", seed: node?.generation?.record.seed ?? null };
       }),
     })),
-    analysis: analyzeExperiment(
-      rollouts.map((r) => r.states),
-      experiment.states,
-      experiment.spec.seed,
-    ),
+    analysis: analyzeExperiment(experiment),
   };
+}
+
+/**
+ * The lab's analysis of an experiment: rollouts in index order, the experiment's seed, the
+ * tracker's evidence where it was kept (else the labels, ground truth or tracker's).
+ */
+export function analyzeExperiment(experiment: Experiment): ExperimentAnalysis {
+  const rollouts = [...experiment.rollouts].sort((a, b) => a.index - b.index);
+  return analyzeRollouts(
+    rollouts.map((r) => ({ labels: r.states, evidence: r.evidence ?? null })),
+    experiment.states,
+    experiment.spec.seed,
+    experiment.spec.labeller === "demo-ground-truth" ? "ground-truth" : "tracker",
+  );
 }
 
 /** Tidy CSV: one row per labelled turn (rollout, turn, state). */

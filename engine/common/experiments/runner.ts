@@ -11,14 +11,26 @@ import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, Tree
 import { deriveSeeds } from "../seeds.js";
 import { toNodeGeneration } from "../generationHandlers.js";
 
-/** A rollout's labels: per labelled turn its state index (-1 uncertain, -2 degenerate), and which node that turn is. */
-export interface RolloutLabels {
+/** One finished rollout's tracked turns: labels (state index, -1 uncertain, -2 degenerate) and, from the tracker, the evidence. */
+export interface LabelledRollout {
   states: number[];
+  /** Which node each labelled turn is (so the tree shows the lab's labels). */
   nodeIds: string[];
+  evidence?: (number[] | null)[];
 }
 
-/** Labels finished rollouts' tracked turns, a batch at a time. */
-export type RolloutLabeller = (rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]) => Promise<RolloutLabels[]>;
+/**
+ * How an experiment labels turns: which turns belong to the tracked character (an
+ * experiment's `turns` counts those), and the labels (and evidence) of finished rollouts,
+ * a batch at a time.
+ */
+export interface RolloutLabeller {
+  tracks(turn: { speaker: string | null; origin: TreeNode["origin"] }): boolean;
+  label(rollouts: readonly { path: readonly TreeNode[]; nodes: readonly TreeNode[] }[]): Promise<LabelledRollout[]>;
+}
+
+/** Turns a rollout may take at most: enough for `turns` tracked turns among up to 16 participants. */
+const turnLimit = (spec: Experiment["spec"]) => spec.legacyTotalTurns ?? spec.turns * 16 + spec.script.length;
 
 export interface RunProgress {
   done: number;
@@ -63,21 +75,33 @@ export async function runExperiment(
   const tag = `experiment:${experimentId}`;
   const started = performance.now();
   let tokens = 0;
-  let doneTurns = finished.size * spec.turns;
+  // Progress counts tracked turns (the legacy unit for experiments saved before format 3).
+  const target = spec.legacyTotalTurns ?? spec.turns;
+  let doneTurns = finished.size * target;
   await session.perform("putExperiment", { experiment: { ...experiment(), status: "running", error: null } });
   const parallel = Math.max(1, runtime.parallel);
+  const limit = turnLimit(spec);
 
   for (let w = 0; w < remaining.length && !signal.aborted; w += parallel) {
     const wave = remaining.slice(w, w + parallel);
     const heads = new Map(wave.map((r) => [r, start.id]));
     const made = new Map<number, string[]>(wave.map((r) => [r, []]));
     const script = new Map(wave.map((r) => [r, [...spec.script]]));
-    // Rollouts that reached the context limit under the "stop" policy: censored at that turn.
+    const turnSeeds = new Map(wave.map((r) => [r, deriveSeeds(rolloutSeeds[r]!, limit)]));
+    const progress = new Map(wave.map((r) => [r, 0]));
+    // Rollouts that reached the context limit under the "stop" policy: censored after that many tracked turns.
     const censored = new Map<number, number>();
-    for (let turn = 0; turn < spec.turns && !signal.aborted; turn++) {
+    const done = (r: number) => censored.has(r) || progress.get(r)! >= target;
+    const count = (r: number, node: { speaker: string | null; origin: TreeNode["origin"] }) => {
+      if (spec.legacyTotalTurns !== undefined || label.tracks(node)) {
+        progress.set(r, progress.get(r)! + 1);
+        doneTurns++;
+      }
+    };
+    for (let turn = 0; turn < limit && !signal.aborted && !wave.every(done); turn++) {
       const items: { rollout: number; speaker: string | null; prompt: string; stops: string[]; sceneName: string | null; lore: FiredEntry[]; window: ContextWindow | null }[] = [];
       for (const r of wave) {
-        if (censored.has(r)) continue;
+        if (done(r)) continue;
         const head = heads.get(r)!;
         const speaker = nextSpeakerAfter(session.state, head, scene);
         const participant = scene?.participants.find((p) => p.speaker === speaker);
@@ -88,12 +112,13 @@ export async function runExperiment(
           const id = patch.puts.find((p) => p.kind === "node")!.id;
           heads.set(r, id);
           made.get(r)!.push(id);
+          count(r, { speaker, origin: "human" });
           continue;
         }
         const fitted = fitPrompt(runtime, session.state, { parentId: head, speaker, sceneOverride: null, policy: spec.contextPolicy ?? defaultContextPolicy, maxTokens: spec.maxTokens });
         if (!fitted.fits) {
           if (fitted.reason === "frame") throw new MasqueError("bad-request", fitted.message);
-          censored.set(r, made.get(r)!.length);
+          censored.set(r, progress.get(r)!);
           continue;
         }
         const rendered = fitted.rendered;
@@ -105,7 +130,7 @@ export async function runExperiment(
             jobId: `exp-${experimentId}`,
             slot,
             prompt: item.prompt,
-            seed: deriveSeeds(rolloutSeeds[item.rollout]!, spec.turns)[turn]!,
+            seed: turnSeeds.get(item.rollout)![turn]!,
             maxTokens: spec.maxTokens,
             sampling: spec.sampling,
             stop: item.stops,
@@ -125,23 +150,24 @@ export async function runExperiment(
           await session.perform("setTags", { nodeId: node.id, tags: [tag, `rollout:${item.rollout}`] });
           heads.set(item.rollout, node.id);
           made.get(item.rollout)!.push(node.id);
+          count(item.rollout, { speaker: item.speaker, origin: "generated" });
         }
       }
-      doneTurns += wave.length;
-      onProgress({ done: doneTurns, total: spec.rollouts * spec.turns, tokens, seconds: (performance.now() - started) / 1000 });
+      onProgress({ done: doneTurns, total: spec.rollouts * target, tokens, seconds: (performance.now() - started) / 1000 });
     }
     if (signal.aborted) break;
     const finishedRollouts = wave.map((r) => {
       const ids = made.get(r)!;
       return { path: pathTo(session.state, ids.at(-1) ?? start.id), nodes: ids.map((id) => session.state.nodes.get(id)!) };
     });
-    const labels = await label(finishedRollouts);
+    const labels = await label.label(finishedRollouts);
     const results: RolloutResult[] = wave.map((r, i) => ({
       index: r,
       seed: rolloutSeeds[r]!,
       nodeIds: made.get(r)!,
       states: labels[i]!.states,
       labelledNodeIds: labels[i]!.nodeIds,
+      ...(labels[i]!.evidence === undefined ? {} : { evidence: labels[i]!.evidence }),
       ...(censored.has(r) ? { censoredAtTurn: censored.get(r)! } : {}),
     }));
     const current = experiment();
@@ -154,20 +180,23 @@ export async function runExperiment(
   return experiment();
 }
 
-/** The persona tracker as a rollout labeller: forward-filter labels of the tracked speaker's turns. */
+/** The persona tracker as a rollout labeller: per tracked turn, its evidence (the HMM's per-state scores) and the forward-filter label. */
 export function trackerLabeller(runtime: RuntimePort, settings: PersonaSettings, format: TranscriptFormat = defaultFormat): RolloutLabeller {
-  return async (rollouts) => {
-    const transcripts = rollouts.map(({ path }) =>
-      path.slice(1).map((n): Turn => ({ nodeId: n.id, speaker: n.speaker, text: n.text, scored: settings.trackedSpeaker === null || n.speaker === settings.trackedSpeaker })),
-    );
-    const evidence = await gatherEvidenceMany(transcripts, settings, format, (items) => runtime.scoreMany(items), runtime.parallel);
-    return rollouts.map(({ nodes }, i) => {
-      const ids = new Set(nodes.map((n) => n.id));
-      const turns = trackEvidence(evidence[i]!, settings).filter((t) => t.nodeId !== null && ids.has(t.nodeId));
-      return {
-        states: turns.map((t) => (t.label === "luigi" ? 0 : t.label === "waluigi" ? 1 : t.label === "degenerate" ? -2 : -1)),
-        nodeIds: turns.map((t) => t.nodeId!),
-      };
-    });
+  const tracked = (speaker: string | null) => settings.trackedSpeaker === null || speaker === settings.trackedSpeaker;
+  return {
+    tracks: (turn) => tracked(turn.speaker),
+    async label(rollouts) {
+      const transcripts = rollouts.map(({ path }) => path.slice(1).map((n): Turn => ({ nodeId: n.id, speaker: n.speaker, text: n.text, scored: tracked(n.speaker) })));
+      const evidence = await gatherEvidenceMany(transcripts, settings, format, (items) => runtime.scoreMany(items), runtime.parallel);
+      return rollouts.map(({ nodes }, i) => {
+        const ids = new Set(nodes.map((n) => n.id));
+        const turns = trackEvidence(evidence[i]!, settings).filter((t) => t.nodeId !== null && ids.has(t.nodeId));
+        return {
+          states: turns.map((t) => t.state),
+          nodeIds: turns.map((t) => t.nodeId!),
+          evidence: turns.map((t) => (t.logLik.every(Number.isFinite) ? [...t.logLik] : null)),
+        };
+      });
+    },
   };
 }

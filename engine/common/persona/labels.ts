@@ -29,10 +29,22 @@ export function degeneracy(text: string, meanLogprob: number | null, t: LabelThr
   return null;
 }
 
-/** The label for one turn of a two-state (luigi = 0, waluigi = 1) posterior. */
+/**
+ * The state of one turn from a K-state posterior: the index of the state whose posterior
+ * reaches `confident`, else -1 (uncertain); -2 when the turn is degenerate.
+ */
+export function labelState(posterior: readonly number[], degenerateReason: string | null, t: LabelThresholds): number {
+  if (degenerateReason !== null) return -2;
+  for (let k = 0; k < posterior.length; k++) if ((posterior[k] ?? 0) >= t.confident) return k;
+  return -1;
+}
+
+/**
+ * The tree and ribbon's label for one turn: states 0 and 1 are shown by their roles (luigi,
+ * waluigi); with more than two states, states from 2 up are named by the lab (which reads
+ * `labelState`) and shown here as uncertain.
+ */
 export function labelTurn(posterior: readonly number[], degenerateReason: string | null, t: LabelThresholds): PersonaLabel {
-  if (degenerateReason !== null) return "degenerate";
-  if ((posterior[0] ?? 0) >= t.confident) return "luigi";
-  if ((posterior[1] ?? 0) >= t.confident) return "waluigi";
-  return "uncertain";
+  const state = labelState(posterior, degenerateReason, t);
+  return state === -2 ? "degenerate" : state === 0 ? "luigi" : state === 1 ? "waluigi" : "uncertain";
 }

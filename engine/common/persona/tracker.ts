@@ -2,7 +2,7 @@ import type { ScoreArgs, ScoreResult } from "../protocol.js";
 import type { TranscriptFormat } from "../project/types.js";
 import { cacheKey } from "../hash.js";
 import { forwardBackward, forwardFilter, logSumExp } from "./hmm.js";
-import { defaultThresholds, degeneracy, labelTurn, type LabelThresholds, type PersonaLabel } from "./labels.js";
+import { defaultThresholds, degeneracy, labelState, labelTurn, type LabelThresholds, type PersonaLabel } from "./labels.js";
 
 /**
  * The persona tracker: which simulacrum is speaking, turn by turn, from the model's own
@@ -86,6 +86,8 @@ export interface TrackedTurn extends TurnEvidence {
   filtered: number[];
   smoothed: number[];
   label: PersonaLabel;
+  /** The K-state label: state index, -1 uncertain, -2 degenerate. */
+  state: number;
 }
 
 export type Scorer = (items: (ScoreArgs & { slot: number })[]) => Promise<ScoreResult[]>;
@@ -260,5 +262,5 @@ export function trackEvidence(evidence: readonly Pick<TurnEvidence, "pmi" | "pro
   const logLik = evidence.map((e) => emissionLogLik(e, config));
   const filtered = forwardFilter(logLik, { stay: config.stay });
   const smoothed = forwardBackward(logLik, { stay: config.stay });
-  return evidence.map((e, t) => ({ ...(e as TurnEvidence), logLik: logLik[t]!, filtered: filtered[t]!, smoothed: smoothed[t]!, label: labelTurn(filtered[t]!, e.degenerate, config.thresholds) }));
+  return evidence.map((e, t) => ({ ...(e as TurnEvidence), logLik: logLik[t]!, filtered: filtered[t]!, smoothed: smoothed[t]!, label: labelTurn(filtered[t]!, e.degenerate, config.thresholds), state: labelState(filtered[t]!, e.degenerate, config.thresholds) }));
 }

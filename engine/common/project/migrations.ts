@@ -42,6 +42,19 @@ const migrations: Record<number, (line: Line) => Line> = {
     const rollouts = Array.isArray(record.rollouts) ? record.rollouts : [];
     return { ...record, status: rollouts.length === 0 ? "queued" : "cancelled" };
   }),
+  /**
+   * 4 → 5: an experiment's `turns` now counts the tracked character's turns only. The old
+   * count of every participant's turns moves to `legacyTotalTurns` (the runner honours it,
+   * so a resumed old experiment still equals an uninterrupted one) and `turns` becomes the
+   * tracked turns its rollouts recorded (the old count when none has finished).
+   */
+  4: eachRecord((record) => {
+    if (record.kind !== "experiment" || typeof record.spec !== "object" || record.spec === null) return record;
+    const spec = record.spec as Line;
+    const rollouts = Array.isArray(record.rollouts) ? (record.rollouts as Line[]) : [];
+    const tracked = Math.max(0, ...rollouts.map((r) => (Array.isArray(r?.states) ? (r.states as unknown[]).length : 0)));
+    return { ...record, spec: { ...spec, turns: tracked > 0 ? tracked : spec.turns, legacyTotalTurns: spec.turns } };
+  }),
 };
 
 /** Brings a raw line from `version` to the current version. */

@@ -267,6 +267,7 @@ export const experimentSchema = z.object({
     nodeId: idSchema,
     rollouts: z.number().int().min(1).max(100_000),
     turns: z.number().int().min(1).max(1000),
+    legacyTotalTurns: z.number().int().min(1).max(1000).optional(),
     seed: z.number().int().min(0).max(MAX_SEED),
     maxTokens: z.number().int().min(1).max(100_000),
     sampling: samplerSchema,
@@ -290,6 +291,7 @@ export const experimentSchema = z.object({
         states: z.array(z.number().int().min(-2).max(7)).max(1000),
         censoredAtTurn: z.number().int().min(0).max(1000).optional(),
         labelledNodeIds: z.array(idSchema).max(1000).optional(),
+        evidence: z.array(z.array(z.number()).min(2).max(8).nullable()).max(1000).optional(),
       }),
     )
     .max(100_000),

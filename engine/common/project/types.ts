@@ -10,7 +10,7 @@ import type { ContextPolicy, ContextWindow } from "./contextWindow.js";
  * pushed to the renderer. Ids are opaque strings minted by the engine.
  */
 export const PROJECT_FORMAT = "masque-project";
-export const PROJECT_FORMAT_VERSION = 4;
+export const PROJECT_FORMAT_VERSION = 5;
 
 export interface ProjectMeta {
   kind: "meta";
@@ -188,7 +188,13 @@ export interface ExperimentSpec {
   treeId: string;
   nodeId: string;
   rollouts: number;
+  /** Turns of the tracked character per rollout (the other participants' turns come on top). */
   turns: number;
+  /**
+   * Only on experiments saved before format 3, when `turns` counted every participant's turns:
+   * the runner keeps that count, so resuming such an experiment still equals an uninterrupted run.
+   */
+  legacyTotalTurns?: number;
   seed: number;
   maxTokens: number;
   sampling: { temperature: number; topK: number; topP: number; minP: number; repeatPenalty: number; repeatLastTokens: number };
@@ -211,7 +217,7 @@ export interface RolloutResult {
   index: number;
   seed: number;
   nodeIds: string[];
-  /** Per tracked turn: the state index, or -1 uncertain, -2 degenerate. */
+  /** Per tracked turn: the state index, or -1 uncertain, -2 degenerate (a view: the statistics do not count them). */
   states: number[];
   /**
    * Set when the rollout stopped at the context limit (the "stop" policy): how many turns
@@ -221,6 +227,12 @@ export interface RolloutResult {
   censoredAtTurn?: number;
   /** The node each label belongs to (aligned with `states`), so the tree shows the lab's labels. */
   labelledNodeIds?: string[];
+  /**
+   * Per tracked turn: the tracker's per-state scores (its HMM log-likelihoods: PMI against the
+   * neutral frame plus probe log-odds; higher means more like that state), or null when the
+   * turn was not scored. Absent for ground-truth labellers and experiments saved before format 3.
+   */
+  evidence?: (number[] | null)[];
 }
 
 export interface Experiment {

@@ -1,3 +1,5 @@
+import { EigenvalueDecomposition, Matrix as MlMatrix } from "ml-matrix";
+
 /** Small dense linear algebra (K ≤ ~10 states): solves, inverses and eigenvalue moduli. */
 export type Matrix = number[][];
 
@@ -37,58 +39,15 @@ export function inverse(a: Matrix): Matrix | null {
 }
 
 /**
- * Eigenvalues of a small real matrix by unshifted QR iteration on its Hessenberg form,
- * reading complex pairs from 2×2 blocks. Returned as {re, im}, sorted by modulus, largest first.
+ * Eigenvalues of a small real matrix (ml-matrix's EISPACK-derived decomposition: Hessenberg
+ * reduction and shifted QR), as {re, im}, sorted by modulus, largest first. A home-made
+ * unshifted QR never converges on periodic chains (the 3-cycle's eigenvalues all have
+ * modulus 1), so λ₂ comes from a maintained implementation.
  */
 export function eigenvalues(a: Matrix): { re: number; im: number }[] {
-  const n = a.length;
-  let m = a.map((row) => [...row]);
-  // Iterate until the subdiagonal has settled (a converged entry or a stable 2×2 block for a
-  // complex pair), not a fixed count: this runs for every posterior draw of a matrix.
-  let previous = Infinity;
-  for (let iter = 0; iter < 2000; iter++) {
-    const { q, r } = qr(m);
-    m = multiply(r, q);
-    let sub = 0;
-    for (let i = 1; i < n; i++) sub += Math.abs(m[i]![i - 1]!);
-    if (sub < 1e-13 || (iter > 20 && Math.abs(sub - previous) < 1e-15)) break;
-    previous = sub;
-  }
-  const out: { re: number; im: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i + 1 < n && Math.abs(m[i + 1]![i]!) > 1e-9) {
-      const [p, q, r, s] = [m[i]![i]!, m[i]![i + 1]!, m[i + 1]![i]!, m[i + 1]![i + 1]!];
-      const tr = p + s;
-      const det = p * s - q * r;
-      const disc = (tr * tr) / 4 - det;
-      if (disc < 0) {
-        out.push({ re: tr / 2, im: Math.sqrt(-disc) }, { re: tr / 2, im: -Math.sqrt(-disc) });
-      } else {
-        out.push({ re: tr / 2 + Math.sqrt(disc), im: 0 }, { re: tr / 2 - Math.sqrt(disc), im: 0 });
-      }
-      i++;
-    } else out.push({ re: m[i]![i]!, im: 0 });
-  }
-  return out.sort((x, y) => Math.hypot(y.re, y.im) - Math.hypot(x.re, x.im));
-}
-
-function qr(a: Matrix): { q: Matrix; r: Matrix } {
-  const n = a.length;
-  const q: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const r: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const cols = Array.from({ length: n }, (_, j) => a.map((row) => row[j]!));
-  const qs: number[][] = [];
-  for (let j = 0; j < n; j++) {
-    const v = [...cols[j]!];
-    for (let k = 0; k < qs.length; k++) {
-      const dot = qs[k]!.reduce((s, x, i) => s + x * cols[j]![i]!, 0);
-      r[k]![j] = dot;
-      for (let i = 0; i < n; i++) v[i]! -= dot * qs[k]![i]!;
-    }
-    const norm = Math.hypot(...v);
-    r[j]![j] = norm;
-    qs.push(norm < 1e-300 ? v.map(() => 0) : v.map((x) => x / norm));
-  }
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) q[i]![j] = qs[j]![i]!;
-  return { q, r };
+  if (a.length === 0) return [];
+  const evd = new EigenvalueDecomposition(new MlMatrix(a.map((row) => [...row])), { assumeSymmetric: false });
+  const re = evd.realEigenvalues;
+  const im = evd.imaginaryEigenvalues;
+  return re.map((x, i) => ({ re: x, im: im[i]! })).sort((x, y) => Math.hypot(y.re, y.im) - Math.hypot(x.re, x.im));
 }

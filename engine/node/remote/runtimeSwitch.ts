@@ -63,6 +63,9 @@ export class RuntimeSwitch implements RuntimePort {
   branch(args: Parameters<RuntimePort["branch"]>[0], signal: AbortSignal, sink: Parameters<RuntimePort["branch"]>[2]) {
     return this.active.branch(args, signal, sink);
   }
+  nextTokenAlternatives(prompt: string, forced: readonly number[], k: number) {
+    return this.active.nextTokenAlternatives(prompt, forced, k);
+  }
   tokenize(text: string): number[] {
     return this.active.tokenize(text);
   }

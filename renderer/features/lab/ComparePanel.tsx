@@ -23,7 +23,7 @@ export function ComparePanel({ shown }: { shown: Experiment }) {
         <h3 className="text-[12.5px] font-semibold text-zinc-300">Condition comparison</h3>
         <p>
           Run a second experiment under another condition (for example the same character with a stated rule, or the waluigi frame) to
-          compare p(L→W) in a forest plot and test the survival curves with a log-rank test.
+          compare p(L→W) in a forest plot and test the difference rollout by rollout (pair by pair when both used the same seed).
         </p>
       </section>
     );

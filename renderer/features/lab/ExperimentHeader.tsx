@@ -72,7 +72,7 @@ export function ExperimentHeader({ experiment: e, results }: { experiment: Exper
           </div>
           <p className="mt-1 text-xs text-zinc-500">
             <span className="text-zinc-300">
-              {e.spec.rollouts} rollouts × {e.spec.turns} turns
+              {e.spec.rollouts} rollouts × {e.spec.turns} tracked turns
             </span>{" "}
             from{" "}
             <span className="text-zinc-300" data-testid="experiment-start-node" title={start.text}>

@@ -34,7 +34,7 @@ export function ExperimentList() {
     >
       {list.length === 0 ? (
         <p className="px-4 py-6 text-xs leading-relaxed text-zinc-500">
-          No experiments yet. An experiment samples R rollouts of H turns from a node, labels every turn luigi, waluigi, uncertain or
+          No experiments yet. An experiment samples R rollouts of H tracked turns from a node, labels every turn luigi, waluigi, uncertain or
           degenerate, and estimates the transition statistics between them.
         </p>
       ) : (

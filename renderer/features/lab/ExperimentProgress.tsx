@@ -8,8 +8,10 @@ import type { ExperimentRun } from "./labView";
  * finished rollouts in the record (a cancelled wave's turns are not kept, so it can step back).
  */
 export function ExperimentProgress({ experiment, run }: { experiment: Experiment; run: ExperimentRun | undefined }) {
-  const total = run?.total ?? experiment.spec.rollouts * experiment.spec.turns;
-  const done = run?.done ?? experiment.rollouts.length * experiment.spec.turns;
+  // Progress counts tracked turns (all turns for experiments saved before format 3).
+  const perRollout = experiment.spec.legacyTotalTurns ?? experiment.spec.turns;
+  const total = run?.total ?? experiment.spec.rollouts * perRollout;
+  const done = run?.done ?? experiment.rollouts.length * perRollout;
   const share = total === 0 ? 0 : Math.min(1, done / total);
   return (
     <div
@@ -36,7 +38,7 @@ export function ExperimentProgress({ experiment, run }: { experiment: Experiment
       </div>
       <div className="flex items-center gap-4 font-mono text-[11px] text-zinc-400">
         <span>
-          <span className="text-zinc-100">{done.toLocaleString("en-US")}</span> / {total.toLocaleString("en-US")} turns
+          <span className="text-zinc-100">{done.toLocaleString("en-US")}</span> / {total.toLocaleString("en-US")} {experiment.spec.legacyTotalTurns === undefined ? "tracked turns" : "turns"}
         </span>
         <span>
           {experiment.rollouts.length} / {experiment.spec.rollouts} rollouts

@@ -13,6 +13,7 @@ import { TransitionDiagram } from "./charts/TransitionDiagram";
 import { TransitionHeatmap } from "./charts/TransitionHeatmap";
 import { ComparePanel } from "./ComparePanel";
 import { ConditionsPanel } from "./ConditionsPanel";
+import { EstimatorPanel } from "./EstimatorPanel";
 import { showRolloutInTree } from "./labActions";
 import type { ResultsReply } from "./labResults";
 
@@ -90,6 +91,7 @@ export function ExperimentResultsView({ experiment, entry, running }: { experime
         </p>
       )}
       <SummaryStats analysis={analysis} fileStem={stem} />
+      <EstimatorPanel analysis={analysis} />
       <div className="grid grid-cols-2 gap-3">
         <OccupancyChart analysis={analysis} fileStem={stem} />
         {ribbons}

@@ -98,7 +98,7 @@ export function NewExperimentDialog() {
   return (
     <Dialog
       title="New experiment"
-      description="Samples R rollouts of H turns from a node, in parallel batches, labels every turn, and estimates the transition statistics. Each rollout is kept in the tree as a tagged branch."
+      description="Samples R rollouts of H turns of the tracked character (the other participants' turns come on top) from a node, in parallel batches, scores every tracked turn, and estimates the transition statistics from the evidence. Each rollout is kept in the tree as a tagged branch."
       onClose={close}
       size="lg"
       data-testid="experiment-dialog"
@@ -188,7 +188,7 @@ export function NewExperimentDialog() {
           <Field label="Rollouts R" hint={errors.rollouts}>
             {text("rollouts", "experiment-rollouts-input", { inputMode: "numeric" })}
           </Field>
-          <Field label="Turns H" hint={errors.turns}>
+          <Field label="Tracked turns H" hint={errors.turns}>
             {text("turns", "experiment-turns-input", { inputMode: "numeric" })}
           </Field>
           <Field label="Max tokens / turn" hint={errors.maxTokens}>

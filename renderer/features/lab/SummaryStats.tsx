@@ -1,6 +1,5 @@
 import type { ReactNode } from "react";
-import type { ExperimentAnalysis } from "../../../engine/common/experiments/analysis.js";
-import type { Summary } from "../../../engine/common/stats/markov.js";
+import type { ExperimentAnalysis, Summary } from "../../../engine/common/experiments/analysis.js";
 import { cx } from "../../ui/cx";
 import { Icon } from "../../ui/Icon";
 import { downloadBlob } from "./charts/chartExport";
@@ -12,14 +11,17 @@ import { formatInterval, formatP, formatStat } from "./labFormat";
 export function summaryCsv(a: ExperimentAnalysis): string {
   const s = (name: string, x: Summary | null | undefined): Cell[] => [name, x?.estimate, x?.lower, x?.upper];
   const rows: Cell[][] = [
-    s("delta_pLW_minus_pWL", a.asymmetry?.delta),
-    ["P(pWL < pLW)", a.asymmetry?.probabilityLWGreater, null, null],
+    s("delta_pLW_minus_pWL", a.asymmetry),
+    ["P(pWL < pLW)", a.asymmetry?.probabilityPositive, null, null],
     s("trace", a.persistence.trace),
     s("lambda2", a.persistence.lambda2),
     ...a.states.map((name, i) => s(`stationary_${name}`, a.stationary?.[i])),
     s("expected_turns_to_first_waluigi", a.absorbing?.expectedStepsFromLuigi),
     ["rollouts", a.rollouts, null, null],
-    ["labelled_turns", a.labelledTurns, null, null],
+    ["observed_turns", a.observedTurns, null, null],
+    ["estimator", a.estimator.id, null, null],
+    ["max_rhat", a.diagnostics.maxRhat, null, null],
+    ["min_ess", a.diagnostics.minEss, null, null],
   ];
   return toCsv(["statistic", "estimate", "lower", "upper"], rows);
 }
@@ -27,24 +29,26 @@ export function summaryCsv(a: ExperimentAnalysis): string {
 export function SummaryStats({ analysis: a, fileStem }: { analysis: ExperimentAnalysis; fileStem: string }) {
   const l = a.states[0] ?? "luigi";
   const w = a.states[1] ?? "waluigi";
-  const transitions = a.counts.flat().reduce((x, y) => x + y, 0);
-  const delta = a.asymmetry?.delta;
+  const transitions = a.expectedCounts.flat().reduce((x, y) => x + y, 0);
+  const delta = a.asymmetry ?? undefined;
+  const note = (figure: string) => a.notes.find((n) => n.figure === figure)?.text;
+  const weakDelta = note("asymmetry") !== undefined;
   return (
     <section className="grid grid-cols-[repeat(6,minmax(0,1fr))] gap-2" aria-label="Summary statistics">
       <Stat
         testId="stat-delta"
         label={`Δ = p(${abbr(l)}→${abbr(w)}) − p(${abbr(w)}→${abbr(l)})`}
-        title="Asymmetry: how much more often the chain falls into the waluigi state than it climbs out (posterior draws)"
-        value={formatP(delta?.estimate)}
-        note={a.counts[1]?.every((n) => n === 0) ? `no transitions from ${w} yet` : undefined}
+        title={`Asymmetry: how much more often the chain falls into the waluigi state than it climbs out (posterior draws). ${note("asymmetry") ?? ""}`}
+        value={weakDelta ? "?" : formatP(delta?.estimate)}
+        note={weakDelta ? "too few switches to say" : undefined}
         interval={formatInterval(delta?.lower, delta?.upper)}
-        tone={delta !== undefined && delta.lower > 0 ? "warn" : undefined}
+        tone={delta !== undefined && delta.lower > 0 && !weakDelta ? "warn" : undefined}
       />
       <Stat
         testId="stat-prob-asymmetry"
         label={`P(p(${abbr(w)}→${abbr(l)}) < p(${abbr(l)}→${abbr(w)}))`}
         title="Posterior probability that leaving the waluigi state is less likely than entering it"
-        value={formatP(a.asymmetry?.probabilityLWGreater)}
+        value={weakDelta ? "?" : formatP(a.asymmetry?.probabilityPositive)}
         interval="posterior share"
       />
       <Stat testId="stat-trace" label="Persistence Tr(T)" title="Sum of the stay probabilities: k means every state is absorbing" value={formatStat(a.persistence.trace.estimate)} interval={formatInterval(a.persistence.trace.lower, a.persistence.trace.upper, formatStat)} />
@@ -52,8 +56,9 @@ export function SummaryStats({ analysis: a, fileStem }: { analysis: ExperimentAn
       <Stat
         testId="stat-absorbing"
         label={`Turns to first ${w}`}
-        title={`With ${w} absorbing: expected turns from ${l} until the first ${w} turn, N = (I − Q)⁻¹`}
-        value={a.estimate[0]?.[1] === 0 ? "∞" : formatStat(a.absorbing?.expectedStepsFromLuigi.estimate)}
+        title={`With ${w} absorbing: expected tracked turns from ${l} until the first ${w} turn, N = (I − Q)⁻¹. ${note("absorbing") ?? ""}`}
+        value={note("absorbing") !== undefined ? "?" : formatStat(a.absorbing?.expectedStepsFromLuigi.estimate)}
+        note={note("absorbing") !== undefined ? "rests on too few switches" : undefined}
         interval={formatInterval(a.absorbing?.expectedStepsFromLuigi.lower, a.absorbing?.expectedStepsFromLuigi.upper, formatStat)}
       />
       <div className="flex flex-col gap-1 rounded-lg border border-zinc-800 bg-zinc-900/70 px-3 py-2.5" data-testid="stat-stationary" title="Stationary distribution π of the estimated chain (posterior interval)">
@@ -81,7 +86,7 @@ export function SummaryStats({ analysis: a, fileStem }: { analysis: ExperimentAn
           );
         })}
         <div className="mt-auto text-[10px] text-zinc-600">
-          {a.rollouts} rollouts · {a.labelledTurns} labelled turns · {transitions} transitions
+          {a.rollouts} rollouts · {a.observedTurns} observed turns · {formatStat(transitions)} transitions (expected)
         </div>
       </div>
     </section>

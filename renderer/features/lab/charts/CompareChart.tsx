@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import type { Comparison } from "../../../../engine/common/experiments/compare.js";
 import { formatInterval, formatP, formatPValue, formatStat, isNumber } from "../labFormat";
 import { AxisBottom } from "./Axes";
 import { ChartFrame, useChartTooltip } from "./ChartFrame";
@@ -11,48 +12,39 @@ const M = { left: 170, right: 150, top: 34 };
 const ROW = 66;
 const COLORS = ["#60a5fa", "#f472b6"];
 
-export interface ForestRow {
-  condition: string;
-  estimate: number | null;
-  lower: number;
-  upper: number;
-  transitions: number;
-}
-
-export interface Comparison {
-  forest: ForestRow[];
-  logRank: { statistic: number; p: number; observedA: number; expectedA: number };
-}
+export type { Comparison };
 
 export function compareCsv(c: Comparison, names: readonly string[]): string {
-  return toCsv(
-    ["condition", "experiment", "p_LW_estimate", "p_LW_lower", "p_LW_upper", "transitions_from_L", "logrank_statistic", "logrank_p"],
-    c.forest.map((r, i) => [r.condition, names[i], r.estimate, r.lower, r.upper, r.transitions, c.logRank.statistic, c.logRank.p]),
-  );
+  const rows: (string | number | null)[][] = c.forest.map((r, i) => ["forest", r.condition, names[i] ?? "", r.estimate, r.lower, r.upper, r.transitions, null, null, c.design]);
+  rows.push(["difference_pLW", "", "", c.difference.estimate, c.difference.lower, c.difference.upper, null, null, null, c.design]);
+  for (const t of c.tests) rows.push([`test: ${t.name}`, "", "", t.difference, null, null, t.n, t.p, t.pHolm, c.design]);
+  return toCsv(["row", "condition", "experiment", "estimate", "lower", "upper", "n", "p", "p_holm", "design"], rows);
 }
 
-/** Forest plot of p(L→W) for two conditions, with the log-rank test on time to the first waluigi turn. */
+/** Forest plot of p(L→W) for two conditions, the posterior difference, and cluster-level tests (paired when the seeds are shared), Holm-adjusted. */
 export function CompareChart({ comparison, names, states, fileStem, pickers }: { comparison: Comparison; names: readonly string[]; states: readonly string[]; fileStem: string; pickers: ReactNode }) {
   const tooltip = useChartTooltip();
-  const { forest, logRank } = comparison;
+  const { forest } = comparison;
   const l = states[0] ?? "luigi";
   const w = states[1] ?? "waluigi";
   const top = Math.max(0.05, ...forest.map((r) => (isNumber(r.upper) ? r.upper : 0)));
   const x = linearScale([0, Math.min(1, niceCeiling(top * 1.05, 4))], [M.left, W - M.right]);
   const plotBottom = M.top + ROW * forest.length;
-  const H = plotBottom + 100;
+  const H = plotBottom + 60 + 16 * comparison.tests.length;
   const maxN = Math.max(1, ...forest.map((r) => r.transitions));
   return (
     <ChartFrame
       tooltip={tooltip}
       testId="chart-compare"
       title="Condition comparison"
-      subtitle={`p(${l} → ${w}) [95% Dirichlet] · log-rank on time to first ${w}`}
+      subtitle={`p(${l} → ${w}) [95% posterior] · ${comparison.design} design · Holm-adjusted tests`}
       fileStem={`${fileStem}-compare`}
       csv={() => compareCsv(comparison, names)}
       footer={
         <div className="flex items-center gap-3">
-          <span className="min-w-0 flex-1">Square ∝ √n transitions.</span>
+          <span className="min-w-0 flex-1" title={comparison.designReason}>
+            Square ∝ √n expected transitions. {comparison.design === "paired" ? "Shared seeds: rollouts compared pair by pair." : "Independent seeds: independent samples."}
+          </span>
           {pickers}
         </div>
       }
@@ -83,7 +75,7 @@ export function CompareChart({ comparison, names, states, fileStem, pickers }: {
                       p = {formatP(r.estimate)} {formatInterval(r.lower, r.upper)}
                     </div>
                     <div className="text-zinc-500">
-                      {r.transitions} transitions from {l} · experiment “{names[i]}”
+                      {formatStat(r.transitions)} expected transitions from {l} · experiment “{names[i]}”
                     </div>
                   </div>,
                 )
@@ -95,7 +87,7 @@ export function CompareChart({ comparison, names, states, fileStem, pickers }: {
                 {r.condition.length > 24 ? `${r.condition.slice(0, 23)}…` : r.condition}
               </text>
               <text x={M.left - 12} y={cy + 12} textAnchor="end" fontSize={10} fill={theme.muted} fontFamily={theme.font}>
-                n = {r.transitions} from {l}
+                n ≈ {formatStat(r.transitions)} from {l}
               </text>
               {isNumber(r.lower) && isNumber(r.upper) && (
                 <g stroke={color} strokeWidth={2}>
@@ -112,16 +104,15 @@ export function CompareChart({ comparison, names, states, fileStem, pickers }: {
           );
         })}
         <AxisBottom scale={x} ticks={x.ticks(4)} format={(v) => v.toFixed(2)} y={plotBottom} label={`p(${l} → ${w})`} />
-        <g transform={`translate(20,${plotBottom + 68})`}>
+        <g transform={`translate(20,${plotBottom + 56})`} data-testid="compare-tests">
           <text fontSize={11.5} fill={theme.strong} fontFamily={theme.font}>
-            Log-rank, time to first {w}:{" "}
-            <tspan fontFamily={theme.mono} fontWeight={600}>
-              χ² = {formatStat(logRank.statistic)}, p {formatPValue(logRank.p)}
-            </tspan>
+            Δp({l}→{w}) = {formatP(comparison.difference.estimate)} {formatInterval(comparison.difference.lower, comparison.difference.upper)}
           </text>
-          <text y={16} fontSize={10} fill={theme.muted} fontFamily={theme.font}>
-            1 df · {forest[0]?.condition}: {formatStat(logRank.observedA)} first-{w} events observed vs {formatStat(logRank.expectedA)} expected under no difference
-          </text>
+          {comparison.tests.map((t, i) => (
+            <text key={t.name} y={16 * (i + 1)} fontSize={10} fill={theme.muted} fontFamily={theme.font}>
+              {t.name}: difference {formatStat(t.difference)}, p {formatPValue(t.p)}, Holm p {formatPValue(t.pHolm)} (n = {t.n})
+            </text>
+          ))}
         </g>
       </svg>
     </ChartFrame>

@@ -75,7 +75,7 @@ export function OccupancyChart({ analysis, fileStem }: { analysis: ExperimentAna
       tooltip={tooltip}
       testId="chart-occupancy"
       title="State occupancy over turns"
-      subtitle={`Share of ${analysis.rollouts} rollouts in each state at each turn`}
+      subtitle={`Share of ${analysis.rollouts} rollouts in each state at each tracked turn (posterior mean over inferred paths)`}
       fileStem={`${fileStem}-occupancy`}
       csv={() => occupancyCsv(analysis)}
     >
@@ -84,7 +84,7 @@ export function OccupancyChart({ analysis, fileStem }: { analysis: ExperimentAna
           empty ? null : <path key={layer.index} d={d} fill={layer.color} fillOpacity={0.82} stroke={theme.background} strokeWidth={0.6} />,
         )}
         <AxisLeft scale={y} ticks={y.ticks(4)} format={(v) => `${Math.round(v * 100)}%`} x={M.left} label="share of rollouts" />
-        <AxisBottom scale={x} ticks={turns === 1 ? [1] : integerTicks(1, turns, 10)} y={H - M.bottom} label="turn" />
+        <AxisBottom scale={x} ticks={turns === 1 ? [1] : integerTicks(1, turns, 10)} y={H - M.bottom} label="tracked turn" />
         {hover !== null && (
           <line data-export="omit" x1={x(hover)} x2={x(hover)} y1={M.top} y2={H - M.bottom} stroke={theme.strong} strokeWidth={1} strokeDasharray="3 3" />
         )}

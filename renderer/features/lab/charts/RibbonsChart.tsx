@@ -108,7 +108,7 @@ export function RibbonsChart({ states, rollouts, turns, fileStem, order, tools, 
       tooltip={tooltip}
       testId="chart-ribbons"
       title="Rollout ribbons"
-      subtitle={`One row per rollout${order === "first-waluigi" ? `, sorted by first ${states[1] ?? "waluigi"} turn` : ""}; a cell per turn, coloured by state`}
+      subtitle={`One row per rollout${order === "first-waluigi" ? `, sorted by first ${states[1] ?? "waluigi"} turn` : ""}; a cell per tracked turn, coloured by its thresholded label (a view: the statistics infer states from the evidence)`}
       fileStem={`${fileStem}-ribbons`}
       csv={() => ribbonsCsv(states, ordered(rollouts, order), turns)}
       footer={
@@ -139,7 +139,7 @@ export function RibbonsChart({ states, rollouts, turns, fileStem, order, tools, 
         {hover !== null && (
           <rect data-export="omit" x={M.left - 1} y={M.top + hover * rh - 1} width={W - M.left - M.right + 2} height={rh + 1} fill="none" stroke={theme.strong} strokeWidth={1.2} rx={1} />
         )}
-        <AxisBottom scale={x} ticks={integerTicks(0, turns - 1, 10).map((t) => t + 0.5)} format={(t) => String(t + 0.5)} y={M.top + plotH + 4} label="turn" />
+        <AxisBottom scale={x} ticks={integerTicks(0, turns - 1, 10).map((t) => t + 0.5)} format={(t) => String(t + 0.5)} y={M.top + plotH + 4} label="tracked turn" />
         <Legend items={occupancyLayers(states).map((l) => ({ name: l.name, color: l.color }))} x={M.left} y={H - 10} />
         <rect
           data-export="omit"

@@ -106,10 +106,10 @@ export function SurvivalChart({ analysis, fileStem }: { analysis: ExperimentAnal
       tooltip={tooltip}
       testId="chart-survival"
       title="Survival"
-      subtitle="Kaplan–Meier S(t), 95% Greenwood bands, + censored"
+      subtitle="Kaplan–Meier S(t) over the inferred paths, 95% bands (Greenwood + path uncertainty), + censored"
       fileStem={`${fileStem}-survival`}
       csv={() => survivalCsv(analysis)}
-      footer={`t counts turns from the start (first ${analysis.states[1] ?? "waluigi"}) or from the first ${analysis.states[1] ?? "waluigi"} turn (return to ${analysis.states[0] ?? "luigi"}). Hover for the discrete hazard.`}
+      footer={`t counts tracked turns from the start (first ${analysis.states[1] ?? "waluigi"}) or from the first ${analysis.states[1] ?? "waluigi"} turn (return to ${analysis.states[0] ?? "luigi"}). Hover for the discrete hazard.`}
     >
       <svg data-chart viewBox={`0 0 ${W} ${H}`} className="block w-full" role="img" aria-label="Kaplan–Meier survival curves">
         <AxisLeft scale={y} ticks={y.ticks(4)} format={(v) => v.toFixed(2)} x={M.left} label="S(t)" grid={[M.left, W - M.right]} />

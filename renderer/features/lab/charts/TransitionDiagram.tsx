@@ -3,7 +3,7 @@ import type { ExperimentAnalysis } from "../../../../engine/common/experiments/a
 import { formatInterval, formatP, isNumber } from "../labFormat";
 import { ChartFrame, useChartTooltip } from "./ChartFrame";
 import { stateColor, theme } from "./chartTheme";
-import { transitionCells, transitionsCsv, type TransitionCell } from "./transitionCells";
+import { boundedOnly, transitionCells, transitionsCsv, type TransitionCell } from "./transitionCells";
 import { TransitionTooltip } from "./TransitionTooltip";
 
 const W = 560;
@@ -105,16 +105,16 @@ export function TransitionDiagram({ analysis, fileStem }: { analysis: Experiment
       tooltip={tooltip}
       testId="chart-transitions"
       title="Transition diagram"
-      subtitle="Arrow width ∝ p (max. likelihood) · labels: p [95% Dirichlet]"
+      subtitle="Arrow width ∝ p (posterior mean) · labels: p [95% posterior interval]"
       fileStem={`${fileStem}-transitions`}
       csv={() => transitionsCsv(analysis)}
-      footer="Uncertain and degenerate turns break the chain: transitions into or out of them are not counted. Dashed: never observed (p = 0), or no data from that state."
+      footer={`${analysis.estimator.name}: the states of uncertain turns are inferred, not dropped. Dashed: fewer than 3 such switches seen, so the figure is weak (“≤”: only bounded).`}
     >
       <svg data-chart viewBox={`0 0 ${W} ${H}`} className="block w-full" role="img" aria-label="Transition diagram">
         {edges.map(({ cell, d, head }) => {
           const none = cell.estimate === null;
           const color = none ? theme.muted : stateColor(cell.to);
-          const dashed = none || cell.estimate === 0;
+          const dashed = none || cell.note !== null;
           return (
             <g key={`${cell.from}-${cell.to}`} onMouseMove={hoverOn(cell)} onMouseLeave={tooltip.hide}>
               <path d={d} fill="none" stroke={color} strokeOpacity={0.75} strokeWidth={widthOf(cell.estimate)} strokeDasharray={dashed ? "4 4" : undefined} />
@@ -140,10 +140,10 @@ export function TransitionDiagram({ analysis, fileStem }: { analysis: Experiment
         {edges.map(({ cell, label, anchor }) => (
           <g key={`l${cell.from}-${cell.to}`} transform={`translate(${label.x.toFixed(1)},${label.y.toFixed(1)})`} pointerEvents="none">
             <text y={-3} textAnchor={anchor} fontSize={12} fontWeight={600} fill={cell.estimate === null ? theme.muted : theme.strong} fontFamily={theme.mono}>
-              {cell.estimate === null ? "no data" : formatP(cell.estimate)}
+              {cell.estimate === null ? "no data" : boundedOnly(cell) ? `≤ ${formatP(cell.upper)}` : formatP(cell.estimate)}
             </text>
             <text y={11} textAnchor={anchor} fontSize={9.5} fill={theme.text} fontFamily={theme.mono}>
-              {formatInterval(cell.dirichlet.lower, cell.dirichlet.upper)}
+              {formatInterval(cell.lower, cell.upper)}
             </text>
           </g>
         ))}

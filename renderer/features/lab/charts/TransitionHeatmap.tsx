@@ -1,8 +1,8 @@
 import type { ExperimentAnalysis } from "../../../../engine/common/experiments/analysis.js";
-import { formatInterval, formatP } from "../labFormat";
+import { formatInterval, formatP, formatStat } from "../labFormat";
 import { ChartFrame, useChartTooltip } from "./ChartFrame";
 import { stateColor, theme } from "./chartTheme";
-import { transitionCells, transitionsCsv } from "./transitionCells";
+import { boundedOnly, transitionCells, transitionsCsv } from "./transitionCells";
 import { TransitionTooltip } from "./TransitionTooltip";
 
 const W = 560;
@@ -32,10 +32,10 @@ export function TransitionHeatmap({ analysis, fileStem }: { analysis: Experiment
       tooltip={tooltip}
       testId="chart-heatmap"
       title="Transition matrix"
-      subtitle="p(row → column) [95% Dirichlet] and counts"
+      subtitle="p(row → column): posterior mean [95% posterior interval] and expected transitions"
       fileStem={`${fileStem}-matrix`}
       csv={() => transitionsCsv(analysis)}
-      footer="Hover a cell for the cluster-bootstrap interval (whole rollouts resampled)."
+      footer={`${analysis.estimator.name}. A cell with “≤” saw (almost) no such switch: only its upper bound means something.`}
     >
       <svg data-chart viewBox={`0 0 ${W} ${H}`} className="block w-full" role="img" aria-label="Transition matrix heatmap">
         <defs>
@@ -68,13 +68,13 @@ export function TransitionHeatmap({ analysis, fileStem }: { analysis: Experiment
             <g key={`${cell.from}-${cell.to}`} onMouseMove={(e) => tooltip.show(e, <TransitionTooltip cell={cell} states={analysis.states} />)} onMouseLeave={tooltip.hide}>
               <rect x={x + 1} y={y + 1} width={cw - 2} height={ch - 2} rx={3} fill={none ? theme.panel : heat(cell.estimate!)} stroke={theme.grid} strokeWidth={1} />
               <text x={x + cw / 2} y={y + ch / 2 - big * 0.45} textAnchor="middle" fontSize={big} fontWeight={600} fill={none ? theme.muted : theme.strong} fontFamily={theme.mono}>
-                {none ? "no data" : formatP(cell.estimate)}
+                {none ? "no data" : boundedOnly(cell) ? `≤ ${formatP(cell.upper)}` : formatP(cell.estimate)}
               </text>
               <text x={x + cw / 2} y={y + ch / 2 + big * 0.65} textAnchor="middle" fontSize={10} fill={theme.strong} fillOpacity={0.75} fontFamily={theme.mono}>
-                {formatInterval(cell.dirichlet.lower, cell.dirichlet.upper)}
+                {formatInterval(cell.lower, cell.upper)}
               </text>
               <text x={x + cw / 2} y={y + ch / 2 + big * 0.65 + 14} textAnchor="middle" fontSize={9.5} fill={theme.strong} fillOpacity={0.6} fontFamily={theme.font}>
-                {cell.count} of {cell.rowTotal}
+                {formatStat(cell.count)} of {formatStat(cell.rowTotal)}
               </text>
             </g>
           );

@@ -6,30 +6,33 @@ import { toCsv } from "./csv";
 export interface TransitionCell {
   from: number;
   to: number;
+  /** Posterior mean number of these transitions in the rollouts (from the inferred paths). */
   count: number;
   rowTotal: number;
-  /** Maximum likelihood; null when the row has no data. */
+  /** Posterior mean of p(from → to); null when the analysis has none. */
   estimate: number | null;
-  dirichlet: { mean: number | null; lower: number | null; upper: number | null };
-  bootstrap: { lower: number | null; upper: number | null } | null;
+  lower: number | null;
+  upper: number | null;
+  /** A plain-language note when the data cannot pin this cell down. */
+  note: string | null;
 }
 
 const num = (x: number | null | undefined) => (isNumber(x) ? x : null);
 
 export function transitionCells(analysis: ExperimentAnalysis): TransitionCell[][] {
-  return analysis.counts.map((row, i) => {
+  return analysis.expectedCounts.map((row, i) => {
     const rowTotal = row.reduce((a, b) => a + b, 0);
     return row.map((count, j) => {
-      const d = analysis.dirichlet[i]?.[j];
-      const b = analysis.bootstrap?.[i]?.[j];
+      const t = analysis.transition[i]?.[j];
       return {
         from: i,
         to: j,
         count,
         rowTotal,
-        estimate: rowTotal === 0 ? null : num(analysis.estimate[i]?.[j]),
-        dirichlet: { mean: num(d?.mean), lower: num(d?.lower), upper: num(d?.upper) },
-        bootstrap: b === undefined ? null : { lower: num(b.lower), upper: num(b.upper) },
+        estimate: num(t?.estimate),
+        lower: num(t?.lower),
+        upper: num(t?.upper),
+        note: analysis.notes.find((n) => n.figure === `transition:${i}:${j}`)?.text ?? null,
       };
     });
   });
@@ -38,20 +41,11 @@ export function transitionCells(analysis: ExperimentAnalysis): TransitionCell[][
 export function transitionsCsv(analysis: ExperimentAnalysis): string {
   const rows = transitionCells(analysis)
     .flat()
-    .map((c) => [
-      analysis.states[c.from],
-      analysis.states[c.to],
-      c.count,
-      c.rowTotal,
-      c.estimate,
-      c.dirichlet.mean,
-      c.dirichlet.lower,
-      c.dirichlet.upper,
-      c.bootstrap?.lower,
-      c.bootstrap?.upper,
-    ]);
-  return toCsv(
-    ["from", "to", "count", "row_total", "estimate", "dirichlet_mean", "dirichlet_lower", "dirichlet_upper", "bootstrap_lower", "bootstrap_upper"],
-    rows,
-  );
+    .map((c) => [analysis.states[c.from], analysis.states[c.to], c.count, c.rowTotal, c.estimate, c.lower, c.upper, analysis.estimator.id]);
+  return toCsv(["from", "to", "expected_count", "expected_row_total", "posterior_mean", "lower_95", "upper_95", "estimator"], rows);
+}
+
+/** A cell whose switch was (almost) never seen: its point value is the prior's, so only the bound is shown. */
+export function boundedOnly(cell: TransitionCell): boolean {
+  return cell.note !== null && cell.count < 0.5 && cell.from !== cell.to;
 }
