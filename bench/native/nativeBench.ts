@@ -43,6 +43,8 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       precision: { type: "string", default: "exact" },
       gpu: { type: "boolean", default: false },
       tokenizer: { type: "string" },
+      /** Memory bandwidth in GB/s to compare with instead of measuring it (a GPU's, which this bench cannot measure). */
+      bandwidth: { type: "string" },
     },
     strict: true,
   });
@@ -111,7 +113,7 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       log(`round ${round + 1}/${rounds}: single ${rows.single.at(-1)!.map((x) => fmt(x)).join(" vs ")}, rollouts ${rows.rollouts.at(-1)!.map((x) => fmt(x)).join(" vs ")}, scoring ${rows.scoring.at(-1)!.map((x) => fmt(x)).join(" vs ")} tok/s (Masque vs native), load ${fmt(loadavg()[0]!, 2)}`);
     }
     await runtime.dispose();
-    const bandwidth = await readBandwidth(threads);
+    const bandwidth = values.bandwidth !== undefined ? Number(values.bandwidth) * 1e9 : await readBandwidth(threads);
 
     const report = (name: string, what: string, nativeName: string, r: [number, number][]) => {
       const ratio = median(r.map(([m, n]) => m / n));
@@ -124,7 +126,7 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
     const single = median(rows.single.map((x) => x[0]));
     const nativeSingle = median(rows.single.map((x) => x[1]));
     console.log(
-      `   memory read bandwidth (${threads} thread(s)): ${fmt(bandwidth / 1e9, 2)} GB/s; bytes read per token ${fmt(footprint.bytesPerToken / 1e6, 0)} MB; ` +
+      `   memory read bandwidth (${values.bandwidth !== undefined ? "given" : `measured, ${threads} thread(s)`}): ${fmt(bandwidth / 1e9, 2)} GB/s; bytes read per token ${fmt(footprint.bytesPerToken / 1e6, 0)} MB; ` +
         `native tg reaches ${fmt((nativeSingle * footprint.bytesPerToken) / bandwidth, 3)} of it`,
     );
     console.log(`RATIO bandwidth = ${((single * footprint.bytesPerToken) / bandwidth).toFixed(3)}`);
