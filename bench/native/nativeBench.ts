@@ -45,6 +45,8 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       tokenizer: { type: "string" },
       /** Memory bandwidth in GB/s to compare with instead of measuring it (a GPU's, which this bench cannot measure). */
       bandwidth: { type: "string" },
+      /** Instead of the comparison: tokens/s at 1..cores threads (the evidence for the thread default). */
+      "thread-sweep": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -64,6 +66,10 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
 
   console.log(`Masque vs llama.cpp's own tools — ${cores} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}, ${values.gpu ? "GPU (all layers)" : "CPU"}`);
   console.log(`   native tools: ${tools}`);
+  if (values["thread-sweep"]) {
+    for (const type of types) await threadSweep(ensureBenchModel(size, type, tokenizerFrom, log), `${BENCH_SHAPES[size].name} ${type.toUpperCase()}`, tools, cores, precision, rounds);
+    return;
+  }
   for (const type of types) {
     const model = ensureBenchModel(size, type, tokenizerFrom, log);
     const footprint = benchModelFootprint(BENCH_SHAPES[size], type, vocab);
@@ -132,4 +138,30 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
     console.log(`RATIO bandwidth = ${((single * footprint.bytesPerToken) / bandwidth).toFixed(3)}`);
   }
   console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+}
+
+/**
+ * Tokens/s at each thread count from 1 to the cores, Masque and native interleaved: Masque
+ * single-stream generation and persona-style scoring, llama-bench tg and pp. Medians of `rounds`.
+ */
+async function threadSweep(model: string, name: string, tools: string, cores: number, precision: "exact" | "fast", rounds: number): Promise<void> {
+  console.log(`\n== thread sweep, ${name}, ${cores} cores (tokens/s, medians of ${rounds})`);
+  console.log("   threads | Masque single | llama-bench tg128 | Masque scoring (scored) | llama-bench pp512");
+  const config = benchPersonaConfig();
+  for (let threads = 1; threads <= cores; threads++) {
+    const runtime = new LlamaRuntime();
+    await runtime.load({ path: model, gpu: "off", threads, parallel: PARALLEL, contextSize: CONTEXT, precision });
+    await masqueSingle(runtime, 8, 1);
+    await masqueScoring(runtime, config, benchTranscripts(2, 2, 6, 999));
+    const settings: NativeSettings = { model, threads, precision, gpuLayers: 0 };
+    const cols: number[][] = [[], [], [], []];
+    for (let round = 0; round < rounds; round++) {
+      cols[0]!.push(await masqueSingle(runtime, 64, 300 + round));
+      cols[1]!.push(llamaBench(tools, settings, { prompt: 0, generate: TG }));
+      cols[2]!.push((await masqueScoring(runtime, config, benchTranscripts(2, 4, 18, 50 + round))).scoredPerSecond);
+      cols[3]!.push(llamaBench(tools, settings, { prompt: PP, generate: 0 }));
+    }
+    await runtime.dispose();
+    console.log(`   ${String(threads).padStart(7)} | ${cols.map((c, i) => fmt(median(c)).padStart([13, 17, 23, 17][i]!)).join(" | ")}`);
+  }
 }
