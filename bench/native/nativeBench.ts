@@ -101,7 +101,11 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       rows.single.push(await pair(() => masqueSingle(runtime, TG, 100 + round), () => llamaBench(tools, settings, { prompt: 0, generate: TG })));
       rows.rollouts.push(
         await pair(
-          () => masqueRollouts(runtime, prompts, TG, 200 + round),
+          async () => {
+            // Sequence 0 also serves single completions: reload the rollout prompts (untimed) first.
+            await primeRollouts(runtime, prompts);
+            return masqueRollouts(runtime, prompts, TG, 200 + round);
+          },
           () => batchedBench(tools, settings, { prompt: ROLLOUT_PROMPT, generate: TG, parallel: PARALLEL, contextPerSequence: CONTEXT }),
         ),
       );
