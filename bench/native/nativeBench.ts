@@ -23,7 +23,9 @@ import { batchedBench, llamaBench, llamaToolsDir, type NativeSettings } from "./
 const PARALLEL = 8;
 const TG = 128;
 const PP = 512;
-const ROLLOUT_PROMPT = 128;
+/** Rollout turns: 8 sequences × 64 tokens after 64-token prompts (short, so the default run takes minutes). */
+const ROLLOUT_TG = 64;
+const ROLLOUT_PROMPT = 64;
 const CONTEXT = 2048;
 
 const median = (xs: readonly number[]) => {
@@ -104,15 +106,15 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
           async () => {
             // Sequence 0 also serves single completions: reload the rollout prompts (untimed) first.
             await primeRollouts(runtime, prompts);
-            return masqueRollouts(runtime, prompts, TG, 200 + round);
+            return masqueRollouts(runtime, prompts, ROLLOUT_TG, 200 + round);
           },
-          () => batchedBench(tools, settings, { prompt: ROLLOUT_PROMPT, generate: TG, parallel: PARALLEL, contextPerSequence: CONTEXT }),
+          () => batchedBench(tools, settings, { prompt: ROLLOUT_PROMPT, generate: ROLLOUT_TG, parallel: PARALLEL, contextPerSequence: CONTEXT }),
         ),
       );
       rows.scoring.push(
         await pair(
           async () => {
-            const s = await masqueScoring(runtime, config, benchTranscripts(2, 8, 18, round));
+            const s = await masqueScoring(runtime, config, benchTranscripts(2, 4, 18, round));
             scoredPerRound = s.scored;
             evaluatedPerSecond = [...evaluatedPerSecond, s.evaluatedPerSecond];
             return s.scoredPerSecond;
@@ -131,7 +133,7 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       console.log(`RATIO ${name} = ${ratio.toFixed(3)}`);
     };
     report("single", "single stream", `llama-bench tg${TG}`, rows.single);
-    report("rollouts", `rollouts, ${PARALLEL} sequences × ${TG} tokens`, `llama-batched-bench S_TG (npp ${ROLLOUT_PROMPT}, B=${PARALLEL})`, rows.rollouts);
+    report("rollouts", `rollouts, ${PARALLEL} sequences × ${ROLLOUT_TG} tokens`, `llama-batched-bench S_TG (npp ${ROLLOUT_PROMPT}, ntg ${ROLLOUT_TG}, B=${PARALLEL})`, rows.rollouts);
     report("scoring", `persona scoring (${scoredPerRound} scored tokens per round; ${fmt(median(evaluatedPerSecond))} evaluated tok/s)`, `llama-bench pp${PP}`, rows.scoring);
     const single = median(rows.single.map((x) => x[0]));
     const nativeSingle = median(rows.single.map((x) => x[1]));
