@@ -2,6 +2,7 @@ import { libraryEntry } from "../../engine/common/library/libraryEntries.js";
 import { defaultPersonaSettings, gatherEvidenceMany, type PersonaConfig, type Turn } from "../../engine/common/persona/tracker.js";
 import { defaultFormat } from "../../engine/common/project/transcript.js";
 import { deriveSeeds } from "../../engine/common/seeds.js";
+import { getLlama, LlamaLogLevel, type LlamaModel, type Token } from "node-llama-cpp";
 import type { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
 
 /**
@@ -23,6 +24,38 @@ export async function masqueSingle(runtime: LlamaRuntime, tokens: number, seed: 
   const r = await runtime.complete({ jobId: "bench-single", prompt: "Once upon a time, there was a little girl named Lily.", maxTokens: tokens, seed, sampling }, never, () => undefined);
   if (r.tokens.length < 2) throw new Error("single-stream generation stopped after one token");
   return (r.tokens.length - 1) / (r.timings.generateMs / 1000);
+}
+
+/**
+ * node-llama-cpp's prebuilt binary on its own: greedy single-token decodes on a context like
+ * Masque's, without log-probs or any Masque code. Separates what the binary costs (it is
+ * built per CPU generation, the native tools with -march=native) from what Masque adds.
+ */
+export async function rawBinary(path: string, threads: number, precision: "exact" | "fast", gpu: boolean) {
+  const llama = await getLlama({ gpu: gpu ? "auto" : false, build: "never", logLevel: LlamaLogLevel.error });
+  const model: LlamaModel = await llama.loadModel({ modelPath: path, gpuLayers: gpu ? "max" : 0 });
+  const context = await model.createContext({
+    contextSize: 2048,
+    threads: { ideal: threads, min: threads },
+    ...(precision === "exact" ? { flashAttention: false, experimentalKvCacheKeyType: "F32" as const, experimentalKvCacheValueType: "F32" as const } : {}),
+  });
+  const sequence = context.getSequence();
+  const tokens = model.tokenize("Once upon a time, there was a little girl named Lily.");
+  return {
+    /** Tokens/s of `count` single-token decodes, each with its logits read by a greedy sampler. */
+    rate: async (count: number) => {
+      await sequence.eraseContextTokenRanges([{ start: 0, end: sequence.nextTokenIndex }]);
+      await sequence.controlledEvaluate([tokens[0]!]);
+      const t0 = performance.now();
+      for (let i = 0; i < count; i++) await sequence.controlledEvaluate([[tokens[(i + 1) % tokens.length]!, { generateNext: { token: true } }] as [Token, { generateNext: { token: true } }]]);
+      return count / ((performance.now() - t0) / 1000);
+    },
+    dispose: async () => {
+      await context.dispose();
+      await model.dispose();
+      await llama.dispose();
+    },
+  };
 }
 
 /** Eight different ~`promptTokens`-token rollout prompts (one per parallel sequence). */

@@ -6,7 +6,7 @@ import { repoRoot, testModel } from "../../tests/testModels.js";
 import { BENCH_SHAPES, benchModelFootprint, ensureBenchModel, type BenchSize, type BenchWeightType } from "../gguf/benchModels.js";
 import { GgufType, readGgufMetadata } from "../gguf/ggufFile.js";
 import { readBandwidth } from "./bandwidth.js";
-import { benchPersonaConfig, benchTranscripts, masqueRollouts, masqueScoring, masqueSingle, primeRollouts, rolloutPrompts } from "./masqueSide.js";
+import { benchPersonaConfig, benchTranscripts, masqueRollouts, rawBinary, masqueScoring, masqueSingle, primeRollouts, rolloutPrompts } from "./masqueSide.js";
 import { batchedBench, llamaBench, llamaToolsDir, type NativeSettings } from "./nativeTools.js";
 
 /**
@@ -88,6 +88,9 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
     await primeRollouts(runtime, prompts);
     await masqueScoring(runtime, config, benchTranscripts(2, 2, 6, 999));
 
+    const raw = await rawBinary(model, threads, precision, values.gpu);
+    await raw.rate(4);
+    const binary: [number, number][] = [];
     const rows = { single: [] as [number, number][], rollouts: [] as [number, number][], scoring: [] as [number, number][] };
     let scoredPerRound = 0;
     let evaluatedPerSecond: number[] = [];
@@ -100,7 +103,9 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
         const n = native();
         return [await masque(), n];
       };
+      const rawRate = await raw.rate(TG);
       rows.single.push(await pair(() => masqueSingle(runtime, TG, 100 + round), () => llamaBench(tools, settings, { prompt: 0, generate: TG })));
+      binary.push([rawRate, rows.single.at(-1)![1]]);
       rows.rollouts.push(
         await pair(
           async () => {
@@ -125,6 +130,7 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       log(`round ${round + 1}/${rounds}: single ${rows.single.at(-1)!.map((x) => fmt(x)).join(" vs ")}, rollouts ${rows.rollouts.at(-1)!.map((x) => fmt(x)).join(" vs ")}, scoring ${rows.scoring.at(-1)!.map((x) => fmt(x)).join(" vs ")} tok/s (Masque vs native), load ${fmt(loadavg()[0]!, 2)}`);
     }
     await runtime.dispose();
+    await raw.dispose();
     const bandwidth = values.bandwidth !== undefined ? Number(values.bandwidth) * 1e9 : await readBandwidth(threads);
 
     const report = (name: string, what: string, nativeName: string, r: [number, number][]) => {
@@ -133,6 +139,10 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
       console.log(`RATIO ${name} = ${ratio.toFixed(3)}`);
     };
     report("single", "single stream", `llama-bench tg${TG}`, rows.single);
+    console.log(
+      `   of which the binary: node-llama-cpp's prebuilt library alone (greedy decodes, no log-probs, no Masque code) ${fmt(median(binary.map((x) => x[0])))} tok/s = ` +
+        `${median(binary.map(([b, n]) => b / n)).toFixed(3)} of llama-bench; Masque = ${median(rows.single.map(([m], i) => m / binary[i]![0])).toFixed(3)} of that library`,
+    );
     report("rollouts", `rollouts, ${PARALLEL} sequences × ${ROLLOUT_TG} tokens`, `llama-batched-bench S_TG (npp ${ROLLOUT_PROMPT}, ntg ${ROLLOUT_TG}, B=${PARALLEL})`, rows.rollouts);
     report("scoring", `persona scoring (${scoredPerRound} scored tokens per round; ${fmt(median(evaluatedPerSecond))} evaluated tok/s)`, `llama-bench pp${PP}`, rows.scoring);
     const single = median(rows.single.map((x) => x[0]));
