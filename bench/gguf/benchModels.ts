@@ -54,6 +54,20 @@ export function ensureBenchModel(size: BenchSize, type: BenchWeightType, tokeniz
   const path = join(dir, `${shape.name}-${type}-v${WRITER_VERSION}.gguf`);
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  log(`writing ${path} (${size}, ${type}, random weights)`);
+  try {
+    writeBenchModel(tmp, shape, type, tokenizerFrom);
+    renameSync(tmp, path);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  log(`  ${(statSync(path).size / 1e6).toFixed(0)} MB`);
+  return path;
+}
+
+/** Writes a random-weight llama model of `shape` to `path`, with the tokenizer of `tokenizerFrom`. */
+export function writeBenchModel(path: string, shape: BenchModelShape, type: BenchWeightType, tokenizerFrom: string): void {
   const source = readGgufMetadata(tokenizerFrom);
   const tokens = source.get("tokenizer.ggml.tokens");
   if (tokens?.type !== GgufType.ARRAY) throw new Error(`${tokenizerFrom} has no tokenizer.ggml.tokens`);
@@ -74,16 +88,7 @@ export function ensureBenchModel(size: BenchSize, type: BenchWeightType, tokeniz
     ["llama.vocab_size", { type: GgufType.UINT32, value: vocab }],
   ]);
   for (const [key, value] of source) if (key.startsWith("tokenizer.")) metadata.set(key, value);
-  const tmp = `${path}.${process.pid}.tmp`;
-  log(`writing ${path} (${size}, ${type}, random weights)`);
-  try {
-    writeGguf(tmp, metadata, tensorsOf(shape, type === "f16" ? GgmlType.F16 : GgmlType.Q8_0, vocab));
-    renameSync(tmp, path);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  log(`  ${(statSync(path).size / 1e6).toFixed(0)} MB`);
-  return path;
+  writeGguf(path, metadata, tensorsOf(shape, type === "f16" ? GgmlType.F16 : GgmlType.Q8_0, vocab));
 }
 
 function tensorsOf(shape: BenchModelShape, type: GgmlTypeId, vocab: number): TensorSpec[] {
@@ -155,9 +160,11 @@ function randomFill(type: GgmlTypeId, salt: number) {
 }
 
 /** float → IEEE half (round to nearest; the values here are small and normal or subnormal). */
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
 function toHalf(x: number): number {
-  const f = new Float32Array([x]);
-  const bits = new Uint32Array(f.buffer)[0]!;
+  f32[0] = x;
+  const bits = u32[0]!;
   const sign = (bits >>> 16) & 0x8000;
   const exp = ((bits >>> 23) & 0xff) - 127 + 15;
   const mantissa = bits & 0x7fffff;
