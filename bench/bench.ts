@@ -23,6 +23,7 @@ import { rolloutBench } from "./rolloutBench.js";
 import { runExportBench } from "./exportBench.js";
 import { defaultThreads } from "../engine/node/threads.js";
 import { testModel } from "../tests/testModels.js";
+import { nativeBenchMain } from "./native/nativeBench.js";
 
 const PROMPT = "Once upon a time, there was a little";
 const TOKENS = 500;
@@ -170,6 +171,12 @@ async function bigProject() {
     if (opened.state.nodes.size !== state.nodes.size) throw new Error("reopened project lost nodes");
   }
   return { nodes: state.nodes.size, saveMs: median(saveTimes), openMs: median(openTimes) };
+}
+
+if (process.argv.includes("--native")) {
+  // `npm run bench -- --native`: realistic model sizes against llama.cpp's own tools (bench/native/).
+  await nativeBenchMain(process.argv.slice(2));
+  process.exit(0);
 }
 
 const modelPath = testModel("stories");

@@ -23,6 +23,7 @@ import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type Sampler
 import { deriveSeeds } from "../common/seeds.js";
 import { TextStream } from "../common/textStream.js";
 import { AsyncLock } from "./asyncLock.js";
+import { BatchScheduler } from "./batchOrder.js";
 import { errorMessage, inspectModelFile } from "./modelFile.js";
 import { serializeSampling } from "./serialSampling.js";
 import { clampThreads, coreCount, defaultThreads } from "./threads.js";
@@ -34,6 +35,7 @@ interface Loaded {
   backend: BackendInfo;
   model: LlamaModel;
   context: LlamaContext;
+  batches: BatchScheduler;
   /** Parallel sequences; 0 also serves single completions and scoring. */
   sequences: LlamaContextSequence[];
 }
@@ -97,13 +99,16 @@ export class LlamaRuntime implements RuntimePort {
       const trainContext = info.trainContextSize > 0 ? info.trainContextSize : DEFAULT_CONTEXT;
       const contextSize = Math.min(args.contextSize ?? Math.min(trainContext, DEFAULT_CONTEXT), trainContext);
       let context: LlamaContext;
+      const batches = new BatchScheduler();
       try {
         context = await model.createContext({
           contextSize,
           sequences: parallel,
           threads: { ideal: threads, min: threads },
+          batching: { itemPrioritizationStrategy: batches.strategy },
           ...(precision === "exact" ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
         });
+        batches.attach(context);
         serializeSampling(context);
       } catch (error) {
         await model.dispose();
@@ -114,6 +119,7 @@ export class LlamaRuntime implements RuntimePort {
         info,
         model,
         context,
+        batches,
         sequences: Array.from({ length: parallel }, () => context.getSequence()),
         backend: {
           backend: llama.gpu === false ? "cpu" : llama.gpu,
@@ -342,8 +348,9 @@ export class LlamaRuntime implements RuntimePort {
       repeatPenalty:
         sampling.repeatPenalty === 1 ? undefined : { punishTokens: () => history.slice(-sampling.repeatLastTokens), penalty: sampling.repeatPenalty },
     };
+    const generating = loaded.batches.generatingOn(sequence);
     if (signal.aborted) stopReason = "cancelled";
-    else {
+    else try {
       const metadata = { confidence: true, probabilities: topLogprobs > 0 } as const;
       const iterator = sequence.evaluateWithMetadata(input.slice(-1), metadata as { confidence: true; probabilities: true }, options);
       for await (const next of iterator) {
@@ -380,6 +387,8 @@ export class LlamaRuntime implements RuntimePort {
           break;
         }
       }
+    } finally {
+      generating();
     }
     const rest = stream.flush();
     if (rest.length > 0) sink([], rest);

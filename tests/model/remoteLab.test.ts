@@ -41,8 +41,8 @@ const spec = ["--scene", "demo/luigi", "--rollouts", "32", "--turns", "16", "--l
 
 function expectPlanted(results: ExperimentResults) {
   const a = results.analysis;
-  const lw = a.dirichlet[0]![1]!;
-  const wl = a.dirichlet[1]![0]!;
+  const lw = a.transition[0]![1]!;
+  const wl = a.transition[1]![0]!;
   console.log(`remote lab: p(L→W) [${lw.lower.toFixed(3)}, ${lw.upper.toFixed(3)}] planted ${planted.luigiToWaluigi}; p(W→L) [${wl.lower.toFixed(3)}, ${wl.upper.toFixed(3)}] planted ${planted.waluigiToLuigi}`);
   expect(lw.lower).toBeLessThanOrEqual(planted.luigiToWaluigi);
   expect(lw.upper).toBeGreaterThanOrEqual(planted.luigiToWaluigi);

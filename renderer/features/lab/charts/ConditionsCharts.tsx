@@ -16,9 +16,9 @@ export const CONDITION_COLORS = ["#60a5fa", "#f472b6", "#34d399", "#fbbf24", "#a
 export const conditionColor = (i: number) => CONDITION_COLORS[i % CONDITION_COLORS.length]!;
 
 const cell = (r: ExperimentResults, i: number, j: number) => ({
-  estimate: r.analysis.estimate[i]?.[j] ?? null,
-  lower: r.analysis.dirichlet[i]?.[j]?.lower ?? null,
-  upper: r.analysis.dirichlet[i]?.[j]?.upper ?? null,
+  estimate: r.analysis.transition[i]?.[j]?.estimate ?? null,
+  lower: r.analysis.transition[i]?.[j]?.lower ?? null,
+  upper: r.analysis.transition[i]?.[j]?.upper ?? null,
 });
 
 export function conditionsCsv(all: readonly ExperimentResults[]): string {
