@@ -5,7 +5,7 @@
  * worst case on the capped scan buffer (see activation.ts) is bounded:
  * - no repeated group that holds an alternation or a quantifier (`(a|b)+`, `(a+)+`, `(ab?)*`);
  * - at most one unbounded quantifier (`*`, `+`, `{n,}`, or a bound over 1,000), which costs at
- *   most the square of the buffer length, and then hardly any other choice points;
+ *   most the square of the buffer length, and then no other choice point (`?`, `|`, `{n,m}`);
  * - the choices of bounded quantifiers and alternations multiplied together at most 256;
  * - no backreferences, and no `v` flag (whose nested classes this reader does not follow).
  * The analysis is one linear pass and never runs the pattern.
@@ -13,8 +13,11 @@
 
 /** Bounded choice points allowed when the pattern has no unbounded quantifier. */
 const MAX_CHOICES = 256;
-/** Bounded choice points allowed beside the one unbounded quantifier (`colou?r.*x`). */
-const MAX_CHOICES_WITH_UNBOUNDED = 2;
+/**
+ * Bounded choice points allowed beside the one unbounded quantifier: none (one optional part
+ * beside it doubles its quadratic worst case).
+ */
+const MAX_CHOICES_WITH_UNBOUNDED = 1;
 /** A repeat bound above this is as costly as an unbounded one. */
 const MAX_BOUND = 1000;
 
@@ -131,6 +134,7 @@ export function regexRefusal(source: string, flags = ""): string | null {
   if (unbounded > 1) return `it has ${unbounded} unbounded quantifiers (at most one is allowed)`;
   const choices = capped(top().sum + top().branch);
   const limit = unbounded === 1 ? MAX_CHOICES_WITH_UNBOUNDED : MAX_CHOICES;
-  if (choices > limit) return `its optional parts and alternatives give ${choices >= 1e9 ? "over a billion" : choices} combinations (at most ${limit}${unbounded === 1 ? " beside an unbounded quantifier" : ""})`;
+  if (unbounded === 1 && choices > limit) return "it has optional parts or alternatives beside an unbounded quantifier";
+  if (choices > limit) return `its optional parts and alternatives give ${choices >= 1e9 ? "over a billion" : choices} combinations (at most ${limit})`;
   return null;
 }
