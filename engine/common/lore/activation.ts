@@ -1,5 +1,5 @@
 import type { LoreEntry, Lorebook, LorePosition } from "./lorebook.js";
-import { regexRefusal } from "./regexSafety.js";
+import { regexRefusal, slashPattern } from "./regexSafety.js";
 
 /**
  * Which lorebook entries fire for the next turn, and why — the way SillyTavern documents
@@ -67,12 +67,6 @@ export function unsafePattern(source: string): boolean {
 
 const NEVER = /(?!)/;
 
-/** A `/pattern/flags` key's parts, or null when the key is plain text. */
-function slashPattern(key: string): { source: string; flags: string } | null {
-  const m = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(key);
-  return m === null ? null : { source: m[1]!, flags: m[2]!.replace(/[gy]/g, "") };
-}
-
 /** A `/pattern/flags` key as a RegExp (null when it is not one; a never-matching one when it does not compile or is unsafe). */
 export function regexKey(key: string): RegExp | null {
   const p = slashPattern(key);
@@ -86,23 +80,6 @@ function compilePattern(source: string, flags: string): RegExp {
     return new RegExp(source, flags);
   } catch {
     return NEVER; // An invalid pattern is no match (Character Card V3).
-  }
-}
-
-/**
- * Why a key will never match (refused as unsafe, or not a valid pattern), or null when it is
- * usable. For warnings when a lorebook is read.
- */
-export function keyProblem(key: string, useRegex: boolean): string | null {
-  const p = slashPattern(key) ?? (useRegex ? { source: key, flags: "" } : null);
-  if (p === null) return null;
-  const refusal = regexRefusal(p.source, p.flags);
-  if (refusal !== null) return `refused because ${refusal}`;
-  try {
-    new RegExp(p.source, p.flags);
-    return null;
-  } catch (error) {
-    return `not a valid pattern (${(error as Error).message})`;
   }
 }
 

@@ -5,7 +5,7 @@
  * `position`, `selectiveLogic`) — and both are read into `Lorebook` here. Pure and zod-free:
  * the activation code that uses these types runs in the renderer too.
  */
-import { keyProblem } from "./activation.js";
+import { keyProblem } from "./regexSafety.js";
 
 /** How secondary keys combine with a primary match (SillyTavern's `selectiveLogic` 0–3). */
 export type SelectiveLogic = "and-any" | "not-all" | "not-any" | "and-all";

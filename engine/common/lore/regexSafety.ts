@@ -138,3 +138,26 @@ export function regexRefusal(source: string, flags = ""): string | null {
   if (choices > limit) return `its optional parts and alternatives give ${choices >= 1e9 ? "over a billion" : choices} combinations (at most ${limit})`;
   return null;
 }
+
+/** A `/pattern/flags` key's parts, or null when the key is plain text. */
+export function slashPattern(key: string): { source: string; flags: string } | null {
+  const m = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(key);
+  return m === null ? null : { source: m[1]!, flags: m[2]!.replace(/[gy]/g, "") };
+}
+
+/**
+ * Why a key will never match (refused as unsafe, or not a valid pattern), or null when it is
+ * usable. For warnings when a lorebook is read.
+ */
+export function keyProblem(key: string, useRegex: boolean): string | null {
+  const p = slashPattern(key) ?? (useRegex ? { source: key, flags: "" } : null);
+  if (p === null) return null;
+  const refusal = regexRefusal(p.source, p.flags);
+  if (refusal !== null) return `refused because ${refusal}`;
+  try {
+    new RegExp(p.source, p.flags);
+    return null;
+  } catch (error) {
+    return `not a valid pattern (${(error as Error).message})`;
+  }
+}
