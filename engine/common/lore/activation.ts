@@ -53,7 +53,8 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /**
  * Keys see at most the last this many characters of their scan buffer (and of an entry's text
  * when scanning recursively). With the regex subset of regexSafety.ts this bounds the worst
- * key at about a tenth of a second; 8,192 characters is a dozen ordinary turns.
+ * key (quadratic in this length, for its one unbounded quantifier) at a fraction of a second;
+ * 8,192 characters is a dozen ordinary turns.
  */
 export const MAX_SCAN_CHARS = 8192;
 

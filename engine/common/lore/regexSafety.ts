@@ -64,6 +64,7 @@ const capped = (n: number) => Math.min(n, 1e9);
  */
 export function regexRefusal(source: string, flags = ""): string | null {
   if (flags.includes("v")) return "the v flag is not supported";
+  const unicode = flags.includes("u");
   const stack: Frame[] = [newFrame()];
   let unbounded = 0;
   const top = () => stack[stack.length - 1]!;
@@ -90,16 +91,17 @@ export function regexRefusal(source: string, flags = ""): string | null {
       if (e === undefined) return "it ends with a lone backslash";
       if (/[1-9]/.test(e) || (e === "k" && source[i + 2] === "<")) return "it has a backreference";
       let end = i + 2;
-      // \u{…}, \p{…} and \P{…} carry braces that are not a quantifier.
-      if ((e === "u" || e === "p" || e === "P") && source[end] === "{") {
+      // With the u flag, \u{…}, \p{…} and \P{…} carry braces that are not a quantifier
+      // (without it, `\u{0,9}` is "u" repeated, and is counted as such).
+      if (unicode && (e === "u" || e === "p" || e === "P") && source[end] === "{") {
         const close = source.indexOf("}", end);
         end = close === -1 ? source.length : close + 1;
       }
       next = quantify(end, 1, null);
     } else if (c === "[") {
       let j = i + 1;
+      // `[]` is an empty class and `[^]` any character: a leading ] closes the class.
       if (source[j] === "^") j++;
-      if (source[j] === "]") j++; // a leading ] is a literal outside u mode
       while (j < source.length && source[j] !== "]") j += source[j] === "\\" ? 2 : 1;
       next = quantify(j + 1, 1, null);
     } else if (c === "(") {
