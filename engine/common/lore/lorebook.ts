@@ -220,8 +220,8 @@ export function readLorebook(raw: unknown, options: ReadBookOptions): Lorebook {
 
 /**
  * Warnings for people about a book just read: each key that can never match, because it is a
- * regex outside the safe subset or not a valid pattern. Such keys stay in the book (an export
- * writes them back) but match nothing.
+ * regex outside the safe subset or not a valid pattern. Such keys stay in the book as they
+ * were written but match nothing.
  */
 export function lorebookWarnings(book: Lorebook): string[] {
   const warnings: string[] = [];
