@@ -29,6 +29,15 @@ describe("lorebook entries in generation", () => {
     const parentId = state().trees.get(treeId)!.activeId;
     const shown = renderPrompt(state(), parentId, "Wren Halloway");
     expect(shown.lore.fired.map((f) => f.name)).toEqual(["Village", "Lamp"]);
+    // The entries' text is in the prompt where the card puts it: the constant "before_char"
+    // entry first, then the frame, then the "after_char" entry, then the turns.
+    const village = "Saltmarsh is a fishing village of forty houses on a tidal flat.";
+    const lamp = "The lamp is a second-order Fresnel lens, lit by paraffin; it was made in 1871.";
+    const root = state().nodes.get(tree.rootId)!.text;
+    expect(root.length).toBeGreaterThan(0);
+    expect(shown.text.startsWith(`${village}\n${root}\n${lamp}`)).toBe(true);
+    expect(shown.text.endsWith("User: Is the lamp lit?\nWren Halloway:")).toBe(true);
+    expect(shown.text.split(lamp).length).toBe(2); // once, not also elsewhere
     const { nodeIds } = await call<{ nodeIds: string[] }>("generateChildren", { jobId: "g1", nodeId: parentId, n: 1, maxTokens: 12, seed: 11, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0 } });
     const node = state().nodes.get(nodeIds[0]!)!;
     const g = node.generation!;

@@ -36,6 +36,18 @@ describe("PNG cards keep their picture", () => {
     expect([...textChunks(readChunks(simulacrumPicture(simulacrum)!)).keys()]).toEqual(["Comment"]);
   });
 
+  it("a V2 card written onto a picture that is itself a V3 card PNG replaces both card chunks", () => {
+    const v3 = { spec: "chara_card_v3", spec_version: "3.0", data: { name: "Other", description: "", first_mes: "" } };
+    const picture = cardToPng(v3); // a picture someone chose that still carries a ccv3 and a chara chunk
+    const v2 = fixtureJson("card-v2.json");
+    const exported = cardToPng(v2, picture);
+    const keywords = readChunks(exported).filter((c) => c.type === "tEXt").map((c) => Buffer.from(c.data).toString("latin1").split("\0")[0]);
+    expect(keywords).toEqual(["chara"]);
+    // A reader that prefers ccv3 (Masque, SillyTavern) reads the card written, not the stale one.
+    expect(readCardFile(exported).card).toEqual(v2);
+    expect(idat(exported)).toEqual(idat(picture));
+  });
+
   it("a V3 card's other chunks (assets embedded as chara-ext-asset_) survive export", () => {
     const asset = "chara-ext-asset_:0";
     const card = fixtureJson("card-v3.json");

@@ -63,6 +63,29 @@ describe("loom round trip", () => {
     expect(withoutMasque(twice)).toEqual(original);
   });
 
+  it("a file imported twice exports as a valid tree: unique ids, every parent_id names its parent", () => {
+    const state = importInto(fixtureText("loom.json"), "loom", importInto(fixtureText("loom.json"), "loom"));
+    expect(state.trees.size).toBe(4);
+    const exported = JSON.parse(exportAs(state, "loom")) as { root: Record<string, unknown>; selected_node_id: string };
+    const ids: string[] = [];
+    const badParents: string[] = [];
+    const walk = (n: Record<string, unknown>, parent: string | null) => {
+      ids.push(n.id as string);
+      if ("parent_id" in n && n.parent_id !== parent) badParents.push(`${String(n.id)} → ${String(n.parent_id)} (parent ${parent})`);
+      for (const c of (n.children as Record<string, unknown>[]) ?? []) walk(c, n.id as string);
+    };
+    walk(exported.root, null);
+    expect(ids.every((id) => typeof id === "string" && id !== "")).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(1 + state.nodes.size); // the wrapper root and every node
+    expect(badParents).toEqual([]);
+    expect(ids).toContain(exported.selected_node_id);
+    // Re-importing it gives the same four trees, text for text.
+    const again = importInto(JSON.stringify(exported), "loom");
+    expect(again.trees.size).toBe(4);
+    expect([...again.nodes.values()].map((n) => n.text).sort()).toEqual([...state.nodes.values()].map((n) => n.text).sort());
+  });
+
   it("changes made in Masque show, and new nodes get Masque's fields beside the kept ones", () => {
     let state = importInto(fixtureText("loom.json"), "loom");
     const tree = [...state.trees.values()].find((t) => t.name === "Lighthouse")!;

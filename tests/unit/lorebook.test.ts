@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { activateLore, describeReason, estimateTokens, keyMatches, regexKey, unsafePattern, type FiredEntry } from "../../engine/common/lore/activation.js";
-import { readLorebook, type LoreEntry, type Lorebook, type SelectiveLogic } from "../../engine/common/lore/lorebook.js";
+import { describe, expect, it, vi } from "vitest";
+import { activateLore, describeReason, estimateTokens, keyMatches, MAX_SCAN_CHARS, regexKey, unsafePattern, type FiredEntry } from "../../engine/common/lore/activation.js";
+import { lorebookWarnings, readLorebook, type LoreEntry, type Lorebook, type SelectiveLogic } from "../../engine/common/lore/lorebook.js";
+import { regexRefusal } from "../../engine/common/lore/regexSafety.js";
 import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
 import { renderPrompt } from "../../engine/common/project/transcript.js";
 import { defaultGenerationDefaults, type ProjectState, type Scene, type TreeNode } from "../../engine/common/project/types.js";
@@ -70,9 +71,98 @@ describe("key matching", () => {
     for (const key of ["/(a+)+$/", "/(a*)*$/", "/(\\w+\\s?)+$/", "/((a|b)+c?)*$/", "/(a{1,3}){2,}$/"]) expect(keyMatches(key, evil, s), key).toBe(false);
     expect(keyMatches("(a+)+$", evil, { ...s, useRegex: true })).toBe(false);
     // Ordinary patterns still work.
-    for (const key of ["/(foo|bar)+/", "/colou?r/", "/[a+]+x/", "/\\(a+\\)+/"]) expect(regexKey(key)?.source, key).not.toBe("(?!)");
-    expect(unsafePattern("(foo|bar)+")).toBe(false);
+    for (const key of ["/colou?r/", "/[a+]+x/", "/(foo)+/", "/dra(g|k)on/i", "/\\b(cat|kitten)s?\\b/", "/sword.*broken/", "/\\p{Lu}{2}/u", "/\\u{1F409}/u", "/(?<!\\w)cat(?!\\w)/", "/x{2,5}/"]) {
+      expect(regexKey(key)?.source, key).not.toBe("(?!)");
+    }
+    expect(keyMatches("/\\b(cat|kitten)s?\\b/", "two kittens", s)).toBe(true);
+    expect(keyMatches("/sword.*broken/", "the sword was broken", s)).toBe(true);
+    expect(keyMatches("/(cat|dog)s? (sat|ran)/", "the dogs ran", s)).toBe(true);
     expect(unsafePattern("(a+)+")).toBe(true);
+  });
+
+  it("refuses, without running them, patterns outside the safe subset (the reviewer's freezes among them)", () => {
+    const refused = {
+      "(a|a)*$": /repeated group holds an alternative/,
+      "(\\w|\\d)+$": /repeated group holds an alternative/,
+      "(foo|bar)+": /repeated group holds an alternative/,
+      "((ab)c?)*": /repeated group holds a quantifier/,
+      "(a?){24}a{24}": /repeated group holds a quantifier/,
+      "(.*a){12}": /repeated group holds a quantifier/,
+      "a*a*a*a*a*b": /5 unbounded quantifiers/,
+      "a+b.*c": /2 unbounded quantifiers/,
+      "a{2,}x{0,5000}": /2 unbounded quantifiers/,
+      "a+a?b": /optional parts or alternatives beside an unbounded/,
+      "\\(a+\\)+": /2 unbounded quantifiers/,
+      "a{0,15}a{0,15}a{0,15}b": /4096 combinations/,
+      "(a)\\1": /backreference/,
+      "(?<x>a)\\k<x>": /backreference/,
+    };
+    for (const [source, reason] of Object.entries(refused)) {
+      expect(regexRefusal(source), source).toMatch(reason);
+      // They match nothing, at once (any of the first six would run for minutes here).
+      expect(keyMatches(`/${source}/`, "a".repeat(26) + "!", s), source).toBe(false);
+    }
+    expect(regexRefusal("[a", "v")).toMatch(/v flag/);
+    // Read the way JavaScript reads them: `[]` is an empty class (what follows is pattern), and
+    // without the u flag `\u{0,99}` repeats "u".
+    expect(regexRefusal("[]|(a|a)*$]")).toMatch(/repeated group holds an alternative/);
+    expect(regexRefusal("\\u{0,99}\\u{0,99}b")).toMatch(/10000 combinations/);
+    expect(regexRefusal("\\u{1F409}+\\p{Lu}{2}", "u")).toBeNull();
+    // Inside a class, quantifier characters and "|" are plain characters.
+    expect(regexRefusal("[*+?|{]+x")).toBeNull();
+  });
+
+  it("bounds the worst allowed pattern on the largest scan buffer (measured, with a generous bound)", () => {
+    // A turn far longer than the buffer: keys see only its last MAX_SCAN_CHARS characters.
+    const turn = "a".repeat(MAX_SCAN_CHARS * 8);
+    const worst = ["a+b", "[ab]+$$\\w", "[\\s\\S]*b", "(?=[\\s\\S]*b)a", "a{0,15}a{0,15}b", `a{0,255}${"a".repeat(480)}b`];
+    const times: Record<string, number> = {};
+    for (const source of worst) {
+      expect(regexRefusal(source), source).toBeNull();
+      const b = book([entry({ keys: [`/${source}/`] })], { scanDepth: 1 });
+      const started = performance.now();
+      expect(activateLore([b], [turn]).fired).toEqual([]);
+      times[source.slice(0, 20)] = Math.round(performance.now() - started);
+    }
+    console.log("worst allowed keys on the full scan buffer (ms):", times);
+    // Unbounded, these run for minutes; bounded, tens of milliseconds (a few tenths at worst on a loaded machine). 2 s cannot flake.
+    for (const [source, ms] of Object.entries(times)) expect(ms, source).toBeLessThan(2000);
+  });
+
+  it("matches keys against the last MAX_SCAN_CHARS characters of the scan buffer only", () => {
+    const b = book([entry({ uid: "old", keys: ["beacon"] }), entry({ uid: "new", keys: ["harbour"] })], { scanDepth: 3 });
+    const filler = "x".repeat(MAX_SCAN_CHARS);
+    expect(uids(activateLore([b], ["A: the beacon", `B: ${filler}`, "A: the harbour"]).fired)).toEqual(["new"]);
+    expect(uids(activateLore([b], ["A: the beacon", "B: short", "A: the harbour"]).fired)).toEqual(["old", "new"]);
+  });
+
+  it("compiles each key once, and tests each key once against the joined buffer, not turn by turn", () => {
+    const entries = Array.from({ length: 20 }, (_, i) => entry({ uid: `e${i}`, keys: Array.from({ length: 10 }, (_, k) => `/zz${i}x${k}/`) }));
+    const b = book(entries, { scanDepth: 1000 });
+    const turns = Array.from({ length: 30 }, (_, i) => `User: turn ${i} ${"lorem ipsum ".repeat(20)}`);
+    activateLore([b], turns);
+    let constructed = 0;
+    const Real = RegExp;
+    vi.stubGlobal("RegExp", new Proxy(Real, { construct: (target, args: [string, string?]) => (constructed++, new target(...args)), apply: (target, _this, args: [string, string?]) => (constructed++, target(...args)) }));
+    const test = vi.spyOn(Real.prototype, "test");
+    try {
+      expect(activateLore([b], turns).fired).toEqual([]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(constructed).toBe(0);
+    // 200 keys, each tested once on the buffer (turn by turn it would be 30 times each).
+    expect(test.mock.calls.length).toBe(200);
+    test.mockRestore();
+    // The reviewer's size (200 entries × 100 regex keys × 300 turns), measured, not asserted.
+    const big = book(Array.from({ length: 200 }, (_, i) => entry({ uid: `e${i}`, keys: Array.from({ length: 100 }, (_, k) => `/zz${i}x${k}/`) })), { scanDepth: 1000 });
+    const bigTurns = Array.from({ length: 300 }, (_, i) => `User: turn ${i} ${"lorem ipsum ".repeat(20)}`);
+    const started = performance.now();
+    activateLore([big], bigTurns);
+    const first = performance.now() - started;
+    const again = performance.now();
+    activateLore([big], bigTurns);
+    console.log(`200 entries × 100 regex keys × 300 turns: ${Math.round(first)} ms first, ${Math.round(performance.now() - again)} ms compiled`);
   });
 
   it("treats every key as a pattern for use_regex entries", () => {
@@ -124,6 +214,19 @@ describe("activation", () => {
         expect(activateLore([book([entry({ keys: ["storm"], secondaryKeys: secondaries, selective: false, selectiveLogic: logic })])], [text]).fired.length).toBe(1);
       }
     }
+  });
+
+  it("checks secondary keys against the whole scan buffer, not only the turn that held the primary key", () => {
+    // SillyTavern's reading: scan depth 2 joins both turns, which hold "friendly", so NOT ANY blocks.
+    const b = readLorebook({ scan_depth: 2, entries: [{ keys: ["dragon"], secondary_keys: ["friendly"], selective: true, extensions: { selectiveLogic: 2 }, content: "Dragons are hostile." }] }, { id: "b", source: "t" });
+    expect(activateLore([b], ["Bob: it is friendly", "Alice: a dragon!"]).fired).toEqual([]);
+    expect(activateLore([b], ["Bob: the dragon is friendly", "Alice: a dragon!"]).fired).toEqual([]);
+    // Out of the buffer (depth 1), the secondary key no longer blocks.
+    expect(activateLore([{ ...b, scanDepth: 1 }], ["Bob: it is friendly", "Alice: a dragon!"]).fired.length).toBe(1);
+    // AND ANY: the secondary key may be in another scanned turn; the reason names the primary key's turn.
+    const and = book([entry({ uid: "and", keys: ["dragon"], secondaryKeys: ["cave"], selective: true, selectiveLogic: "and-any" })], { scanDepth: 3 });
+    const fired = activateLore([and], ["A: a cave", "B: a dragon", "A: hm"]).fired;
+    expect(fired.map((f) => f.reason)).toEqual([{ kind: "key", key: "dragon", secondary: ["cave"], turnsBack: 2 }]);
   });
 
   it("honours the entry's case and whole-word settings over the book's", () => {
@@ -210,6 +313,37 @@ describe("reading lorebooks", () => {
     );
     expect(b).toMatchObject({ name: "Harbour", scanDepth: 4, tokenBudget: 300, recursiveScanning: true });
     expect(b.entries[0]).toMatchObject({ uid: "7", order: 3, position: "at-depth", depth: 1, content: "Mara keeps it." });
+  });
+
+  it("reads SillyTavern's card export of an @depth entry (position in extensions) as at-depth", () => {
+    const b = readLorebook({ entries: [{ keys: ["x"], content: "c", position: "after_char", extensions: { position: 4, depth: 2 } }, { keys: ["y"], content: "c", position: "before_char", extensions: {} }] }, { id: "c", source: "t" });
+    expect(b.entries.map((e) => [e.position, e.depth])).toEqual([
+      ["at-depth", 2],
+      ["before-frame", 4],
+    ]);
+  });
+
+  it("fills the card's macros in keys too", () => {
+    const b = readLorebook({ entries: [{ keys: ["{{char}}"], secondary_keys: ["{{user}}"], selective: true, content: "about {{char}}" }] }, { id: "m", source: "t", fill: (t) => t.replace(/\{\{char\}\}/g, "Alice").replace(/\{\{user\}\}/g, "Bob") });
+    expect(b.entries[0]).toMatchObject({ keys: ["Alice"], secondaryKeys: ["Bob"], content: "about Alice" });
+    expect(activateLore([b], ["Bob: hi Alice"]).fired.length).toBe(1);
+  });
+
+  it("applies an entry's chance only where SillyTavern would: world-info files need useProbability, card books default to it", () => {
+    const worldInfo = readLorebook({ entries: { "0": { key: ["a"], probability: 0, content: "p" }, "1": { key: ["a"], probability: 30, useProbability: true, content: "p" } } }, { id: "p", source: "t" });
+    expect(worldInfo.entries.map((e) => e.probability)).toEqual([100, 30]);
+    const cardBook = readLorebook({ entries: [{ keys: ["a"], content: "p", extensions: { probability: 30 } }, { keys: ["a"], content: "p", extensions: { probability: 30, useProbability: false } }] }, { id: "c", source: "t" });
+    expect(cardBook.entries.map((e) => e.probability)).toEqual([30, 100]);
+  });
+
+  it("warns, naming them, about keys that will never match (refused or invalid patterns)", () => {
+    const b = readLorebook({ name: "Evil", entries: [{ keys: ["/(a|a)*$/", "dragon", "/ok+/"], secondary_keys: ["/a*a*b/"], comment: "Trap", content: "x" }, { keys: ["(unclosed"], use_regex: true, comment: "Broken", content: "y" }] }, { id: "e", source: "t" });
+    expect(lorebookWarnings(b)).toEqual([
+      'Lorebook "Evil", entry "Trap": the key "/(a|a)*$/" is refused because a repeated group holds an alternative ("|"); it never matches.',
+      'Lorebook "Evil", entry "Trap": the key "/a*a*b/" is refused because it has 2 unbounded quantifiers (at most one is allowed); it never matches.',
+      expect.stringMatching(/^Lorebook "Evil", entry "Broken": the key "\(unclosed" is (refused because it has an unclosed \(|not a valid pattern).*; it never matches\.$/),
+    ]);
+    expect(lorebookWarnings(readLorebook({ entries: [{ keys: ["dragon", "/dra(g|k)on/i"], content: "x" }] }, { id: "f", source: "t" }))).toEqual([]);
   });
 
   it("refuses what it cannot read, saying where", () => {

@@ -279,7 +279,9 @@ export function cardToPng(card: CharacterCard, image: Uint8Array = placeholderPn
     texts.set("ccv3", encodeBase64Utf8(JSON.stringify(card)));
     texts.set("chara", encodeBase64Utf8(JSON.stringify({ ...card, spec: "chara_card_v2", spec_version: "2.0" })));
   } else texts.set("chara", encodeBase64Utf8(JSON.stringify(card)));
-  return withTextChunks(image, texts);
+  // Both card chunks go first: a V2 card written onto a picture that still held a `ccv3` chunk
+  // would otherwise be shadowed by it (readers prefer ccv3).
+  return withTextChunks(withoutTextChunks(image, CARD_CHUNKS), texts);
 }
 
 /** The simulacrum's picture (PNG bytes), or null. */

@@ -49,7 +49,9 @@ export function exportLoomJson(state: ProjectState, options: ExportOptions): str
   for (const view of views) {
     for (const node of view.nodes) {
       const fileId = node.foreign?.loom?.id;
-      const id = typeof fileId === "string" && !used.has(fileId) ? fileId : node.id;
+      let id = typeof fileId === "string" && !used.has(fileId) ? fileId : node.id;
+      // A file id can equal a Masque id seen earlier: then a suffix keeps every written id unique.
+      for (let n = 2; used.has(id); n++) id = `${node.id}-${n}`;
       used.add(id);
       exportIds.set(node.id, id);
     }
@@ -68,8 +70,11 @@ export function exportLoomJson(state: ProjectState, options: ExportOptions): str
     const kept = node.foreign?.loom;
     if (kept !== undefined) {
       // The file's own fields verbatim; Masque writes only what it owns (text, place, changed tags).
-      const out: Record<string, unknown> = { ...kept, text: prefix + node.text };
-      if ("parent_id" in kept && parentId !== null) out.parent_id = parentId;
+      // The id and parent_id are always the ones written in this file: the kept ones may name
+      // another copy of the same file's nodes (imported twice) or a wrapper not written here.
+      const out: Record<string, unknown> = { ...kept, id: idOf(node.id), text: prefix + node.text };
+      if (parentId === null) delete out.parent_id;
+      else if ("parent_id" in kept || kept.id !== out.id) out.parent_id = parentId;
       if (!sameTags(kept.tags, tags)) out.tags = tags;
       out.meta = { ...(isObject(kept.meta) ? kept.meta : {}), masque };
       return out;

@@ -1,4 +1,5 @@
 import type { LoreEntry, Lorebook, LorePosition } from "./lorebook.js";
+import { regexRefusal, slashPattern } from "./regexSafety.js";
 
 /**
  * Which lorebook entries fire for the next turn, and why — the way SillyTavern documents
@@ -50,86 +51,133 @@ const MAX_RECURSION = 8;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * Patterns with a quantified group that itself holds a quantifier (`(a+)+`, `(\w*\s?)*`) can
- * take exponential time on JavaScript's backtracking engine: a lorebook from a file must not
- * be able to freeze the engine, so such keys match nothing.
+ * Keys see at most the last this many characters of their scan buffer (and of an entry's text
+ * when scanning recursively). With the regex subset of regexSafety.ts this bounds the worst
+ * key (quadratic in this length, for its one unbounded quantifier) at a fraction of a second;
+ * 8,192 characters is a dozen ordinary turns.
+ */
+export const MAX_SCAN_CHARS = 8192;
+
+/**
+ * The old name of the safety check, kept for callers: true when a pattern is outside the safe
+ * subset (see regexRefusal for the reason).
  */
 export function unsafePattern(source: string): boolean {
-  // One linear pass: a stack of open groups, each noting whether it holds a quantifier.
-  const groups: boolean[] = [];
-  const repeats = (at: number) => source[at] === "+" || source[at] === "*" || (source[at] === "{" && /^\{\d*,/.test(source.slice(at, at + 12)));
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === "\\") i++;
-    else if (c === "[") {
-      for (i++; i < source.length && source[i] !== "]"; i++) if (source[i] === "\\") i++;
-    } else if (c === "(") groups.push(false);
-    else if (c === ")") {
-      const inner = groups.pop() ?? false;
-      if (inner && repeats(i + 1)) return true;
-      if (groups.length > 0 && (inner || repeats(i + 1))) groups[groups.length - 1] = true;
-    } else if ((c === "+" || c === "*" || c === "{") && groups.length > 0 && (c !== "{" || repeats(i))) groups[groups.length - 1] = true;
-  }
-  return false;
+  return regexRefusal(source) !== null;
 }
 
 const NEVER = /(?!)/;
 
 /** A `/pattern/flags` key as a RegExp (null when it is not one; a never-matching one when it does not compile or is unsafe). */
 export function regexKey(key: string): RegExp | null {
-  const m = /^\/([\s\S]+)\/([dgimsuvy]*)$/.exec(key);
-  if (m === null) return null;
-  if (unsafePattern(m[1]!)) return NEVER;
+  const p = slashPattern(key);
+  if (p === null) return null;
+  return compilePattern(p.source, p.flags);
+}
+
+function compilePattern(source: string, flags: string): RegExp {
+  if (regexRefusal(source, flags) !== null) return NEVER;
   try {
-    return new RegExp(m[1]!, m[2]!.replace(/[gy]/g, ""));
+    return new RegExp(source, flags);
   } catch {
-    return NEVER;
+    return NEVER; // An invalid pattern is no match (Character Card V3).
   }
 }
 
-interface MatchSettings {
+export interface MatchSettings {
   caseSensitive: boolean;
   wholeWords: boolean;
   useRegex: boolean;
 }
 
-/** Whether one key occurs in the text. */
-export function keyMatches(key: string, text: string, s: MatchSettings): boolean {
-  const asRegex = regexKey(key);
-  if (asRegex !== null) return asRegex.test(text);
-  if (s.useRegex) {
-    if (unsafePattern(key)) return false;
-    try {
-      return new RegExp(key, s.caseSensitive ? "" : "i").test(text);
-    } catch {
-      return false; // An invalid pattern is no match (Character Card V3).
-    }
+/** Text to match keys against, with its lower-case form computed once for every key. */
+interface ScanText {
+  text: string;
+  lower: string;
+}
+
+const scanText = (text: string): ScanText => ({ text, lower: text.toLowerCase() });
+
+/** One key, compiled once: whether it occurs in a text. */
+type KeyMatcher = (t: ScanText) => boolean;
+
+function compileKey(key: string, s: MatchSettings): KeyMatcher {
+  const slash = slashPattern(key);
+  if (slash !== null || s.useRegex) {
+    const re = slash !== null ? compilePattern(slash.source, slash.flags) : compilePattern(key, s.caseSensitive ? "" : "i");
+    return re === NEVER ? () => false : (t) => re.test(t.text);
   }
-  const hay = s.caseSensitive ? text : text.toLowerCase();
   const needle = s.caseSensitive ? key : key.toLowerCase();
+  const hay = (t: ScanText) => (s.caseSensitive ? t.text : t.lower);
   // Whole words apply to single-word keys; a key with spaces is matched as a phrase.
-  if (s.wholeWords && !/\s/.test(needle)) return new RegExp(`(?:^|\\W)${escapeRegex(needle)}(?:$|\\W)`, "u").test(hay);
-  return hay.includes(needle);
-}
-
-/** The secondary-key verdict for a primary match; returns the secondary keys that matched. */
-function secondaryOk(entry: LoreEntry, text: string, s: MatchSettings): { ok: boolean; matched: string[] } {
-  if (!entry.selective || entry.secondaryKeys.length === 0) return { ok: true, matched: [] };
-  const matched = entry.secondaryKeys.filter((k) => keyMatches(k, text, s));
-  const any = matched.length > 0;
-  const all = matched.length === entry.secondaryKeys.length;
-  const ok = entry.selectiveLogic === "and-any" ? any : entry.selectiveLogic === "and-all" ? all : entry.selectiveLogic === "not-any" ? !any : !all;
-  return { ok, matched };
-}
-
-/** The first primary key that matches and passes the secondary logic, or null. */
-function matchEntry(entry: LoreEntry, text: string, s: MatchSettings): { key: string; secondary: string[] } | null {
-  for (const key of entry.keys) {
-    if (!keyMatches(key, text, s)) continue;
-    const second = secondaryOk(entry, text, s);
-    return second.ok ? { key, secondary: second.matched } : null;
+  if (s.wholeWords && !/\s/.test(needle)) {
+    const re = new RegExp(`(?:^|\\W)${escapeRegex(needle)}(?:$|\\W)`, "u");
+    return (t) => re.test(hay(t));
   }
-  return null;
+  return (t) => hay(t).includes(needle);
+}
+
+/** Whether one key occurs in the text (the last MAX_SCAN_CHARS characters of it). */
+export function keyMatches(key: string, text: string, s: MatchSettings): boolean {
+  return compileKey(key, s)(scanText(text.slice(-MAX_SCAN_CHARS)));
+}
+
+interface CompiledEntry {
+  settings: MatchSettings;
+  primary: { key: string; match: KeyMatcher }[];
+  secondary: { key: string; match: KeyMatcher }[];
+}
+
+/**
+ * Compiled keys per entry. Entries are immutable values in the project state, so an entry
+ * object compiles once for as long as it lives (recompiled only if the book's settings change).
+ */
+const compiled = new WeakMap<LoreEntry, CompiledEntry>();
+
+function compiledEntry(entry: LoreEntry, s: MatchSettings): CompiledEntry {
+  const have = compiled.get(entry);
+  if (have !== undefined && have.settings.caseSensitive === s.caseSensitive && have.settings.wholeWords === s.wholeWords && have.settings.useRegex === s.useRegex) return have;
+  const made: CompiledEntry = {
+    settings: s,
+    primary: entry.keys.map((key) => ({ key, match: compileKey(key, s) })),
+    secondary: entry.selective ? entry.secondaryKeys.map((key) => ({ key, match: compileKey(key, s) })) : [],
+  };
+  compiled.set(entry, made);
+  return made;
+}
+
+/**
+ * The first primary key in the text, if the secondary keys (checked against the same whole
+ * text, as SillyTavern does) pass the entry's selective logic; else null.
+ */
+function matchEntry(entry: LoreEntry, c: CompiledEntry, t: ScanText): { key: string; match: KeyMatcher; secondary: string[] } | null {
+  const hit = c.primary.find((k) => k.match(t));
+  if (hit === undefined) return null;
+  if (c.secondary.length === 0) return { ...hit, secondary: [] };
+  const matched = c.secondary.filter((k) => k.match(t)).map((k) => k.key);
+  const any = matched.length > 0;
+  const all = matched.length === c.secondary.length;
+  const logic = entry.selectiveLogic;
+  const ok = logic === "and-any" ? any : logic === "and-all" ? all : logic === "not-any" ? !any : !all;
+  return ok ? { ...hit, secondary: matched } : null;
+}
+
+/** The most recent turns joined as SillyTavern's scan buffer, cut to its last MAX_SCAN_CHARS characters. */
+interface ScanBuffer extends ScanText {
+  /** The turns in the buffer, newest first (the oldest maybe cut), to say which one held a key. */
+  pieces: string[];
+}
+
+function scanBuffer(turns: readonly string[], depth: number): ScanBuffer {
+  const pieces: string[] = [];
+  let room = MAX_SCAN_CHARS;
+  for (let back = 0; back < depth && room > 0; back++) {
+    const turn = turns[turns.length - 1 - back]!;
+    const piece = turn.length > room ? turn.slice(turn.length - room) : turn;
+    pieces.push(piece);
+    room -= piece.length + 1; // and the newline joining it to the next
+  }
+  return { ...scanText([...pieces].reverse().join("\n")), pieces };
 }
 
 /**
@@ -139,6 +187,13 @@ function matchEntry(entry: LoreEntry, text: string, s: MatchSettings): { key: st
 export function activateLore(books: readonly Lorebook[], turns: readonly string[]): LoreActivation {
   const fired: FiredEntry[] = [];
   const skipped: SkippedEntry[] = [];
+  // One scan buffer per depth in use, shared by every entry and book.
+  const buffers = new Map<number, ScanBuffer>();
+  const bufferFor = (depth: number) => {
+    let buffer = buffers.get(depth);
+    if (buffer === undefined) buffers.set(depth, (buffer = scanBuffer(turns, depth)));
+    return buffer;
+  };
   for (const book of books) {
     const candidates: FiredEntry[] = [];
     const done = new Set<string>();
@@ -150,40 +205,35 @@ export function activateLore(books: readonly Lorebook[], turns: readonly string[
       candidates.push({ bookId: book.id, bookName: book.name, uid: entry.uid, name: entry.name, content: entry.content, position: entry.position, depth: entry.depth, order: entry.order, reason });
     };
     const live = book.entries.filter((e) => e.enabled);
+    const keysOf = (e: LoreEntry) => compiledEntry(e, settings(e));
     for (const entry of live) {
       if (entry.constant) {
         fire(entry, { kind: "constant" });
         continue;
       }
-      const depth = entry.scanDepth ?? book.scanDepth;
-      // Newest first, so the reason names the most recent turn that mentioned the key.
-      for (let back = 0; back < Math.min(depth, turns.length); back++) {
-        const hit = matchEntry(entry, turns[turns.length - 1 - back]!, settings(entry));
-        if (hit !== null) {
-          fire(entry, { kind: "key", key: hit.key, secondary: hit.secondary, turnsBack: back + 1 });
-          break;
-        }
-      }
-      // Keys split across turns still count, as they do in SillyTavern's joined scan buffer.
-      if (!done.has(entry.uid) && depth > 1 && turns.length > 1) {
-        const joined = turns.slice(-depth).join("\n");
-        const hit = matchEntry(entry, joined, settings(entry));
-        if (hit !== null) fire(entry, { kind: "key", key: hit.key, secondary: hit.secondary, turnsBack: Math.min(depth, turns.length) });
-      }
+      // Each entry is matched once against its joined scan buffer (SillyTavern's way), so keys
+      // split across turns count and secondary keys see the same text as the primary one.
+      const buffer = bufferFor(Math.min(entry.scanDepth ?? book.scanDepth, turns.length));
+      if (buffer.pieces.length === 0) continue;
+      const hit = matchEntry(entry, keysOf(entry), buffer);
+      if (hit === null) continue;
+      // For "why it fired": the most recent turn that holds the key on its own (else the key spans turns).
+      const alone = buffer.pieces.findIndex((piece) => hit.match(scanText(piece)));
+      fire(entry, { kind: "key", key: hit.key, secondary: hit.secondary, turnsBack: alone === -1 ? buffer.pieces.length : alone + 1 });
     }
     if (book.recursiveScanning) {
       const byUid = new Map(live.map((e) => [e.uid, e]));
-      let fresh = candidates.filter((c) => byUid.get(c.uid)?.preventRecursion !== true);
+      let fresh = candidates.filter((c) => byUid.get(c.uid)?.preventRecursion !== true).map((c) => ({ uid: c.uid, text: scanText(c.content.slice(-MAX_SCAN_CHARS)) }));
       for (let pass = 0; pass < MAX_RECURSION && fresh.length > 0; pass++) {
-        const next: FiredEntry[] = [];
+        const next: typeof fresh = [];
         for (const entry of live) {
           if (done.has(entry.uid) || entry.excludeRecursion) continue;
           for (const source of fresh) {
-            const hit = matchEntry(entry, source.content, settings(entry));
+            const hit = matchEntry(entry, keysOf(entry), source.text);
             if (hit === null) continue;
             const before = candidates.length;
             fire(entry, { kind: "recursion", key: hit.key, secondary: hit.secondary, fromUid: source.uid });
-            if (candidates.length > before && !entry.preventRecursion) next.push(candidates[candidates.length - 1]!);
+            if (candidates.length > before && !entry.preventRecursion) next.push({ uid: entry.uid, text: scanText(entry.content.slice(-MAX_SCAN_CHARS)) });
             break;
           }
         }

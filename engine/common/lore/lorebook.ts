@@ -5,6 +5,7 @@
  * `position`, `selectiveLogic`) — and both are read into `Lorebook` here. Pure and zod-free:
  * the activation code that uses these types runs in the renderer too.
  */
+import { keyProblem } from "./regexSafety.js";
 
 /** How secondary keys combine with a primary match (SillyTavern's `selectiveLogic` 0–3). */
 export type SelectiveLogic = "and-any" | "not-all" | "not-any" | "and-all";
@@ -89,13 +90,14 @@ const boolOrNull = (v: unknown): boolean | null => (typeof v === "boolean" ? v :
 const clampInt = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
 
 /** Keys from a list, or from SillyTavern's comma-separated string form. */
-function keyList(raw: unknown, where: string): string[] {
+function keyList(raw: unknown, where: string, fill: (text: string) => string): string[] {
   const list = typeof raw === "string" ? raw.split(",") : Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : null;
   if (list === null) throw new LorebookError(`${where}: keys must be a list of strings`);
   const keys: string[] = [];
   for (const k of list) {
     if (typeof k !== "string") throw new LorebookError(`${where}: keys must be a list of strings`);
-    const key = k.trim();
+    // Macros ({{char}}, {{user}}) are filled in keys too, as SillyTavern does before matching.
+    const key = fill(k).trim();
     if (key === "") continue;
     if (key.length > loreLimits.maxKeyChars) throw new LorebookError(`${where}: a key is longer than ${loreLimits.maxKeyChars} characters`);
     keys.push(key);
@@ -130,7 +132,7 @@ function decorators(content: string): { content: string; depth: number | null; a
   return { content: i === 0 ? content : lines.slice(i).join("\n").replace(/^\n+/, ""), depth, activate, dontActivate };
 }
 
-function readEntry(raw: unknown, index: number, fill: (text: string) => string): LoreEntry {
+function readEntry(raw: unknown, index: number, fill: (text: string) => string, probabilityByDefault: boolean): LoreEntry {
   const where = `entry ${index + 1}`;
   if (!isObject(raw)) throw new LorebookError(`${where} is not an object`);
   const ext = isObject(raw.extensions) ? raw.extensions : {};
@@ -138,7 +140,9 @@ function readEntry(raw: unknown, index: number, fill: (text: string) => string):
   if (typeof rawContent !== "string") throw new LorebookError(`${where}: content must be text`);
   if (rawContent.length > loreLimits.maxContentChars) throw new LorebookError(`${where}: content is longer than ${loreLimits.maxContentChars.toLocaleString("en-US")} characters`);
   const deco = decorators(rawContent);
-  const rawPosition = raw.position ?? ext.position;
+  // SillyTavern's card export writes both a string `position` and the real one in
+  // extensions.position (4 for @depth, which the string cannot say); its importer prefers the latter.
+  const rawPosition = ext.position ?? raw.position;
   const position = deco.depth !== null ? "at-depth" : positionOf(rawPosition);
   const uid = raw.uid ?? raw.id;
   const logic = raw.selectiveLogic ?? ext.selectiveLogic;
@@ -149,8 +153,8 @@ function readEntry(raw: unknown, index: number, fill: (text: string) => string):
   return {
     uid: typeof uid === "number" || typeof uid === "string" ? String(uid).slice(0, 100) : String(index),
     name: str(raw.name) || str(raw.comment) || `Entry ${index + 1}`,
-    keys: keyList(raw.key ?? raw.keys, where),
-    secondaryKeys: keyList(raw.keysecondary ?? raw.secondary_keys, where),
+    keys: keyList(raw.key ?? raw.keys, where, fill),
+    secondaryKeys: keyList(raw.keysecondary ?? raw.secondary_keys, where, fill),
     selective: bool(raw.selective, false),
     selectiveLogic: typeof logic === "number" ? (logicByNumber[logic] ?? "and-any") : "and-any",
     constant: (bool(raw.constant, false) || deco.activate) && !deco.dontActivate,
@@ -164,8 +168,9 @@ function readEntry(raw: unknown, index: number, fill: (text: string) => string):
     depth: clampInt(deco.depth ?? num(raw.depth ?? ext.depth, 4), 0, loreLimits.maxScanDepth),
     excludeRecursion: bool(raw.excludeRecursion ?? ext.exclude_recursion, false),
     preventRecursion: bool(raw.preventRecursion ?? ext.prevent_recursion, false),
-    // SillyTavern applies the chance only when useProbability is on (the default when absent).
-    probability: bool(raw.useProbability ?? ext.useProbability, true) ? clampInt(num(raw.probability ?? ext.probability, 100), 0, 100) : 100,
+    // SillyTavern applies the chance only when useProbability is on; when absent it is on for a
+    // card's book (its importer's default) and off for a world-info file (its editor's default).
+    probability: bool(raw.useProbability ?? ext.useProbability, probabilityByDefault) ? clampInt(num(raw.probability ?? ext.probability, 100), 0, 100) : 100,
     content: fill(deco.content),
   };
 }
@@ -191,7 +196,8 @@ export function readLorebook(raw: unknown, options: ReadBookOptions): Lorebook {
   const list = Array.isArray(rawEntries) ? rawEntries : isObject(rawEntries) ? Object.values(rawEntries) : null;
   if (list === null) throw new LorebookError("a lorebook needs an 'entries' list (or object)");
   if (list.length > loreLimits.maxEntries) throw new LorebookError(`the lorebook has ${list.length} entries, over the ${loreLimits.maxEntries} limit`);
-  const entries = list.map((e, i) => readEntry(e, i, fill));
+  // A world-info file keys its entries by uid (an object); card books list them.
+  const entries = list.map((e, i) => readEntry(e, i, fill, Array.isArray(rawEntries)));
   // Duplicate uids would make fired-entry records ambiguous: later ones get their index.
   const seen = new Set<string>();
   for (const [i, e] of entries.entries()) {
@@ -210,4 +216,20 @@ export function readLorebook(raw: unknown, options: ReadBookOptions): Lorebook {
     matchWholeWords: false,
     entries,
   };
+}
+
+/**
+ * Warnings for people about a book just read: each key that can never match, because it is a
+ * regex outside the safe subset or not a valid pattern. Such keys stay in the book as they
+ * were written but match nothing.
+ */
+export function lorebookWarnings(book: Lorebook): string[] {
+  const warnings: string[] = [];
+  for (const entry of book.entries) {
+    for (const key of [...entry.keys, ...entry.secondaryKeys]) {
+      const problem = keyProblem(key, entry.useRegex);
+      if (problem !== null) warnings.push(`Lorebook "${book.name}", entry "${entry.name}": the key ${JSON.stringify(key)} is ${problem}; it never matches.`);
+    }
+  }
+  return warnings;
 }
