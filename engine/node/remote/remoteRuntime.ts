@@ -1,7 +1,7 @@
 import { createHash, randomInt } from "node:crypto";
 import { MasqueError } from "../../common/errors.js";
-import type { RuntimeCounters, RuntimePort } from "../../common/handlers.js";
-import type { CompleteArgs, CompletionResult, GeneratedToken, LoadedModel, ScoreArgs, ScoreResult, StopReason } from "../../common/protocol.js";
+import type { RuntimeCounters, RuntimePort } from "../../common/api/ports.js";
+import type { CompleteArgs, CompletionResult, GeneratedToken, LoadedModel, ScoreArgs, ScoreResult, StopReason, TokenAlternative } from "../../common/protocol.js";
 import { capabilityUses, plainHttpKeyWarning, type EngineRef, type RemoteCapabilities, type RemoteConnectArgs, type RemoteEngineInfo } from "../../common/remoteEngine.js";
 import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "../../common/sampling.js";
 import { deriveSeeds } from "../../common/seeds.js";
@@ -153,11 +153,13 @@ export class RemoteRuntime implements RuntimePort {
   }
 
   complete(args: CompleteArgs, signal: AbortSignal, sink: Sink): Promise<CompletionResult> {
+    refuseForced(args.forcedTokens);
     return this.run({ ...args, seed: args.seed ?? randomInt(0, MAX_SEED) }, 0, signal, sink, false);
   }
 
   /** N continuations as concurrent requests (the server's prompt cache shares the prefix). */
   async branch(args: Omit<CompleteArgs, "seed"> & { n: number; seeds?: number[] | undefined }, signal: AbortSignal, sink: (branch: number, tokens: GeneratedToken[], text: string) => void): Promise<CompletionResult[]> {
+    refuseForced(args.forcedTokens);
     const seeds = args.seeds ?? deriveSeeds(randomInt(0, MAX_SEED), args.n);
     if (seeds.length !== args.n) throw new MasqueError("bad-request", `Expected ${args.n} seeds, got ${seeds.length}.`);
     this.counters.operations++;
@@ -169,6 +171,11 @@ export class RemoteRuntime implements RuntimePort {
     this.counters.operations++;
     // Nobody sees these streams but the sink, so a request cut mid-stream may start over elsewhere.
     return settleAll(items.map((item, i) => this.run(item, item.slot, signal, (tokens, text) => sink(i, tokens, text), true)));
+  }
+
+  /** A fork's alternatives need the model's raw distribution at a token position: embedded engine only, for now. */
+  nextTokenAlternatives(): Promise<TokenAlternative[]> {
+    return Promise.reject(new MasqueError("bad-request", FORK_UNSUPPORTED));
   }
 
   score(args: ScoreArgs): Promise<ScoreResult> {
@@ -399,4 +406,11 @@ function intersect(all: RemoteCapabilities[]): RemoteCapabilities {
     promptLogprobs: all.every((c) => c.promptLogprobs),
     n: all.every((c) => c.n),
   };
+}
+
+const FORK_UNSUPPORTED = "Branching from a token needs the embedded engine (token ids are appended to the prompt as they are); a remote server is sent text only. Load the GGUF locally to fork at a token.";
+
+/** Forced token ids (a fork at a token) cannot be sent as text without re-tokenizing them: refused plainly. */
+function refuseForced(forced: readonly number[] | undefined): void {
+  if (forced !== undefined && forced.length > 0) throw new MasqueError("bad-request", FORK_UNSUPPORTED);
 }

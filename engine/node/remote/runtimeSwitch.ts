@@ -1,4 +1,4 @@
-import type { RuntimeCounters, RuntimePort } from "../../common/handlers.js";
+import type { RuntimeCounters, RuntimePort } from "../../common/api/ports.js";
 import type { CompleteArgs, GeneratedToken, LoadedModel, LoadModelArgs, ScoreArgs } from "../../common/protocol.js";
 import type { RemoteConnectArgs } from "../../common/remoteEngine.js";
 import type { LlamaRuntime } from "../llamaRuntime.js";
@@ -62,6 +62,9 @@ export class RuntimeSwitch implements RuntimePort {
   }
   branch(args: Parameters<RuntimePort["branch"]>[0], signal: AbortSignal, sink: Parameters<RuntimePort["branch"]>[2]) {
     return this.active.branch(args, signal, sink);
+  }
+  nextTokenAlternatives(prompt: string, forced: readonly number[], k: number) {
+    return this.active.nextTokenAlternatives(prompt, forced, k);
   }
   tokenize(text: string): number[] {
     return this.active.tokenize(text);
