@@ -12,19 +12,6 @@ import { repoRoot } from "../testModels.js";
  * Remove an entry once its loop is gone; never add one.
  */
 const KNOWN_LOOPS: string[][] = [
-  // The handler modules and handlers.ts (handler, RuntimePort, HostPort), the runner and generationHandlers.
-  [
-    "engine/common/experimentHandlers.ts",
-    "engine/common/experiments/runner.ts",
-    "engine/common/formatHandlers.ts",
-    "engine/common/generationHandlers.ts",
-    "engine/common/handlers.ts",
-    "engine/common/libraryHandlers.ts",
-    "engine/common/loreHandlers.ts",
-    "engine/common/modelLibraryHandlers.ts",
-    "engine/common/personaHandlers.ts",
-    "engine/common/projectHandlers.ts",
-  ],
   // Types only: PersonaSettings and NodePersona between the tracker, the project types and the protocol.
   ["engine/common/persona/tracker.ts", "engine/common/project/types.ts", "engine/common/protocol.ts"],
 ];

@@ -1,25 +1,25 @@
 import { z } from "zod";
-import { MasqueError } from "./errors.js";
-import { compareConditions } from "./experiments/analysis.js";
-import { experimentCsv, experimentResults } from "./experiments/results.js";
-import { runExperiment, trackerLabeller, type RolloutLabeller } from "./experiments/runner.js";
-import { planSweep } from "./experiments/sweep.js";
-import { handler, type HostPort, type RuntimePort } from "./handlers.js";
-import { suggestPersonaSettings } from "./personaHandlers.js";
-import { idSchema } from "./project/schema.js";
-import { pathTo } from "./project/queries.js";
-import { defaultFormat, nextSpeakerAfter, sceneForPath } from "./project/transcript.js";
-import { contextPolicySchema } from "./project/commandSchemas.js";
-import { defaultContextPolicy } from "./project/contextWindow.js";
-import type { ProjectSession } from "./project/session.js";
-import { fitPrompt } from "./promptFit.js";
-import { emptyArgs } from "./protocol.js";
-import type { Experiment, ExperimentSpec } from "./project/types.js";
-import type { EngineEvent } from "./protocol.js";
-import { samplerSettingsSchema } from "./sampling.js";
-import { defaultSamplerSettings, MAX_SEED } from "./samplerDefaults.js";
+import { MasqueError } from "../errors.js";
+import { compareConditions } from "../experiments/analysis.js";
+import { experimentCsv, experimentResults } from "../experiments/results.js";
+import { runExperiment, trackerLabeller, type RolloutLabeller } from "../experiments/runner.js";
+import { planSweep } from "../experiments/sweep.js";
+import { handler, requireSession } from "./handler.js";
+import type { HostPort, RuntimePort, TextLabeller } from "./ports.js";
+import { suggestPersonaSettings } from "../persona/suggest.js";
+import { idSchema } from "../project/schema.js";
+import { pathTo } from "../project/queries.js";
+import { defaultFormat, nextSpeakerAfter, sceneForPath } from "../project/transcript.js";
+import { contextPolicySchema } from "../project/commandSchemas.js";
+import { defaultContextPolicy } from "../project/contextWindow.js";
+import type { ProjectSession } from "../project/session.js";
+import { fitPrompt } from "../promptFit.js";
+import { emptyArgs } from "../protocol.js";
+import type { Experiment, ExperimentSpec } from "../project/types.js";
+import type { EngineEvent } from "../protocol.js";
+import { samplerSettingsSchema } from "../sampling.js";
+import { defaultSamplerSettings, MAX_SEED } from "../samplerDefaults.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
 
 const createArgs = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -43,9 +43,6 @@ const jobArgs = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/
 const idArgs = z.strictObject({ experimentId: idSchema });
 const idsArgs = z.strictObject({ experimentIds: z.array(idSchema).min(1).max(64) });
 const compareArgs = z.strictObject({ a: idSchema, b: idSchema });
-
-/** A ground-truth labeller for a model whose turns are decidable from their text (the demo model). */
-export type TextLabeller = (text: string) => number;
 
 /** The attractor lab: create, run/resume, read results, compare conditions. */
 export function createExperimentHandlers(

@@ -1,14 +1,15 @@
-import { MasqueError } from "./errors.js";
-import { generationPrompt, toNodeGeneration } from "./generationHandlers.js";
-import { handler, type RuntimePort } from "./handlers.js";
-import { forkAtTokenArgs, tokenAlternativesArgs } from "./project/commandSchemas.js";
-import type { ProjectSession } from "./project/session.js";
-import { renderPrompt } from "./project/transcript.js";
-import type { NodeGeneration, TreeNode } from "./project/types.js";
-import type { EngineEvent } from "./protocol.js";
+import { MasqueError } from "../errors.js";
+import { generationPrompt } from "./generationHandlers.js";
+import { toNodeGeneration } from "../project/nodeGeneration.js";
+import { handler, requireSession } from "./handler.js";
+import type { RuntimePort } from "./ports.js";
+import { forkAtTokenArgs, tokenAlternativesArgs } from "../project/commandSchemas.js";
+import type { ProjectSession } from "../project/session.js";
+import { renderPrompt } from "../project/transcript.js";
+import type { NodeGeneration, TreeNode } from "../project/types.js";
+import type { EngineEvent } from "../protocol.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
-import { deriveSeeds } from "./seeds.js";
+import { deriveSeeds } from "../seeds.js";
 
 /** A generated node made by the loaded model, or a clear error. */
 function requireOwnGeneration(runtime: RuntimePort, s: ProjectSession, nodeId: string): { node: TreeNode; generation: NodeGeneration } {

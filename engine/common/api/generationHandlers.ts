@@ -1,6 +1,8 @@
-import { MasqueError } from "./errors.js";
-import { handler, type RuntimePort } from "./handlers.js";
-import type { CompletionResult, EngineEvent } from "./protocol.js";
+import { MasqueError } from "../errors.js";
+import { handler, requireSession } from "./handler.js";
+import type { RuntimePort } from "./ports.js";
+import { toNodeGeneration } from "../project/nodeGeneration.js";
+import type { EngineEvent } from "../protocol.js";
 import {
   continueNodeArgs,
   counterfactualArgs,
@@ -11,35 +13,16 @@ import {
   selfPlayArgs,
   showPromptArgs,
   type GenerationOptions,
-} from "./project/commandSchemas.js";
-import { pathTo } from "./project/queries.js";
-import type { ProjectSession } from "./project/session.js";
-import { nextSpeakerAfter, renderPrompt, sceneForPath, type RenderedPrompt } from "./project/transcript.js";
-import type { FiredEntry } from "./lore/activation.js";
-import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
+} from "../project/commandSchemas.js";
+import { pathTo } from "../project/queries.js";
+import type { ProjectSession } from "../project/session.js";
+import { nextSpeakerAfter, renderPrompt, sceneForPath, type RenderedPrompt } from "../project/transcript.js";
+import type { Scene, TreeNode } from "../project/types.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
-import { deriveSeeds } from "./seeds.js";
-import { fitPrompt } from "./promptFit.js";
-import { defaultContextPolicy, type ContextWindow } from "./project/contextWindow.js";
-import { promptTokenCount } from "./tokenCount.js";
-
-/** What a finished generation becomes on a node. */
-export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, lore: readonly FiredEntry[] = [], window: ContextWindow | null = null): NodeGeneration {
-  return {
-    // Only when entries fired, so records of scenes without lorebooks are unchanged.
-    ...(lore.length > 0 ? { lore: [...lore] } : {}),
-    record: result.record,
-    textOffset,
-    tokenIds: result.tokens.map((t) => t.id),
-    logprobs: result.tokens.map((t) => t.logprob),
-    stopReason: result.stopReason,
-    stopSequence: result.stopSequence,
-    timings: { promptMs: result.timings.promptMs, generateMs: result.timings.generateMs, promptTokensEvaluated: result.timings.promptTokensEvaluated },
-    conditioning: scene === null ? null : { sceneId: scene.id, frameName: scene.name },
-    ...(window === null ? {} : { contextWindow: window }),
-  };
-}
+import { deriveSeeds } from "../seeds.js";
+import { fitPrompt } from "../promptFit.js";
+import { defaultContextPolicy } from "../project/contextWindow.js";
+import { promptTokenCount } from "../tokenCount.js";
 
 /** The exact prompt a generated node was produced from (what replay must reproduce). */
 export function generationPrompt(session: ProjectSession, node: TreeNode): string {

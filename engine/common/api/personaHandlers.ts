@@ -1,50 +1,21 @@
 import { z } from "zod";
-import { MasqueError } from "./errors.js";
-import { handler, type RuntimePort } from "./handlers.js";
-import { builtinPairs } from "./library/builtins.js";
-import { libraryEntry } from "./library/libraryEntries.js";
-import { defaultPersonaSettings, evidenceKey, gatherEvidenceMany, slotsOf, trackEvidence, type Turn } from "./persona/tracker.js";
-import { idSchema, personaSettingsSchema } from "./project/schema.js";
-import { childrenOf, pathTo } from "./project/queries.js";
-import type { ProjectSession } from "./project/session.js";
-import { defaultFormat, sceneForPath } from "./project/transcript.js";
-import type { NodePersona, PersonaSettings, ProjectState, TreeNode } from "./project/types.js";
-import type { EngineEvent } from "./protocol.js";
+import { MasqueError } from "../errors.js";
+import { handler, requireSession } from "./handler.js";
+import type { RuntimePort } from "./ports.js";
+import { suggestPersonaSettings } from "../persona/suggest.js";
+import { evidenceKey, gatherEvidenceMany, slotsOf, trackEvidence, type Turn } from "../persona/tracker.js";
+import { idSchema, personaSettingsSchema } from "../project/schema.js";
+import { childrenOf, pathTo } from "../project/queries.js";
+import type { ProjectSession } from "../project/session.js";
+import { defaultFormat, sceneForPath } from "../project/transcript.js";
+import type { NodePersona, PersonaSettings, ProjectState, TreeNode } from "../project/types.js";
+import type { EngineEvent } from "../protocol.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
 
 const treeArgs = z.strictObject({ treeId: idSchema });
 const scoreArgs = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), treeId: idSchema, scope: z.enum(["active-path", "tree"]) });
 const configureArgs = z.strictObject({ persona: personaSettingsSchema.nullable() });
 const trackArgs = z.strictObject({ nodeId: idSchema });
-
-/**
- * Suggested persona settings for a tree: for a built-in pair, its luigi and waluigi frames
- * against the pair's neutral opening; otherwise null (the user picks the frames).
- */
-export function suggestPersonaSettings(state: ProjectState, treeId: string): PersonaSettings | null {
-  const tree = state.trees.get(treeId);
-  if (tree === undefined) return null;
-  const scene = sceneForPath(state, [state.nodes.get(tree.rootId)!]);
-  const pairId = scene?.builtinId?.split("/")[0];
-  const pair = builtinPairs.find((p) => p.id === pairId);
-  if (pair === undefined) return null;
-  const luigi = libraryEntry(`${pair.id}/luigi`)!;
-  const waluigi = libraryEntry(`${pair.id}/waluigi`)!;
-  return {
-    ...defaultPersonaSettings,
-    states: ["luigi", "waluigi"],
-    frames: [
-      { id: "luigi", label: luigi.simulacrum.name, state: 0, paraphrases: [luigi.scene.frame] },
-      { id: "waluigi", label: waluigi.simulacrum.name, state: 1, paraphrases: [waluigi.scene.frame] },
-      { id: "neutral", label: "neutral", state: "neutral", paraphrases: [pair.neutral] },
-    ],
-    probes: [],
-    // The turn and the one before it: evidence about this turn, not about the whole history.
-    historyTurns: 1,
-    trackedSpeaker: pair.narrative ? null : pair.character,
-  };
-}
 
 /** The turns of a path as the tracker sees them (the root is the frame, not a turn). */
 function turnsOf(path: readonly TreeNode[], settings: PersonaSettings): Turn[] {
