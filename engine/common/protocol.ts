@@ -11,7 +11,8 @@ import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./samplin
  */
 
 const MAX_TEXT = 4_000_000;
-const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "job ids are 1-64 letters, digits, _ or -");
+/** A job id, chosen by the client so it can cancel the job before the call returns. */
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "job ids are 1-64 letters, digits, _ or -");
 
 export const loadModelArgs = z.strictObject({
   path: z.string().min(1).max(4096),

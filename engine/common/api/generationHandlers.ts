@@ -1,5 +1,6 @@
 import { MasqueError } from "../errors.js";
 import { handler, requireSession } from "./handler.js";
+import { runJob, type JobMap } from "./jobs.js";
 import type { RuntimePort } from "./ports.js";
 import { toNodeGeneration } from "../project/nodeGeneration.js";
 import type { EngineEvent } from "../protocol.js";
@@ -63,20 +64,11 @@ interface TurnRequest {
  * Generation handlers: children, continuation, replay, self-play, counterfactual frames and
  * "show prompt". Every prompt comes from the one transcript renderer.
  */
-export function createGenerationHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+export function createGenerationHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: JobMap) {
   const session = () => requireSession(projects);
 
   /** Runs a generation job under a jobId that `cancel` can abort. */
-  const asJob = async <T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
-    const controller = new AbortController();
-    jobs.set(jobId, controller);
-    try {
-      return await run(controller.signal);
-    } finally {
-      jobs.delete(jobId);
-    }
-  };
+  const asJob = <T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => runJob(jobs, jobId, run);
 
   /** Generates turns after a node and commits them as one undoable change; returns the new ids. */
   const generateTurns = async (s: ProjectSession, req: TurnRequest, signal: AbortSignal, branchOffset = 0) => {
