@@ -9,7 +9,7 @@ import { isEngineRequest, type EngineMessage } from "./engineMessages.js";
 
 /**
  * The Electron utilityProcess entry (dist/electron/engineProcess.mjs). It hosts the engine off the
- * main process, so a crash or a long generation never freezes or kills the window (BRIEF §2.1).
+ * main process, so a crash or a long generation never freezes or kills the window.
  * Protocol: receives EngineRequest `{id, method, args}`, answers `{id, reply}`, pushes `{event}`.
  * Environment: MASQUE_MODEL (loaded at start), MASQUE_MODELS_DIR, MASQUE_THREADS.
  */

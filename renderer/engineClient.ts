@@ -1,6 +1,6 @@
 import type { CallReply, MasqueBridge } from "../engine/common/bridge.js";
 import { fromErrorPayload, toErrorPayload, type ErrorPayload } from "../engine/common/errors.js";
-import type { EngineArgs, EngineMethod, EngineResult } from "../engine/common/handlers.js";
+import type { EngineArgs, EngineMethod, EngineResult } from "../engine/common/api/handlers.js";
 import type { EngineEvent } from "../engine/common/protocol.js";
 
 /**

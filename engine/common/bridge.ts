@@ -1,5 +1,5 @@
 import type { ErrorPayload } from "./errors.js";
-import type { EngineArgs, EngineMethod, EngineResult } from "./handlers.js";
+import type { EngineArgs, EngineMethod, EngineResult } from "./api/handlers.js";
 import type { EngineEvent } from "./protocol.js";
 
 /**

@@ -1,5 +1,5 @@
 import { MasqueError } from "./errors.js";
-import type { RuntimePort } from "./handlers.js";
+import type { RuntimePort } from "./api/ports.js";
 import { fitWindow, promptLimit, type ContextPolicy, type ContextWindow } from "./project/contextWindow.js";
 import { pathTo } from "./project/queries.js";
 import { renderPrompt, type RenderedPrompt } from "./project/transcript.js";

@@ -1,17 +1,19 @@
 import { z } from "zod";
+import type { GenerationRecord, StopReason } from "./generationRecord.js";
 import type { DownloadInfo } from "./modelLibraryPort.js";
 import type { ProjectRecord, ProjectSnapshot, RecordRef } from "./project/types.js";
-import type { EngineRef, RemoteEngineInfo } from "./remoteEngine.js";
-import { MAX_SEED, samplerSettingsSchema, type SamplerSettings } from "./sampling.js";
+import type { RemoteEngineInfo } from "./remoteEngine.js";
+import { MAX_SEED, samplerSettingsSchema } from "./sampling.js";
 
 /**
  * The engine protocol: argument schemas (validated at every transport boundary), result
  * types and pushed events. The API type itself is inferred from the handlers in
- * engine/common/handlers.ts; this file holds only what both sides need to agree on.
+ * engine/common/api/handlers.ts; this file holds only what both sides need to agree on.
  */
 
 const MAX_TEXT = 4_000_000;
-const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "job ids are 1-64 letters, digits, _ or -");
+/** A job id, chosen by the client so it can cancel the job before the call returns. */
+export const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "job ids are 1-64 letters, digits, _ or -");
 
 export const loadModelArgs = z.strictObject({
   path: z.string().min(1).max(4096),
@@ -114,38 +116,9 @@ export interface GeneratedToken {
   top: TokenAlternative[];
 }
 
-export type StopReason = "max-tokens" | "stop-sequence" | "eos" | "cancelled" | "context-full";
-
-/** Everything needed to reproduce a generation exactly. */
-export interface GenerationRecord {
-  modelSha256: string;
-  modelFile: string;
-  engineVersion: string;
-  nodeLlamaCppVersion: string;
-  sampling: SamplerSettings;
-  seed: number;
-  maxTokens: number;
-  stop: string[];
-  /** False when the sampler reshaped the distribution: log-probs are then post-sampler. */
-  rawProbabilities: boolean;
-  /** sha256 of the exact prompt text (a replay checks it is unchanged). */
-  promptSha256: string;
-  promptTokens: number;
-  /** Which engine generated it (absent: the embedded one, as in records written before remote engines). */
-  engine?: EngineRef;
-  /**
-   * A fork at a token: these tokens were appended to the prompt's tokens as they are (not
-   * re-tokenized from text) before generating, the last one chosen by a person. The node's
-   * text holds `text` just before its generated part; replay appends the same ids.
-   */
-  forced?: ForcedTokens;
-}
-
-/** Tokens a generation was forced to start with (a fork at a token), with their text. */
-export interface ForcedTokens {
-  tokenIds: number[];
-  text: string;
-}
+// Stored on nodes too, so they live in their own module (project/types.ts imports them without
+// importing this one, which imports project/types.ts for its events).
+export type { ForcedTokens, GenerationRecord, StopReason } from "./generationRecord.js";
 
 export interface CompletionResult {
   jobId: string;

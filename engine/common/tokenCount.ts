@@ -1,4 +1,4 @@
-import type { RuntimePort } from "./handlers.js";
+import type { RuntimePort } from "./api/ports.js";
 
 /**
  * A prompt's token count for display, or null when no engine is loaded or the engine cannot

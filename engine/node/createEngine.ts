@@ -1,5 +1,5 @@
 import { demoGroundTruth } from "../common/demo/demoGroundTruth.js";
-import { createHandlers, dispatch, type EngineHandlers } from "../common/handlers.js";
+import { createHandlers, dispatch, type EngineHandlers } from "../common/api/handlers.js";
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
 import { listModels } from "./modelLibrary.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
 import type { Llama, LlamaContext, LlamaContextSequence, LlamaModel, SequenceEvaluateOptions, Token } from "node-llama-cpp";
 import { MasqueError } from "../common/errors.js";
-import type { RuntimeCounters, RuntimePort } from "../common/handlers.js";
+import type { RuntimeCounters, RuntimePort } from "../common/api/ports.js";
 import type {
   BackendInfo,
   CompleteArgs,

@@ -1,7 +1,7 @@
 import { readdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
-import type { ModelEntry } from "../common/handlers.js";
+import type { ModelEntry } from "../common/api/ports.js";
 
 /**
  * Lists candidate models: MASQUE_MODEL first, then every .gguf in the models folders

@@ -7,7 +7,7 @@ import { commands, type CommandContext } from "../common/project/commands.js";
 import { applyPatch, emptyState } from "../common/project/patch.js";
 import { ProjectSession, type PatchEvent } from "../common/project/session.js";
 import { defaultGenerationDefaults, type ProjectState } from "../common/project/types.js";
-import type { ProjectPort, RecentProject } from "../common/projectPort.js";
+import type { ProjectPort, RecentProject } from "../common/api/projectPort.js";
 import { dataDir, projectsDir } from "./appDirs.js";
 import { writeFileAtomic } from "./atomicWrite.js";
 import { createProjectFile, openProjectFile, PROJECT_EXTENSION, type StorageOptions } from "./projectFile.js";

@@ -1,5 +1,5 @@
 import type { ErrorPayload } from "../../engine/common/errors.js";
-import type { ModelEntry } from "../../engine/common/handlers.js";
+import type { ModelEntry } from "../../engine/common/api/ports.js";
 import type { CompletionResult, EngineEvent, GeneratedToken, LoadedModel } from "../../engine/common/protocol.js";
 import type { Connection, Transport } from "../engineClient";
 import { applyDownload } from "./downloadState";

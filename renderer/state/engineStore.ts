@@ -1,6 +1,6 @@
 import { create } from "zustand";
 import type { ErrorPayload } from "../../engine/common/errors.js";
-import type { ModelEntry } from "../../engine/common/handlers.js";
+import type { ModelEntry } from "../../engine/common/api/ports.js";
 import type { CompletionResult, GeneratedToken, LoadedModel } from "../../engine/common/protocol.js";
 import type { Connection, Transport } from "../engineClient";
 import type { BranchJob } from "./branchJob";

@@ -6,7 +6,7 @@ import { repoRoot, testModel } from "../testModels.js";
 
 // The Electron app end to end: the bridge the preload exposes, the isolation of the page, the
 // navigation guards, generation through the engine utility process, and recovery from an engine
-// crash. Needs the Electron binary, which is downloaded separately (BRIEF §4): where it is
+// crash. Needs the Electron binary, which is downloaded separately: where it is
 // missing, the whole block is skipped, loudly.
 
 /** `require("electron")` is the binary's path once downloaded, and throws before that. */

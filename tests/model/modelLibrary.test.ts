@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createModelLibraryHandlers } from "../../engine/common/modelLibraryHandlers.js";
+import { createModelLibraryHandlers } from "../../engine/common/api/modelLibraryHandlers.js";
 import type { EngineEvent } from "../../engine/common/protocol.js";
 import { readModelDetails } from "../../engine/node/modelDetails.js";
 import { sha256File } from "../../engine/node/modelFile.js";

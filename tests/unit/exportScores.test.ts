@@ -4,7 +4,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { exportProject } from "../../engine/common/formats/exportProject.js";
 import { trackEvidence } from "../../engine/common/persona/tracker.js";
-import { suggestPersonaSettings } from "../../engine/common/personaHandlers.js";
+import { suggestPersonaSettings } from "../../engine/common/persona/suggest.js";
 import { pathTo } from "../../engine/common/project/queries.js";
 import type { ProjectState } from "../../engine/common/project/types.js";
 import { repoRoot } from "../testModels.js";

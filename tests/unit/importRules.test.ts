@@ -23,7 +23,7 @@ describe("import direction", () => {
     ["electron/x.ts", 'import { App } from "../renderer/app/App.js"; export const f = App;'],
     // engine/common values in the renderer: only the listed pure modules.
     ["renderer/features/x.ts", 'import { lineSchema } from "../../engine/common/project/schema.js"; export const f = lineSchema;'],
-    ["renderer/state/x.ts", 'import { dispatch } from "../../engine/common/handlers.js"; export const f = dispatch;'],
+    ["renderer/state/x.ts", 'import { dispatch } from "../../engine/common/api/handlers.js"; export const f = dispatch;'],
     ["renderer/features/x.ts", 'import { performArgs, type PerformArgs } from "../../engine/common/project/commandSchemas.js"; export const f: PerformArgs | typeof performArgs = performArgs;'],
   ])("%s: %s is rejected", async (file, code) => {
     expect(await violations(file, code)).not.toHaveLength(0);

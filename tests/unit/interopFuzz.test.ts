@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { cardFileToSimulacrum, cardToPng, readCardFile, sceneForSimulacrum, simulacrumPicture, simulacrumToCard, simulacrumToCharx } from "../../engine/common/cards/characterCard.js";
 import { MasqueError } from "../../engine/common/errors.js";
 import { activateLore } from "../../engine/common/lore/activation.js";
-import { lorebookFromFile } from "../../engine/common/loreHandlers.js";
+import { lorebookFromFile } from "../../engine/common/api/loreHandlers.js";
 import { mulberry32 } from "./formatsTrees.js";
 
 /**

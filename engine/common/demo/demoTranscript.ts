@@ -26,11 +26,6 @@ export function demoPrompt(frame: DemoFrame, paraphrase = 0): string {
   return line + format.frameSeparator;
 }
 
-/** `Speaker: text` plus the turn separator, in the demo corpus's format. */
-export function demoTurnLine(speaker: string, text: string): string {
-  return `${speaker}${format.speakerSeparator}${text}${format.turnSeparator}`;
-}
-
 /**
  * Splits the part of a demo transcript after the frame into speaker lines. Only the demo's
  * two speaker tags are recognised; anything else is a line with `speaker: null`.

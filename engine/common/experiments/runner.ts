@@ -1,5 +1,5 @@
 import { MasqueError } from "../errors.js";
-import type { RuntimePort } from "../handlers.js";
+import type { RuntimePort } from "../api/ports.js";
 import { gatherEvidenceMany, trackEvidence, type Turn } from "../persona/tracker.js";
 import { pathTo } from "../project/queries.js";
 import type { ProjectEditor } from "../project/session.js";
@@ -9,7 +9,7 @@ import { defaultContextPolicy, type ContextWindow } from "../project/contextWind
 import { fitPrompt } from "../promptFit.js";
 import type { Experiment, PersonaSettings, RolloutResult, TranscriptFormat, TreeNode } from "../project/types.js";
 import { deriveSeeds } from "../seeds.js";
-import { toNodeGeneration } from "../generationHandlers.js";
+import { toNodeGeneration } from "../project/nodeGeneration.js";
 
 /** One finished rollout's tracked turns: labels (state index, -1 uncertain, -2 degenerate) and, from the tracker, the evidence. */
 export interface LabelledRollout {

@@ -1,7 +1,7 @@
 import { trackEvidence } from "../persona/tracker.js";
 import type { PersonaSettings, ProjectState, TreeNode } from "../project/types.js";
 import type { FlatValue } from "./turns.js";
-import { suggestPersonaSettings } from "../personaHandlers.js";
+import { suggestPersonaSettings } from "../persona/suggest.js";
 
 /**
  * Persona values per turn for the analysis exports. A turn's evidence (per-frame

@@ -1,56 +1,20 @@
 import type { ScoreArgs, ScoreResult } from "../protocol.js";
-import type { TranscriptFormat } from "../project/types.js";
+import type { TranscriptFormat } from "../project/transcriptFormat.js";
 import { cacheKey } from "../hash.js";
 import { forwardBackward, forwardFilter, logSumExp } from "./hmm.js";
 import { defaultThresholds, degeneracy, labelState, labelTurn, type LabelThresholds, type PersonaLabel } from "./labels.js";
+import type { PersonaConfig, PersonaFrame, PersonaProbe, Turn, TurnEvidence } from "./types.js";
 
-/**
- * The persona tracker: which simulacrum is speaking, turn by turn, from the model's own
- * probabilities. Evidence channel: each turn's log-likelihood after each persona frame
- * (each paraphrase on its own KV cache, so a new turn costs only its tokens), minus a
- * neutral frame's (PMI), combined across paraphrases. Probe channel: yes/no probes read
- * after the turn, contextually calibrated. A symmetric sticky HMM turns the evidence into
- * per-turn posteriors.
- */
-export interface PersonaFrame {
-  id: string;
-  label: string;
-  /** Index into `states`, or "neutral" for the PMI baseline. */
-  state: number | "neutral";
-  /** The frame text, in one or more paraphrases (averaged). */
-  paraphrases: string[];
-}
+export type { PersonaConfig, PersonaFrame, PersonaProbe, Turn, TurnEvidence } from "./types.js";
 
-export interface PersonaProbe {
-  /** Text appended after the turn (a question whose answer follows). */
-  text: string;
-  /** The answer that indicates `state` (e.g. " Yes"), and the other answer. */
-  answer: string;
-  otherAnswer: string;
-  state: number;
-}
+// The persona tracker: which simulacrum is speaking, turn by turn, from the model's own
+// probabilities. Evidence channel: each turn's log-likelihood after each persona frame
+// (each paraphrase on its own KV cache, so a new turn costs only its tokens), minus a
+// neutral frame's (PMI), combined across paraphrases. Probe channel: yes/no probes read
+// after the turn, contextually calibrated. A symmetric sticky HMM turns the evidence into
+// per-turn posteriors.
 
-export interface PersonaConfig {
-  states: string[];
-  frames: PersonaFrame[];
-  probes: PersonaProbe[];
-  /** HMM stay probability (symmetric prior). */
-  stay: number;
-  /** Multiplies the evidence log-likelihoods (1 = take them at face value). */
-  scale: number;
-  /** "sum": a turn's total log-likelihood; "mean": per token (length-neutral). */
-  evidence: "sum" | "mean";
-  /** Weight of the probe channel's log-odds. */
-  probeWeight: number;
-  /**
-   * How many preceding turns the evidence document keeps (null: the whole history). A model
-   * that carries a persona forward from its own history lets the frame matter less and less
-   * as a conversation goes on; a short window measures the turn itself against each frame.
-   */
-  historyTurns?: number | null;
-  thresholds: LabelThresholds;
-}
-
+/** The tracker's tunables as a new tree gets them. */
 export const defaultPersonaSettings = {
   stay: 0.9,
   scale: 1,
@@ -58,29 +22,6 @@ export const defaultPersonaSettings = {
   probeWeight: 1,
   thresholds: defaultThresholds,
 };
-
-export interface Turn {
-  nodeId: string | null;
-  speaker: string | null;
-  text: string;
-  /** Only the tracked character's turns are scored; the others are history. */
-  scored: boolean;
-}
-
-export interface TurnEvidence {
-  nodeId: string | null;
-  /** Per frame (and paraphrase): total and mean log-likelihood of the turn. */
-  frames: { frameId: string; paraphrase: number; total: number; mean: number; tokens: number }[];
-  /** Per state: PMI against the neutral frame, per token (what the UI shows). */
-  pmi: number[];
-  /** Per state: the log-likelihood the HMM uses (scaled PMI, plus probe log-odds). */
-  logLik: number[];
-  /** Per probe: the calibrated probability of the answer pointing at its state. */
-  probes: { raw: number; contentFree: number; calibrated: number }[];
-  /** Mean log-prob under the neutral frame (collapsed entropy check). */
-  neutralMean: number | null;
-  degenerate: string | null;
-}
 
 export interface TrackedTurn extends TurnEvidence {
   filtered: number[];

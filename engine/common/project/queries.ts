@@ -1,4 +1,4 @@
-import type { ProjectState, Tree, TreeNode } from "./types.js";
+import type { ProjectState, TreeNode } from "./types.js";
 
 const childIndexCache = new WeakMap<ReadonlyMap<string, TreeNode>, Map<string, TreeNode[]>>();
 
@@ -47,11 +47,6 @@ export function subtreeIds(state: ProjectState, id: string): string[] {
     for (const child of childrenOf(state, next)) stack.push(child.id);
   }
   return out;
-}
-
-/** The path from the root down to `id`, then on through the most recently active descendants. */
-export function treeOf(state: ProjectState, node: TreeNode): Tree | undefined {
-  return state.trees.get(node.treeId);
 }
 
 export interface SearchHit {

@@ -1,5 +1,5 @@
 import { MasqueError } from "../errors.js";
-import type { CommandContext } from "./commands.js";
+import type { CommandContext } from "./types.js";
 import { childrenOf, pathTo } from "./queries.js";
 import type { Patch, ProjectState, Tree, TreeNode } from "./types.js";
 

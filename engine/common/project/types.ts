@@ -1,8 +1,11 @@
 import type { FiredEntry } from "../lore/activation.js";
 import type { Lorebook } from "../lore/lorebook.js";
-import type { PersonaConfig, TurnEvidence } from "../persona/tracker.js";
-import type { GenerationRecord, StopReason } from "../protocol.js";
+import type { PersonaConfig, TurnEvidence } from "../persona/types.js";
+import type { GenerationRecord, StopReason } from "../generationRecord.js";
 import type { ContextPolicy, ContextWindow } from "./contextWindow.js";
+import type { TranscriptFormat } from "./transcriptFormat.js";
+
+export type { TranscriptFormat };
 
 /**
  * The project model. A project is a set of records (one per tree, node, simulacrum, …);
@@ -67,20 +70,6 @@ export interface Tree {
 export interface ForeignData {
   loom?: Record<string, unknown>;
   sillytavern?: Record<string, unknown>;
-}
-
-/** How turns are written into the document the model continues. */
-export interface TranscriptFormat {
-  /** Between the frame and the first turn (a blank line by default). */
-  frameSeparator: string;
-  /** Between turns. */
-  turnSeparator: string;
-  /** After the speaker tag: "User:" + " hello". */
-  speakerSuffix: string;
-  /** Also stop a turn at a blank line. */
-  stopAtBlankLine: boolean;
-  /** More stop sequences, beyond every participant's tag. */
-  extraStops: string[];
 }
 
 export interface Participant {

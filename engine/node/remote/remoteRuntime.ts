@@ -1,6 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import { MasqueError } from "../../common/errors.js";
-import type { RuntimeCounters, RuntimePort } from "../../common/handlers.js";
+import type { RuntimeCounters, RuntimePort } from "../../common/api/ports.js";
 import type { CompleteArgs, CompletionResult, GeneratedToken, LoadedModel, ScoreArgs, ScoreResult, StopReason, TokenAlternative } from "../../common/protocol.js";
 import { capabilityUses, plainHttpKeyWarning, type EngineRef, type RemoteCapabilities, type RemoteConnectArgs, type RemoteEngineInfo } from "../../common/remoteEngine.js";
 import { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "../../common/sampling.js";

@@ -1,4 +1,4 @@
-import type { RuntimeCounters, RuntimePort } from "../../common/handlers.js";
+import type { RuntimeCounters, RuntimePort } from "../../common/api/ports.js";
 import type { CompleteArgs, GeneratedToken, LoadedModel, LoadModelArgs, ScoreArgs } from "../../common/protocol.js";
 import type { RemoteConnectArgs } from "../../common/remoteEngine.js";
 import type { LlamaRuntime } from "../llamaRuntime.js";

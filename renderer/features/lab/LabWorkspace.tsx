@@ -16,7 +16,7 @@ import { useSelectedExperiment } from "./useExperiments";
 
 /**
  * The attractor lab: Monte Carlo rollouts from a node, their per-turn labels, and the
- * statistics of the chain between persona states (BRIEF §2.5).
+ * statistics of the chain between persona states.
  */
 export function LabWorkspace() {
   const known = useEngineState((s) => s.projectKnown);

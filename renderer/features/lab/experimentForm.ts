@@ -1,4 +1,4 @@
-import type { EngineArgs } from "../../../engine/common/handlers.js";
+import type { EngineArgs } from "../../../engine/common/api/handlers.js";
 import { defaultSamplerSettings, MAX_SEED, type SamplerSettings } from "../../../engine/common/samplerDefaults.js";
 import { createViewStore } from "../../state/createViewStore";
 

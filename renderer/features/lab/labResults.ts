@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import type { ErrorPayload } from "../../../engine/common/errors.js";
-import type { EngineResult } from "../../../engine/common/handlers.js";
+import type { EngineResult } from "../../../engine/common/api/handlers.js";
 import type { Experiment } from "../../../engine/common/project/types.js";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { createViewStore } from "../../state/createViewStore";

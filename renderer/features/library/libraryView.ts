@@ -1,5 +1,5 @@
 import type { ErrorPayload } from "../../../engine/common/errors.js";
-import type { EngineResult } from "../../../engine/common/handlers.js";
+import type { EngineResult } from "../../../engine/common/api/handlers.js";
 import { createViewStore } from "../../state/createViewStore";
 
 /** One built-in library entry as the engine lists it (a simulacrum and the scene it plays in). */

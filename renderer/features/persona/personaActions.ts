@@ -1,6 +1,5 @@
 import type { PersonaSettings } from "../../../engine/common/project/types.js";
 import { engine, errorPayloadOf } from "../../engineClient";
-import { readEngineState } from "../../state/engineState";
 import { newJobId } from "../completion/completionActions";
 import { formFromSettings, parsePersonaForm, type PersonaForm } from "./personaForm";
 import { usePersonaView } from "./personaView";
@@ -95,13 +94,4 @@ export async function cancelPersonaScore(): Promise<void> {
   } catch {
     // The job may have just finished; its reply settles the panel.
   }
-}
-
-/** Why scoring cannot start now, or null. */
-export function scoreBlocker(): string | null {
-  const s = readEngineState();
-  if (s.loadingPath !== null) return "Loading the model…";
-  if (s.loaded === null) return "Load a model first";
-  if (s.branchJob?.status === "running") return "Wait for the generation to finish";
-  return null;
 }

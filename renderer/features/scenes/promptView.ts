@@ -1,5 +1,5 @@
 import type { ErrorPayload } from "../../../engine/common/errors.js";
-import type { EngineResult } from "../../../engine/common/handlers.js";
+import type { EngineResult } from "../../../engine/common/api/handlers.js";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { createViewStore } from "../../state/createViewStore";
 import { useTreeView } from "../tree/treeView";

@@ -1,4 +1,4 @@
-import type { EngineArgs } from "../../../engine/common/handlers.js";
+import type { EngineArgs } from "../../../engine/common/api/handlers.js";
 import type { TreeNode } from "../../../engine/common/project/types.js";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { showError, useTreeView } from "./treeView";

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { cardLorebook, parseCardJson, type CharacterCard } from "./cards/characterCard.js";
-import { MasqueError } from "./errors.js";
-import { handler } from "./handlers.js";
-import { loreLimits, LorebookError, readLorebook, type Lorebook } from "./lore/lorebook.js";
-import type { CommandContext } from "./project/commands.js";
-import { idSchema } from "./project/schema.js";
+import { cardLorebook, parseCardJson, type CharacterCard } from "../cards/characterCard.js";
+import { MasqueError } from "../errors.js";
+import { handler, requireSession } from "./handler.js";
+import { loreLimits, LorebookError, readLorebook, type Lorebook } from "../lore/lorebook.js";
+import type { CommandContext } from "../project/commands.js";
+import { idSchema } from "../project/schema.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
 
 /** A world-info file is JSON text; 20 MB is far beyond any real one. */
 const MAX_LOREBOOK_CHARS = 20 * 1024 * 1024;

@@ -1,14 +1,16 @@
-import { MasqueError } from "./errors.js";
-import { generationPrompt, toNodeGeneration } from "./generationHandlers.js";
-import { handler, type RuntimePort } from "./handlers.js";
-import { forkAtTokenArgs, tokenAlternativesArgs } from "./project/commandSchemas.js";
-import type { ProjectSession } from "./project/session.js";
-import { renderPrompt } from "./project/transcript.js";
-import type { NodeGeneration, TreeNode } from "./project/types.js";
-import type { EngineEvent } from "./protocol.js";
+import { MasqueError } from "../errors.js";
+import { generationPrompt } from "./generationHandlers.js";
+import { toNodeGeneration } from "../project/nodeGeneration.js";
+import { handler, requireSession } from "./handler.js";
+import { runJob, type JobMap } from "./jobs.js";
+import type { RuntimePort } from "./ports.js";
+import { forkAtTokenArgs, tokenAlternativesArgs } from "../project/commandSchemas.js";
+import type { ProjectSession } from "../project/session.js";
+import { renderPrompt } from "../project/transcript.js";
+import type { NodeGeneration, TreeNode } from "../project/types.js";
+import type { EngineEvent } from "../protocol.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
-import { deriveSeeds } from "./seeds.js";
+import { deriveSeeds } from "../seeds.js";
 
 /** A generated node made by the loaded model, or a clear error. */
 function requireOwnGeneration(runtime: RuntimePort, s: ProjectSession, nodeId: string): { node: TreeNode; generation: NodeGeneration } {
@@ -40,7 +42,7 @@ export function tokensBefore(generation: NodeGeneration, index: number): number[
  * another one, and continues. The fork's record says which tokens were forced, so replay
  * reproduces it.
  */
-export function createForkHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+export function createForkHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: JobMap) {
   const session = () => requireSession(projects);
 
   return {
@@ -66,12 +68,8 @@ export function createForkHandlers(runtime: RuntimePort, projects: ProjectPort, 
       const stop = [...new Set([...(node.speaker === null ? [] : base.stops), ...(args.stop ?? [])])].slice(0, 16);
       // The node's text before its forced and generated tokens (a continuation's original text).
       const start = generation.textOffset - (generation.record.forced?.text.length ?? 0);
-      if (jobs.has(args.jobId)) throw new MasqueError("bad-request", `Job ${args.jobId} is already running.`);
-      const controller = new AbortController();
-      jobs.set(args.jobId, controller);
-      let results;
-      try {
-        results = await runtime.branch(
+      const results = await runJob(jobs, args.jobId, (signal) =>
+        runtime.branch(
           {
             ...args,
             prompt: generationPrompt(s, node),
@@ -80,12 +78,10 @@ export function createForkHandlers(runtime: RuntimePort, projects: ProjectPort, 
             stop,
             forcedTokens: forced,
           },
-          controller.signal,
+          signal,
           (branch, tokens, text) => emit({ type: "completion.tokens", jobId: args.jobId, branch, tokens, text }),
-        );
-      } finally {
-        jobs.delete(args.jobId);
-      }
+        ),
+      );
       // The forced token alone is a meaningful fork, so only a cancelled, empty branch is dropped.
       const kept = results.filter((r) => !(r.stopReason === "cancelled" && r.tokens.length === 0));
       if (kept.length === 0) return { nodeIds: [] as string[], cancelled: true };

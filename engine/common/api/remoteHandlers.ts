@@ -1,16 +1,9 @@
 import { z } from "zod";
-import { handler } from "./handlers.js";
-import { MasqueError } from "./errors.js";
-import type { EngineEvent, LoadedModel } from "./protocol.js";
-import { remoteConnectArgs, type RemoteConnectArgs } from "./remoteEngine.js";
-
-/** What a host offers for remote engines (engine/node implements it; absent: the host has none). */
-export interface RemoteControlPort {
-  /** Probes the endpoints and makes them the engine; the embedded model is released. */
-  connect(args: RemoteConnectArgs): Promise<LoadedModel>;
-  /** Replaces the key for this session (null: back to the host's, e.g. MASQUE_API_KEY). Held in memory only. */
-  setApiKey(key: string | null): void;
-}
+import { handler } from "./handler.js";
+import type { RemoteControlPort } from "./ports.js";
+import { MasqueError } from "../errors.js";
+import type { EngineEvent, LoadedModel } from "../protocol.js";
+import { remoteConnectArgs } from "../remoteEngine.js";
 
 /** The key is only ever an argument of this one call; it is never returned, logged or saved by the engine. */
 export const remoteSetApiKeyArgs = z.strictObject({ key: z.string().min(1).max(4096).nullable() });

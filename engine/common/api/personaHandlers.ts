@@ -1,50 +1,22 @@
 import { z } from "zod";
-import { MasqueError } from "./errors.js";
-import { handler, type RuntimePort } from "./handlers.js";
-import { builtinPairs } from "./library/builtins.js";
-import { libraryEntry } from "./library/libraryEntries.js";
-import { defaultPersonaSettings, evidenceKey, gatherEvidenceMany, slotsOf, trackEvidence, type Turn } from "./persona/tracker.js";
-import { idSchema, personaSettingsSchema } from "./project/schema.js";
-import { childrenOf, pathTo } from "./project/queries.js";
-import type { ProjectSession } from "./project/session.js";
-import { defaultFormat, sceneForPath } from "./project/transcript.js";
-import type { NodePersona, PersonaSettings, ProjectState, TreeNode } from "./project/types.js";
-import type { EngineEvent } from "./protocol.js";
+import { MasqueError } from "../errors.js";
+import { handler, requireSession } from "./handler.js";
+import { runJob, type JobMap } from "./jobs.js";
+import type { RuntimePort } from "./ports.js";
+import { suggestPersonaSettings } from "../persona/suggest.js";
+import { evidenceKey, gatherEvidenceMany, slotsOf, trackEvidence, type Turn } from "../persona/tracker.js";
+import { idSchema, personaSettingsSchema } from "../project/schema.js";
+import { childrenOf, pathTo } from "../project/queries.js";
+import type { ProjectSession } from "../project/session.js";
+import { defaultFormat, sceneForPath } from "../project/transcript.js";
+import type { NodePersona, PersonaSettings, ProjectState, TreeNode } from "../project/types.js";
+import { jobIdSchema, type EngineEvent } from "../protocol.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
 
 const treeArgs = z.strictObject({ treeId: idSchema });
-const scoreArgs = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), treeId: idSchema, scope: z.enum(["active-path", "tree"]) });
+const scoreArgs = z.strictObject({ jobId: jobIdSchema, treeId: idSchema, scope: z.enum(["active-path", "tree"]) });
 const configureArgs = z.strictObject({ persona: personaSettingsSchema.nullable() });
 const trackArgs = z.strictObject({ nodeId: idSchema });
-
-/**
- * Suggested persona settings for a tree: for a built-in pair, its luigi and waluigi frames
- * against the pair's neutral opening; otherwise null (the user picks the frames).
- */
-export function suggestPersonaSettings(state: ProjectState, treeId: string): PersonaSettings | null {
-  const tree = state.trees.get(treeId);
-  if (tree === undefined) return null;
-  const scene = sceneForPath(state, [state.nodes.get(tree.rootId)!]);
-  const pairId = scene?.builtinId?.split("/")[0];
-  const pair = builtinPairs.find((p) => p.id === pairId);
-  if (pair === undefined) return null;
-  const luigi = libraryEntry(`${pair.id}/luigi`)!;
-  const waluigi = libraryEntry(`${pair.id}/waluigi`)!;
-  return {
-    ...defaultPersonaSettings,
-    states: ["luigi", "waluigi"],
-    frames: [
-      { id: "luigi", label: luigi.simulacrum.name, state: 0, paraphrases: [luigi.scene.frame] },
-      { id: "waluigi", label: waluigi.simulacrum.name, state: 1, paraphrases: [waluigi.scene.frame] },
-      { id: "neutral", label: "neutral", state: "neutral", paraphrases: [pair.neutral] },
-    ],
-    probes: [],
-    // The turn and the one before it: evidence about this turn, not about the whole history.
-    historyTurns: 1,
-    trackedSpeaker: pair.narrative ? null : pair.character,
-  };
-}
 
 /** The turns of a path as the tracker sees them (the root is the frame, not a turn). */
 function turnsOf(path: readonly TreeNode[], settings: PersonaSettings): Turn[] {
@@ -70,7 +42,7 @@ function leafPaths(state: ProjectState, rootId: string): TreeNode[][] {
 }
 
 /** Persona tracking of project trees: configure, score (stored on nodes), and read posteriors. */
-export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: JobMap) {
   const session = () => requireSession(projects);
   const settingsOf = (s: ProjectSession, treeId: string) => {
     const settings = s.state.meta.persona ?? suggestPersonaSettings(s.state, treeId);
@@ -104,15 +76,12 @@ export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPor
       const scene = sceneForPath(s.state, [s.state.nodes.get(tree.rootId)!]);
       const format = scene?.format ?? defaultFormat;
       const paths = scope === "tree" ? leafPaths(s.state, tree.rootId) : [pathTo(s.state, tree.activeId)];
-      if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
-      const controller = new AbortController();
-      jobs.set(jobId, controller);
       let scored = 0;
-      try {
+      const cancelled = await runJob(jobs, jobId, async (signal) => {
         const done = new Set<string>();
         // Paths are scored a group at a time in one batched call (each path's frames on their own sequences).
         const group = Math.max(1, Math.floor(runtime.parallel / Math.max(1, slotsOf(settings).length)));
-        for (let i = 0; i < paths.length && !controller.signal.aborted; i += group) {
+        for (let i = 0; i < paths.length && !signal.aborted; i += group) {
           const batch = paths.slice(i, i + group).map((path) =>
             turnsOf(path, settings).map((t) => {
               const node = s.state.nodes.get(t.nodeId!)!;
@@ -141,10 +110,9 @@ export function createPersonaHandlers(runtime: RuntimePort, projects: ProjectPor
           }
           emit({ type: "job.progress", jobId, done: Math.min(paths.length, i + group), total: paths.length, label: `${scored} turns scored` });
         }
-      } finally {
-        jobs.delete(jobId);
-      }
-      return { scored, paths: paths.length, cancelled: controller.signal.aborted };
+        return signal.aborted;
+      });
+      return { scored, paths: paths.length, cancelled };
     }),
 
     /** Filtered (live) and smoothed (whole path) posteriors and labels along the path to a node. */

@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { formatIds } from "./formats/catalog.js";
-import { exportProject } from "./formats/exportProject.js";
-import { importFile } from "./formats/importProject.js";
-import { importLimits } from "./formats/limits.js";
-import { handler } from "./handlers.js";
-import { idSchema } from "./project/schema.js";
-import { requireSession } from "./projectHandlers.js";
+import { formatIds } from "../formats/catalog.js";
+import { exportProject } from "../formats/exportProject.js";
+import { importFile } from "../formats/importProject.js";
+import { importLimits } from "../formats/limits.js";
+import { handler, requireSession } from "./handler.js";
+import { idSchema } from "../project/schema.js";
 import type { ProjectPort } from "./projectPort.js";
 
 export const exportProjectArgs = z.strictObject({

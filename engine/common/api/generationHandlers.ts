@@ -1,6 +1,9 @@
-import { MasqueError } from "./errors.js";
-import { handler, type RuntimePort } from "./handlers.js";
-import type { CompletionResult, EngineEvent } from "./protocol.js";
+import { MasqueError } from "../errors.js";
+import { handler, requireSession } from "./handler.js";
+import { runJob, type JobMap } from "./jobs.js";
+import type { RuntimePort } from "./ports.js";
+import { toNodeGeneration } from "../project/nodeGeneration.js";
+import type { EngineEvent } from "../protocol.js";
 import {
   continueNodeArgs,
   counterfactualArgs,
@@ -11,35 +14,16 @@ import {
   selfPlayArgs,
   showPromptArgs,
   type GenerationOptions,
-} from "./project/commandSchemas.js";
-import { pathTo } from "./project/queries.js";
-import type { ProjectSession } from "./project/session.js";
-import { nextSpeakerAfter, renderPrompt, sceneForPath, type RenderedPrompt } from "./project/transcript.js";
-import type { FiredEntry } from "./lore/activation.js";
-import type { NodeGeneration, Scene, TreeNode } from "./project/types.js";
+} from "../project/commandSchemas.js";
+import { pathTo } from "../project/queries.js";
+import type { ProjectSession } from "../project/session.js";
+import { nextSpeakerAfter, renderPrompt, sceneForPath, type RenderedPrompt } from "../project/transcript.js";
+import type { Scene, TreeNode } from "../project/types.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
-import { deriveSeeds } from "./seeds.js";
-import { fitPrompt } from "./promptFit.js";
-import { defaultContextPolicy, type ContextWindow } from "./project/contextWindow.js";
-import { promptTokenCount } from "./tokenCount.js";
-
-/** What a finished generation becomes on a node. */
-export function toNodeGeneration(result: CompletionResult, textOffset: number, scene: Scene | null, lore: readonly FiredEntry[] = [], window: ContextWindow | null = null): NodeGeneration {
-  return {
-    // Only when entries fired, so records of scenes without lorebooks are unchanged.
-    ...(lore.length > 0 ? { lore: [...lore] } : {}),
-    record: result.record,
-    textOffset,
-    tokenIds: result.tokens.map((t) => t.id),
-    logprobs: result.tokens.map((t) => t.logprob),
-    stopReason: result.stopReason,
-    stopSequence: result.stopSequence,
-    timings: { promptMs: result.timings.promptMs, generateMs: result.timings.generateMs, promptTokensEvaluated: result.timings.promptTokensEvaluated },
-    conditioning: scene === null ? null : { sceneId: scene.id, frameName: scene.name },
-    ...(window === null ? {} : { contextWindow: window }),
-  };
-}
+import { deriveSeeds } from "../seeds.js";
+import { fitPrompt } from "../promptFit.js";
+import { defaultContextPolicy } from "../project/contextWindow.js";
+import { promptTokenCount } from "../tokenCount.js";
 
 /** The exact prompt a generated node was produced from (what replay must reproduce). */
 export function generationPrompt(session: ProjectSession, node: TreeNode): string {
@@ -80,20 +64,11 @@ interface TurnRequest {
  * Generation handlers: children, continuation, replay, self-play, counterfactual frames and
  * "show prompt". Every prompt comes from the one transcript renderer.
  */
-export function createGenerationHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: Map<string, AbortController>) {
+export function createGenerationHandlers(runtime: RuntimePort, projects: ProjectPort, emit: (event: EngineEvent) => void, jobs: JobMap) {
   const session = () => requireSession(projects);
 
   /** Runs a generation job under a jobId that `cancel` can abort. */
-  const asJob = async <T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
-    const controller = new AbortController();
-    jobs.set(jobId, controller);
-    try {
-      return await run(controller.signal);
-    } finally {
-      jobs.delete(jobId);
-    }
-  };
+  const asJob = <T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => runJob(jobs, jobId, run);
 
   /** Generates turns after a node and commits them as one undoable change; returns the new ids. */
   const generateTurns = async (s: ProjectSession, req: TurnRequest, signal: AbortSignal, branchOffset = 0) => {

@@ -1,10 +1,9 @@
-import { MasqueError } from "./errors.js";
-import { handler } from "./handlers.js";
-import { emptyArgs, type EngineEvent } from "./protocol.js";
-import { performArgs, projectCreateArgs, projectPathArgs, searchArgs } from "./project/commandSchemas.js";
-import { searchNodes } from "./project/queries.js";
-import type { ProjectSession } from "./project/session.js";
-import type { ProjectSnapshot } from "./project/types.js";
+import { handler, requireSession } from "./handler.js";
+import { emptyArgs, type EngineEvent } from "../protocol.js";
+import { performArgs, projectCreateArgs, projectPathArgs, searchArgs } from "../project/commandSchemas.js";
+import { searchNodes } from "../project/queries.js";
+import type { ProjectSession } from "../project/session.js";
+import type { ProjectSnapshot } from "../project/types.js";
 import type { ProjectPort } from "./projectPort.js";
 
 export function snapshotOf(session: ProjectSession): ProjectSnapshot {
@@ -20,13 +19,6 @@ export function snapshotOf(session: ProjectSession): ProjectSnapshot {
     canUndo: session.canUndo,
     canRedo: session.canRedo,
   };
-}
-
-/** The open project's session, or a clear error. */
-export function requireSession(projects: ProjectPort): ProjectSession {
-  const current = projects.current();
-  if (current === null) throw new MasqueError("bad-request", "No project is open.");
-  return current;
 }
 
 /** Project lifecycle, tree commands, undo and search; merged into the engine's handler map. */

@@ -1,25 +1,26 @@
 import { z } from "zod";
-import { MasqueError } from "./errors.js";
-import { compareConditions } from "./experiments/compare.js";
-import { experimentCsv, experimentResults } from "./experiments/results.js";
-import { runExperiment, trackerLabeller, type RolloutLabeller } from "./experiments/runner.js";
-import { planSweep } from "./experiments/sweep.js";
-import { handler, type HostPort, type RuntimePort } from "./handlers.js";
-import { suggestPersonaSettings } from "./personaHandlers.js";
-import { idSchema } from "./project/schema.js";
-import { pathTo } from "./project/queries.js";
-import { defaultFormat, nextSpeakerAfter, sceneForPath } from "./project/transcript.js";
-import { contextPolicySchema } from "./project/commandSchemas.js";
-import { defaultContextPolicy } from "./project/contextWindow.js";
-import type { ProjectSession } from "./project/session.js";
-import { fitPrompt } from "./promptFit.js";
-import { emptyArgs } from "./protocol.js";
-import type { Experiment, ExperimentSpec } from "./project/types.js";
-import type { EngineEvent } from "./protocol.js";
-import { samplerSettingsSchema } from "./sampling.js";
-import { defaultSamplerSettings, MAX_SEED } from "./samplerDefaults.js";
+import { MasqueError } from "../errors.js";
+import { compareConditions } from "../experiments/compare.js";
+import { experimentCsv, experimentResults } from "../experiments/results.js";
+import { runExperiment, trackerLabeller, type RolloutLabeller } from "../experiments/runner.js";
+import { planSweep } from "../experiments/sweep.js";
+import { handler, requireSession } from "./handler.js";
+import { runJob, type JobMap } from "./jobs.js";
+import type { HostPort, RuntimePort, TextLabeller } from "./ports.js";
+import { suggestPersonaSettings } from "../persona/suggest.js";
+import { idSchema } from "../project/schema.js";
+import { pathTo } from "../project/queries.js";
+import { defaultFormat, nextSpeakerAfter, sceneForPath } from "../project/transcript.js";
+import { contextPolicySchema } from "../project/commandSchemas.js";
+import { defaultContextPolicy } from "../project/contextWindow.js";
+import type { ProjectSession } from "../project/session.js";
+import { fitPrompt } from "../promptFit.js";
+import { emptyArgs, jobIdSchema } from "../protocol.js";
+import type { Experiment, ExperimentSpec } from "../project/types.js";
+import type { EngineEvent } from "../protocol.js";
+import { samplerSettingsSchema } from "../sampling.js";
+import { defaultSamplerSettings, MAX_SEED } from "../samplerDefaults.js";
 import type { ProjectPort } from "./projectPort.js";
-import { requireSession } from "./projectHandlers.js";
 
 const createArgs = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -39,13 +40,10 @@ const sweepArgs = createArgs.omit({ condition: true }).extend({
   factor: z.enum(["scene", "frame", "rule", "temperature"]),
   values: z.array(z.string().max(100_000)).min(2).max(12),
 });
-const jobArgs = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), experimentId: idSchema });
+const jobArgs = z.strictObject({ jobId: jobIdSchema, experimentId: idSchema });
 const idArgs = z.strictObject({ experimentId: idSchema });
 const idsArgs = z.strictObject({ experimentIds: z.array(idSchema).min(1).max(64) });
 const compareArgs = z.strictObject({ a: idSchema, b: idSchema });
-
-/** A ground-truth labeller for a model whose turns are decidable from their text (the demo model). */
-export type TextLabeller = (text: string) => number;
 
 /** The attractor lab: create, run/resume, read results, compare conditions. */
 export function createExperimentHandlers(
@@ -53,7 +51,7 @@ export function createExperimentHandlers(
   projects: ProjectPort,
   host: HostPort,
   emit: (event: EngineEvent) => void,
-  jobs: Map<string, AbortController>,
+  jobs: JobMap,
   groundTruthFor: (modelSha256: string) => TextLabeller | null = () => null,
 ) {
   const session = () => requireSession(projects);
@@ -146,48 +144,46 @@ export function createExperimentHandlers(
       const s = session();
       const experiment = find(experimentId);
       if (live.has(experimentId)) throw new MasqueError("bad-request", `${experiment.name} is already running.`);
-      if (jobs.has(jobId)) throw new MasqueError("bad-request", `Job ${jobId} is already running.`);
-      const controller = new AbortController();
-      jobs.set(jobId, controller);
-      const execute = async () => {
-        try {
-          const start = s.state.nodes.get(experiment.spec.nodeId);
-          if (start === undefined) throw new MasqueError("bad-request", "The experiment's start node no longer exists.");
-          const label = labellerFor(s, experiment, start.id);
-          // The whole run is one undo step, so a 100 × 20 run cannot push the user's own edits off the stack.
-          const done = await s.edit((edits) => runExperiment(edits, runtime, experimentId, label, controller.signal, (p) => {
-            const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
-            const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * (experiment.spec.legacyTotalTurns ?? experiment.spec.turns));
-            emit({
-              type: "job.progress",
-              jobId,
-              done: p.done,
-              total: p.total,
-              label: `${rate.toFixed(0)} tok/s`,
-              tokensPerSecond: rate,
-              etaSeconds: Number.isFinite(perTurn) ? Math.max(0, (p.total - p.done) * perTurn) : null,
-            });
-          }));
-          return { status: done.status, completed: done.rollouts.length, total: done.spec.rollouts };
-        } catch (error) {
-          // A deleted experiment has nothing to record; anything else is recorded as failed, with why.
-          const current = s.state.experiments.get(experimentId);
-          if (current !== undefined && s === projects.current()) {
-            const message = error instanceof Error ? error.message : String(error);
-            await s.perform("putExperiment", { experiment: { ...current, status: "failed", error: message.slice(0, 2000) } });
+      return runJob(jobs, jobId, async (signal) => {
+        const execute = async () => {
+          try {
+            const start = s.state.nodes.get(experiment.spec.nodeId);
+            if (start === undefined) throw new MasqueError("bad-request", "The experiment's start node no longer exists.");
+            const label = labellerFor(s, experiment, start.id);
+            // The whole run is one undo step, so a 100 × 20 run cannot push the user's own edits off the stack.
+            const done = await s.edit((edits) => runExperiment(edits, runtime, experimentId, label, signal, (p) => {
+              const rate = p.seconds > 0 ? p.tokens / p.seconds : 0;
+              const perTurn = p.seconds / Math.max(1, p.done - experiment.rollouts.length * (experiment.spec.legacyTotalTurns ?? experiment.spec.turns));
+              emit({
+                type: "job.progress",
+                jobId,
+                done: p.done,
+                total: p.total,
+                label: `${rate.toFixed(0)} tok/s`,
+                tokensPerSecond: rate,
+                etaSeconds: Number.isFinite(perTurn) ? Math.max(0, (p.total - p.done) * perTurn) : null,
+              });
+            }));
+            return { status: done.status, completed: done.rollouts.length, total: done.spec.rollouts };
+          } catch (error) {
+            // A deleted experiment has nothing to record; anything else is recorded as failed, with why.
+            const current = s.state.experiments.get(experimentId);
+            if (current !== undefined && s === projects.current()) {
+              const message = error instanceof Error ? error.message : String(error);
+              await s.perform("putExperiment", { experiment: { ...current, status: "failed", error: message.slice(0, 2000) } });
+            }
+            throw error;
           }
-          throw error;
+        };
+        const run = execute();
+        // Cancel and Delete wait for this: it settles only once the record says how the run ended.
+        live.set(experimentId, { jobId, done: run.then(() => undefined, () => undefined) });
+        try {
+          return await run;
+        } finally {
+          live.delete(experimentId);
         }
-      };
-      const run = execute();
-      // Cancel and Delete wait for this: it settles only once the record says how the run ended.
-      live.set(experimentId, { jobId, done: run.then(() => undefined, () => undefined) });
-      try {
-        return await run;
-      } finally {
-        live.delete(experimentId);
-        jobs.delete(jobId);
-      }
+      });
     }),
 
     /**

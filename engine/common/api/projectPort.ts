@@ -1,4 +1,4 @@
-import type { ProjectSession } from "./project/session.js";
+import type { ProjectSession } from "../project/session.js";
 
 export interface RecentProject {
   path: string;

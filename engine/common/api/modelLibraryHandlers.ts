@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { handler } from "./handlers.js";
-import type { ModelLibraryPort } from "./modelLibraryPort.js";
-import { emptyArgs, type EngineEvent } from "./protocol.js";
-import { settingsPatchSchema } from "./settings.js";
+import { handler } from "./handler.js";
+import type { ModelLibraryPort } from "../modelLibraryPort.js";
+import { emptyArgs, type EngineEvent } from "../protocol.js";
+import { settingsPatchSchema } from "../settings.js";
 
 const pathSchema = z.string().min(1).max(4096);
 const downloadIdArgs = z.strictObject({ downloadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
