@@ -2,7 +2,7 @@ import type { ScoreArgs, ScoreResult } from "../protocol.js";
 import type { TranscriptFormat } from "../project/transcriptFormat.js";
 import { cacheKey } from "../hash.js";
 import { forwardBackward, forwardFilter, logSumExp } from "./hmm.js";
-import { defaultThresholds, degeneracy, labelState, labelTurn, type LabelThresholds, type PersonaLabel } from "./labels.js";
+import { defaultThresholds, degeneracy, labelState, labelTurn, type PersonaLabel } from "./labels.js";
 import type { PersonaConfig, PersonaFrame, PersonaProbe, Turn, TurnEvidence } from "./types.js";
 
 export type { PersonaConfig, PersonaFrame, PersonaProbe, Turn, TurnEvidence } from "./types.js";
