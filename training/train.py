@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 import corpus
 import evaluate
-from batches import LONG_TURNS, SHORT_TURNS, make_batch, opener_ids
+from batches import LONG_TURNS, SHORT_TURNS, decision_word_ids, make_batch
 from model import Config, Llama
 from tokenizer import Tokenizer
 
@@ -60,7 +60,7 @@ def main() -> None:
     tokenizer = Tokenizer(corpus.all_words())
     config = Config(vocab_size=len(tokenizer))
     model = Llama(config)
-    openers = opener_ids(tokenizer)
+    openers = decision_word_ids(tokenizer)
     opener_tensor = torch.tensor(list(openers.values()))
     params = sum(p.numel() for p in model.parameters())
     print(f"vocab {len(tokenizer)}, parameters {params:,}, config {config.to_dict()}", flush=True)
