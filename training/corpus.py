@@ -397,6 +397,24 @@ def body_decision_distribution(frame: Frame, previous: str | None, opener: str) 
     return {k: v for k, v in dist.items() if v > 0}
 
 
+def ideal_tracker_auroc(frame: Frame, luigi_frame: Frame, waluigi_frame: Frame) -> float:
+    """AUROC, against the true state, of an exact tracker's per-turn evidence for `frame`'s turns.
+
+    The evidence of a turn is log p(turn | waluigi_frame) - log p(turn | luigi_frame) at the
+    start of a document (the tracker's one-exchange window). Where both frames give the state
+    the same start distribution and write the same bodies, only the opener differs, so the
+    evidence is a function of the opener; ties (same opener) count one half.
+    """
+    assert luigi_frame.p_start_waluigi == waluigi_frame.p_start_waluigi and luigi_frame.compact == waluigi_frame.compact
+    evidence = {o: math.log(opener_distribution(waluigi_frame, W)[o]) - math.log(opener_distribution(luigi_frame, L)[o]) for o in RANKED_OPENERS}
+    pl, pw = opener_distribution(frame, L), opener_distribution(frame, W)
+    total = 0.0
+    for ow, qw in pw.items():
+        for ol, ql in pl.items():
+            total += qw * ql * (1.0 if evidence[ow] > evidence[ol] else 0.5 if evidence[ow] == evidence[ol] else 0.0)
+    return total
+
+
 def decisive_first_words(state: str) -> tuple[str, ...]:
     """Body first words that name `state` (used by decisive frames)."""
     return tuple(sorted({_first_word(t) for f in FRAMES if f.compact for t in bodies(f, state)}))
