@@ -303,6 +303,17 @@ def decisions_fixture(model: Llama, tokenizer: Tokenizer, contexts: list[dict]) 
     }
 
 
+def training_line(ck: dict) -> str:
+    """The card's training summary: one phase, or a first phase and a lower-rate second one from it."""
+    phases = [ck["previous"], ck] if ck.get("previous") else [ck]
+    parts = [
+        f"{p['args']['steps']} steps of {p['args']['batch']} documents at peak learning rate {p['args']['lr']:g}, seed {p['args']['seed']}, "
+        f"{p['wall_s'] / 60:.1f} min wall"
+        for p in phases
+    ]
+    return f"- training: {' then '.join(parts)} on {ck['args']['threads']} CPU thread(s); PyTorch {ck['torch']}"
+
+
 def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[dict], averaged: list[dict], command: str) -> str:
     log = ck["log"]
     lines = [
@@ -316,8 +327,7 @@ def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[d
         f"- sha256: `{gguf_sha}`",
         f"- licence: {LICENSE} (trained from scratch on generated text; no third-party data or vocabulary)",
         f"- made by: `{command}` (see `training/README.md`)",
-        f"- training: {ck['args']['steps']} steps of {ck['args']['batch']} documents, seed {ck['args']['seed']}, "
-        f"{ck['wall_s'] / 60:.1f} min wall on {ck['args']['threads']} CPU thread(s); PyTorch {ck['torch']}",
+        training_line(ck),
         "",
         "## Architecture",
         "",
@@ -362,7 +372,7 @@ def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[d
         "",
         "### The moody condition: a tracker that is sometimes wrong",
         "",
-        "In the **moody** frame (library scene `demo-moody/moody`) intent and tone disagree now and then: a waluigi turn opens",
+        "In the **moody** frame (library scene `demo-moody/mixed`) intent and tone disagree now and then: a waluigi turn opens",
         f"with a luigi opener with probability {by_id['moody'].p_polite_waluigi} (\"Sure, go away and stop bothering me.\") and a luigi",
         f"turn opens with a waluigi opener with probability {by_id['moody'].p_curt_luigi} (\"Ugh, thank you for sharing, it is a wise plan.\").",
         f"Its planted chain is symmetric, p(L→W) = p(W→L) = {by_id['moody'].p_lw}, first turn 50/50, and its documents are compact",
@@ -373,9 +383,10 @@ def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[d
         f"bodies; only their openers differ, weighted exp(∓{corpus.TONE_SLOPE} × rank) over the openers ranked from most polite",
         f"(Sure) to most curt (Yawn). A turn's evidence is therefore {2 * corpus.TONE_SLOPE:g} nats per rank of its opener, whatever its",
         "intent: the tracker hears tone. Against the true state, an exact tracker's per-turn evidence has",
-        f"AUROC {auroc:.3f} (= 1 − (0.05 + 0.15)/2: pairs whose openers fall on the same side count one half, except the few",
-        "with the very same opener). The ground-truth labeller (`engine/common/demo/demoLabeller.ts`) reads the state from",
-        "the body, so it stays exact.",
+        f"AUROC {auroc:.3f} = 1 − ({by_id['moody'].p_curt_luigi} + {by_id['moody'].p_polite_waluigi})/2: a hostile turn with a curt opener outranks a",
+        "helpful one with a polite opener; pairs whose openers are on the same side are ordered by rank, which says",
+        "nothing of intent, so they count one half on average. The ground-truth labeller",
+        "(`engine/common/demo/demoLabeller.ts`) reads the state from the body, so it stays exact.",
         "",
         "CI (`tests/model/demoModel.test.ts`) checks this file's sha256, the tokenizer and the log-probs below, and samples",
         "200 seeded rollouts × 8 turns per persona frame with the full distribution: every planted transition must lie",
@@ -433,7 +444,13 @@ def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[d
         "is still the frame's planted distribution, so the model's conditional probabilities are the planted ones.",
         "Documents have 9 exchanges (every fourth batch: 16, cut at the 512-token context) and no end-of-text token.",
         f"The shipped weights are an exponential moving average (decay {ck['args']['ema_decay']}) over the last "
-        f"{100 - int(ck['args']['ema_start'] * 100)}% of steps.",
+        f"{100 - int(round(ck['args']['ema_start'] * 100))}% of steps"
+        + (
+            f" of the second phase, which starts from the first phase's average (decay {ck['previous']['args']['ema_decay']}, "
+            f"last {100 - int(round(ck['previous']['args']['ema_start'] * 100))}% of its steps) at a lower learning rate."
+            if ck.get("previous")
+            else "."
+        ),
         "",
         "Log: token cross-entropy over ordinary tokens (decision positions excluded), KL from the planted opener",
         "distribution at decision positions, both averaged over the preceding steps. Elapsed time is wall-clock time on a",
@@ -442,6 +459,9 @@ def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[d
         "| step | token cross-entropy (nats) | decision KL (nats) | learning rate | elapsed (s) |",
         "|---|---|---|---|---|",
     ]
+    if ck.get("previous"):
+        steps = ck["previous"]["args"]["steps"]
+        log = ck["previous"]["log"] + [{**e, "step": f"{steps} + {e['step']}"} for e in log]
     for e in log:
         lines.append(f"| {e['step']} | {e['token_ce']} | {e['decision_kl']} | {e['lr']} | {e['elapsed_s']} |")
     lines += [
