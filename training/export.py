@@ -390,7 +390,7 @@ def model_card(ck: dict, config: Config, gguf_sha: str, size: int, fixed: list[d
         "",
         "CI (`tests/model/demoModel.test.ts`) checks this file's sha256, the tokenizer and the log-probs below, and samples",
         "200 seeded rollouts × 8 turns per persona frame with the full distribution: every planted transition must lie",
-        "in the 99% interval of its estimate, and at least 98% of turns must be well-formed.",
+        "in its interval (99% jointly over the six transitions), and at least 98% of turns must be well-formed.",
         "`tests/model/demoAmbiguous.test.ts` runs the moody scene through the lab (16 tracked turns) against the ground",
         "truth and measures the tracker's per-turn AUROC.",
         "",

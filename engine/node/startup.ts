@@ -18,7 +18,8 @@ export interface StartupOptions {
 /**
  * What every host does at start. Load MASQUE_MODEL, or else the built-in demo model, so a
  * fresh install shows persona conditioning with no download. Reopen the last project; on a
- * first run with the demo model, open a "Welcome" project with the demo scene ready.
+ * first run with the demo model, open a "Welcome" project with the demo scenes ready
+ * (the helpful assistant, active, and the moody assistant).
  */
 export async function startEngine(engine: Engine, options: StartupOptions): Promise<void> {
   const demo = demoModelPath(options.appRoot);
@@ -41,8 +42,10 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
     }
     await engine.handlers.projectCreate({ name: "Welcome to Masque", rootText: "" });
     const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
+    // The harder demo beside it: tone and intent disagree now and then, so the tracker errs.
+    const { treeId: moodyId } = await engine.handlers.libraryUse({ entryId: "demo-moody/mixed", treeName: "Moody assistant (demo)" });
     // The empty first tree that every new project starts with is not needed here.
-    const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId);
+    const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId && t.id !== moodyId);
     if (first) await engine.handlers.perform({ command: "deleteTree", args: { treeId: first.id } });
     const tree = engine.projects.current()!.state.trees.get(treeId)!;
     await engine.handlers.perform({ command: "setActive", args: { nodeId: tree.rootId } });
