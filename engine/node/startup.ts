@@ -41,9 +41,10 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
       return;
     }
     await engine.handlers.projectCreate({ name: "Welcome to Masque", rootText: "" });
-    const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
-    // The harder demo beside it: tone and intent disagree now and then, so the tracker errs.
+    // The harder demo: tone and intent disagree now and then, so the tracker errs. Created
+    // first, so that the helpful scene is the newest tree, the one the window opens on.
     const { treeId: moodyId } = await engine.handlers.libraryUse({ entryId: "demo-moody/mixed", treeName: "Moody assistant (demo)" });
+    const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
     // The empty first tree that every new project starts with is not needed here.
     const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId && t.id !== moodyId);
     if (first) await engine.handlers.perform({ command: "deleteTree", args: { treeId: first.id } });
