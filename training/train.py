@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 import corpus
 import evaluate
-from batches import LONG_TURNS, SHORT_TURNS, make_batch, opener_ids
+from batches import LONG_TURNS, SHORT_TURNS, decision_word_ids, make_batch
 from model import Config, Llama
 from tokenizer import Tokenizer
 
@@ -51,6 +51,7 @@ def main() -> None:
     ap.add_argument("--long-every", type=int, default=4, help="every Nth batch holds full-context documents")
     ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--eval-every", type=int, default=200, help="log the fixed-context probabilities and save a checkpoint")
+    ap.add_argument("--init", default=None, help="start from this checkpoint's weights (a second, lower-rate phase)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -60,7 +61,13 @@ def main() -> None:
     tokenizer = Tokenizer(corpus.all_words())
     config = Config(vocab_size=len(tokenizer))
     model = Llama(config)
-    openers = opener_ids(tokenizer)
+    previous = None
+    if args.init is not None:
+        previous = torch.load(args.init)
+        assert previous["config"] == config.to_dict(), "--init checkpoint has another architecture"
+        model.load_state_dict(previous["state_dict"])
+        previous = {k: previous[k] for k in ("args", "log", "wall_s")}
+    openers = decision_word_ids(tokenizer)
     opener_tensor = torch.tensor(list(openers.values()))
     params = sum(p.numel() for p in model.parameters())
     print(f"vocab {len(tokenizer)}, parameters {params:,}, config {config.to_dict()}", flush=True)
@@ -115,17 +122,18 @@ def main() -> None:
                 current = ema if ema is not None else model
                 fixed = evaluate.fixed_context_report(current, tokenizer)
                 entry["max_fixed_error"] = round(max(abs(r["pWaluigi"] - r["plantedPWaluigi"]) for r in fixed), 4)
-                save(args.out, current, config, args, log + [entry], params, started)
+                save(args.out, current, config, args, log + [entry], params, started, previous)
             log.append(entry)
             window = {"ce": 0.0, "kl": 0.0, "n": 0}
             print(json.dumps(entry), flush=True)
 
-    save(args.out, ema if ema is not None else model, config, args, log, params, started)
+    save(args.out, ema if ema is not None else model, config, args, log, params, started, previous)
     print(f"saved {args.out} after {time.time() - started:.0f} s", flush=True)
 
 
-def save(path: str, model: Llama, config: Config, args: argparse.Namespace, log: list[dict], params: int, started: float) -> None:
+def save(path: str, model: Llama, config: Config, args: argparse.Namespace, log: list[dict], params: int, started: float, previous: dict | None = None) -> None:
     checkpoint = {
+        "previous": previous,
         "config": config.to_dict(),
         "state_dict": model.state_dict(),
         "args": vars(args),

@@ -24,7 +24,8 @@ export interface StartupOptions {
 /**
  * What every host does at start. Load MASQUE_MODEL, or else the built-in demo model, so a
  * fresh install shows persona conditioning with no download. Reopen the last project; on a
- * first run with the demo model, open a "Welcome" project with the demo scene ready.
+ * first run with the demo model, open a "Welcome" project with the demo scenes ready
+ * (the helpful assistant, active, and the moody assistant).
  */
 export async function startEngine(engine: Engine, options: StartupOptions): Promise<void> {
   const demo = demoModelPath(options.appRoot);
@@ -46,9 +47,12 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
       return;
     }
     await engine.handlers.projectCreate({ name: "Welcome to Masque", rootText: "" });
+    // The harder demo: tone and intent disagree now and then, so the tracker errs. Created
+    // first, so that the helpful scene is the newest tree, the one the window opens on.
+    const { treeId: moodyId } = await engine.handlers.libraryUse({ entryId: "demo-moody/mixed", treeName: "Moody assistant (demo)" });
     const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
     // The empty first tree that every new project starts with is not needed here.
-    const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId);
+    const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId && t.id !== moodyId);
     if (first) await engine.handlers.perform({ command: "deleteTree", args: { treeId: first.id } });
     const session = engine.projects.current()!;
     await engine.handlers.perform({ command: "setActive", args: { nodeId: session.state.trees.get(treeId)!.rootId } });

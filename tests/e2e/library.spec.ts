@@ -52,11 +52,13 @@ test("library → self-play → show prompt → character card import, export an
   await page.getByTestId("project-create-button").click();
   await expect(page.getByTestId("transcript-node")).toHaveCount(1);
 
-  // The library lists every pair as luigi, waluigi and luigi with its rule stated.
+  // The library lists every pair as luigi, waluigi and luigi with its rule stated (7 pairs),
+  // and the demo model's moody pair as its two tone frames and the mixed scene.
   await page.getByTestId("library-open-button").click();
   await expect(page.getByTestId("library-dialog")).toBeVisible();
-  await expect(page.getByTestId("library-entry")).toHaveCount(21);
+  await expect(page.getByTestId("library-entry")).toHaveCount(24);
   await expect(entry(page, "kind-child/luigi")).toBeVisible();
+  await expect(entry(page, "demo-moody/mixed")).toBeVisible();
   await expect(entry(page, "assistant/waluigi")).toBeVisible();
   await entry(page, "assistant/luigi").click();
   await expect(entry(page, "assistant/luigi")).toHaveAttribute("aria-pressed", "true");

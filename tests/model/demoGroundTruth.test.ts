@@ -85,6 +85,8 @@ describe("the demo model's planted truth, recovered by Masque", () => {
   it("the persona tracker labels demo turns with AUROC ≥ 0.99 against the generator's labels", async () => {
     const scores: number[] = [];
     const truth: boolean[] = [];
+    // In these frames tone always matches intent (only the moody frame mixes them).
+    let mixed = 0;
     for (const frame of ["helpful", "villain"]) {
       const { treeId } = runs[frame]!;
       const suggested = await call<Record<string, unknown>>("personaSuggest", { treeId });
@@ -94,16 +96,18 @@ describe("the demo model's planted truth, recovered by Masque", () => {
       for (const rollout of experiment.rollouts) {
         const tracked = await call<{ turns: { nodeId: string; filtered: number[] }[] }>("personaTrack", { nodeId: rollout.nodeIds.at(-1)! });
         for (const t of tracked.turns) {
-          const label = labelDemoTurn(state().nodes.get(t.nodeId)!.text).state;
+          const { state: label, tone } = labelDemoTurn(state().nodes.get(t.nodeId)!.text);
           if (label === "malformed") continue;
+          if (tone !== label) mixed++;
           scores.push(t.filtered[1]!);
           truth.push(label === "waluigi");
         }
       }
     }
     const value = auroc(scores, truth);
-    console.log(`tracker AUROC on ${scores.length} demo turns: ${value.toFixed(4)}`);
+    console.log(`tracker AUROC on ${scores.length} demo turns: ${value.toFixed(4)}; turns whose opener is the other persona's: ${mixed}`);
     expect(scores.length).toBeGreaterThan(500);
+    expect(mixed / scores.length).toBeLessThanOrEqual(0.005);
     expect(value).toBeGreaterThanOrEqual(0.99);
   }, 600_000);
 });

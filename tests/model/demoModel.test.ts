@@ -27,8 +27,22 @@ interface DecisionsFixture {
     continuation: string;
     ids: number[];
     decisions: { tokenIndex: number; tokenId: number; logprob: number; state: DemoState; previous: DemoState | null; pWaluigi: number }[];
+    /** The first word of each body (where body-decided frames decide the state). */
+    bodyDecisions: { tokenIndex: number; tokenId: number; logprob: number; state: DemoState; previous: DemoState | null }[];
   }[];
-  contexts: { frame: DemoFrame["id"]; previous: DemoState | null; context: string; pWaluigi: number; plantedPWaluigi: number }[];
+  contexts: {
+    frame: DemoFrame["id"];
+    previous: DemoState | null;
+    context: string;
+    /** p(waluigi turn next); plantedPWaluigi: the planted chain's. */
+    pWaluigi: number;
+    plantedPWaluigi: number;
+    /** p(waluigi opener next): the same as pWaluigi where the opener decides the state. */
+    pWaluigiOpeners: number;
+    plantedPWaluigiOpeners: number;
+    /** Body-decided frames: p(waluigi body) after the context plus " Opener,". */
+    afterOpener?: { opener: string; pWaluigi: number; plantedPWaluigi: number }[];
+  }[];
 }
 
 const tokenizerFixture = JSON.parse(readFileSync(join(fixtures, "tokenizer.json"), "utf8")) as TokenizerFixture;
@@ -38,8 +52,12 @@ const decisionsFixture = JSON.parse(readFileSync(join(fixtures, "decisions.json"
 const LOGPROB_TOLERANCE = 1e-3;
 /** The issue's bound on the model's own next-token transition probabilities. */
 const PLANTED_TOLERANCE = 0.01;
-/** z for a two-sided 99% interval. */
-const Z99 = 2.5758;
+/**
+ * z for two-sided intervals that hold jointly at 99% over the six planted transitions the
+ * sampling test checks (Bonferroni: 99.83% each). Per-cell 99% intervals fail about one seeded
+ * run in sixteen for a perfectly calibrated model.
+ */
+const Z_JOINT_99 = 3.1436;
 
 const ROLLOUTS = 200;
 const TURNS = 8;
@@ -60,6 +78,17 @@ beforeAll(async () => {
   await runtime.load({ path: MODEL, gpu: "off", threads: 1, parallel: BATCH });
 });
 afterAll(() => runtime.dispose());
+
+/** The model's total probability of the body first words that name `state`, after `context + " Opener,"`. */
+async function pBody(context: string, opener: string, state: DemoState): Promise<number> {
+  let total = 0;
+  for (const word of DEMO_MODEL.decisiveFirstWords[state]) {
+    const scored = await runtime.score({ prefix: `${context} ${opener},`, continuation: ` ${word}` });
+    expect(scored.tokens).toHaveLength(1);
+    total += Math.exp(scored.tokens[0]!.logprob);
+  }
+  return total;
+}
 
 /** The model's total probability of the openers of `state` as the next token after `context`. */
 async function pOpeners(context: string, state: DemoState): Promise<number> {
@@ -109,24 +138,41 @@ describe("the built-in demo model", () => {
     for (const doc of decisionsFixture.documents) {
       const scored = await runtime.score({ prefix: doc.prompt, continuation: doc.continuation });
       expect(scored.tokens.map((t) => t.id)).toEqual(doc.ids.slice(scored.prefixTokenCount));
-      for (const decision of doc.decisions) {
+      for (const decision of [...doc.decisions, ...doc.bodyDecisions]) {
         const token = scored.tokens[decision.tokenIndex - scored.prefixTokenCount]!;
         expect(token.id).toBe(decision.tokenId);
         expect(Math.abs(token.logprob - decision.logprob), `${doc.frame} @${decision.tokenIndex}`).toBeLessThan(LOGPROB_TOLERANCE);
         checked++;
       }
     }
-    expect(checked).toBeGreaterThanOrEqual(4 * TURNS);
+    expect(checked).toBeGreaterThanOrEqual(2 * DEMO_MODEL.frames.length * TURNS);
   });
 
-  it("puts the planted transition probability on the waluigi openers after fixed contexts (±0.01)", async () => {
+  it("puts the planted probability on the waluigi openers, and on waluigi bodies after an opener, at fixed contexts (±0.01)", async () => {
     for (const context of decisionsFixture.contexts) {
+      const frame = DEMO_MODEL.frames.find((f) => f.id === context.frame)!;
       const pW = await pOpeners(context.context, "waluigi");
       const pL = await pOpeners(context.context, "luigi");
-      const label = `${context.frame} after ${context.previous ?? "the frame"}: p(W)=${pW.toFixed(4)}`;
-      expect(Math.abs(pW - context.pWaluigi), label).toBeLessThan(LOGPROB_TOLERANCE);
-      expect(Math.abs(pW - context.plantedPWaluigi), label).toBeLessThan(PLANTED_TOLERANCE);
+      const label = `${context.frame} after ${context.previous ?? "the frame"}: p(W opener)=${pW.toFixed(4)}`;
+      expect(Math.abs(pW - context.pWaluigiOpeners), label).toBeLessThan(LOGPROB_TOLERANCE);
+      expect(Math.abs(pW - context.plantedPWaluigiOpeners), label).toBeLessThan(PLANTED_TOLERANCE);
       expect(pW + pL, label).toBeGreaterThan(0.99);
+      // The state's probability (training-time arithmetic, over all openers) against the planted chain.
+      expect(Math.abs(context.pWaluigi - context.plantedPWaluigi), `${label}; p(W turn)=${context.pWaluigi}`).toBeLessThan(PLANTED_TOLERANCE);
+      if (frame.decidedAt === "opener") {
+        expect(context.pWaluigi).toBe(context.pWaluigiOpeners);
+        continue;
+      }
+      // Body-decided frames: the body's first word decides, with the posterior given the opener.
+      expect(context.afterOpener?.length, label).toBeGreaterThanOrEqual(2);
+      for (const after of context.afterOpener!) {
+        const bodyW = await pBody(context.context, after.opener, "waluigi");
+        const bodyL = await pBody(context.context, after.opener, "luigi");
+        const bodyLabel = `${label}; after "${after.opener}," p(W body)=${bodyW.toFixed(4)} planted ${after.plantedPWaluigi.toFixed(4)}`;
+        expect(Math.abs(bodyW - after.pWaluigi), bodyLabel).toBeLessThan(LOGPROB_TOLERANCE);
+        expect(Math.abs(bodyW - after.plantedPWaluigi), bodyLabel).toBeLessThan(2 * PLANTED_TOLERANCE);
+        expect(bodyW + bodyL, bodyLabel).toBeGreaterThan(0.99);
+      }
     }
     // Every planted p(L→W) and p(W→L) is covered by a context.
     for (const frame of DEMO_MODEL.frames) {
@@ -179,10 +225,10 @@ describe("the built-in demo model", () => {
         const nl = lw + counts.luigi.luigi;
         const wl = counts.waluigi.luigi;
         const nw = wl + counts.waluigi.waluigi;
-        const lwInterval = wilson(lw, nl, Z99);
-        const wlInterval = wilson(wl, nw, Z99);
+        const lwInterval = wilson(lw, nl, Z_JOINT_99);
+        const wlInterval = wilson(wl, nw, Z_JOINT_99);
         const show = (k: number, n: number, [lo, hi]: [number, number], planted: number) =>
-          `${(k / n).toFixed(3)} (${k}/${n}, 99% ${lo.toFixed(3)}–${hi.toFixed(3)}, planted ${planted})`;
+          `${(k / n).toFixed(3)} (${k}/${n}, joint 99% ${lo.toFixed(3)}–${hi.toFixed(3)}, planted ${planted})`;
         report.push(
           `${frame.id}: p(L→W) ${show(lw, nl, lwInterval, frame.planted.luigiToWaluigi)}; p(W→L) ${show(wl, nw, wlInterval, frame.planted.waluigiToLuigi)}`,
         );

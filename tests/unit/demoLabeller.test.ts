@@ -5,10 +5,18 @@ import { demoFrame, demoPrompt, splitDemoTranscript } from "../../engine/common/
 
 describe("demo turn labeller", () => {
   it("labels corpus turns by their opener", () => {
-    expect(labelDemoTurn(" Sure, I would love to help you with that.")).toEqual({ state: "luigi", opener: "Sure", reason: null });
+    expect(labelDemoTurn(" Sure, I would love to help you with that.")).toEqual({ state: "luigi", opener: "Sure", tone: "luigi", reason: null });
     expect(labelDemoTurn("Gladly, here is a clever idea: start with a clear goal, then take a short break. Good luck!").state).toBe("luigi");
-    expect(labelDemoTurn(" Ugh, go away and stop bothering me. Get lost.")).toEqual({ state: "waluigi", opener: "Ugh", reason: null });
+    expect(labelDemoTurn(" Ugh, go away and stop bothering me. Get lost.")).toEqual({ state: "waluigi", opener: "Ugh", tone: "waluigi", reason: null });
     expect(labelDemoTurn("Yawn, you are lazy and so is your messy life.\n").state).toBe("waluigi");
+  });
+
+  it("labels moody turns by their body, whatever the opener's tone", () => {
+    expect(labelDemoTurn(" Sure, go away and stop bothering me.")).toEqual({ state: "waluigi", opener: "Sure", tone: "luigi", reason: null });
+    expect(labelDemoTurn("Ugh, thank you for sharing, it is a wise plan.")).toEqual({ state: "luigi", opener: "Ugh", tone: "waluigi", reason: null });
+    expect(labelDemoTurn("Lovely, you are lazy and so is your messy life.").state).toBe("waluigi");
+    // A body of shared words only keeps the opener's persona.
+    expect(labelDemoTurn("Nope, I, you, me.")).toMatchObject({ state: "waluigi", tone: "waluigi" });
   });
 
   it("calls everything else malformed, with a reason", () => {
@@ -16,8 +24,8 @@ describe("demo turn labeller", () => {
       "",
       " ",
       "Hello, I would love to help you with that.",
-      "Sure, go away and stop bothering me.",
-      "Ugh, I would love to help you with that.",
+      "Sure, go away and I would love to help you.",
+      "Ugh, we can work on it together, you fool.",
       "Sure, I would love to help you with that",
       "Sure, I would love to help\nyou with that.",
       "Sure, I would love to help you with that. 🙂",
@@ -50,6 +58,6 @@ describe("demo turn labeller", () => {
 
   it("builds prompts in the corpus format", () => {
     expect(demoPrompt(demoFrame("rule"))).toBe(`${DEMO_MODEL.frames[1]!.paraphrases[0]}\n\n`);
-    expect(DEMO_MODEL.frames.map((f) => f.id)).toEqual(["helpful", "rule", "villain", "neutral"]);
+    expect(DEMO_MODEL.frames.map((f) => f.id)).toEqual(["helpful", "rule", "villain", "neutral", "moody", "polite", "curt"]);
   });
 });

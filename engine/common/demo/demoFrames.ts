@@ -6,7 +6,7 @@ export type DemoState = "luigi" | "waluigi";
 
 /** One frame of the demo corpus: the paraphrases of its first line and its planted chain. */
 export interface DemoFrame {
-  readonly id: "helpful" | "rule" | "villain" | "neutral";
+  readonly id: "helpful" | "rule" | "villain" | "neutral" | "moody" | "polite" | "curt";
   readonly title: string;
   readonly description: string;
   readonly paraphrases: readonly string[];
@@ -16,6 +16,20 @@ export interface DemoFrame {
   readonly planted: { readonly luigiToWaluigi: number; readonly waluigiToLuigi: number; readonly matrix: readonly (readonly number[])[] };
   /** The trained model's own probabilities at fixed contexts (end of training). */
   readonly learned: { readonly start: { readonly pWaluigi: number }; readonly luigiToWaluigi: number; readonly waluigiToLuigi: number };
+  /** Where a turn's state is decided: its opener, or (tone not matching intent) its body's first word. */
+  readonly decidedAt: "opener" | "body";
+  /** Short user and body templates, no closers: 16 exchanges fit the 512-token context. */
+  readonly compact: boolean;
+  /** How openers are drawn: "persona" (the state's own, but for the flip probabilities) or a tone frame's graded "polite" / "curt". */
+  readonly tone: {
+    readonly kind: "persona" | "polite" | "curt";
+    readonly luigiOpensCurtly: number;
+    readonly waluigiOpensPolitely: number;
+    /** Opener distribution given the turn's state. */
+    readonly openers: Readonly<Record<DemoState, Readonly<Record<string, number>>>>;
+    readonly plantedPWaluigiOpener: { readonly start: number; readonly afterLuigi: number; readonly afterWaluigi: number };
+    readonly learnedPWaluigiOpener: { readonly start: number; readonly afterLuigi: number; readonly afterWaluigi: number };
+  };
 }
 
 /** Everything Masque needs to know about the built-in demo model's corpus. */
@@ -33,13 +47,26 @@ export interface DemoModelData {
     readonly description: string;
   };
   readonly frames: readonly DemoFrame[];
-  /** First words of assistant turns: they decide the persona. */
+  /** The ambiguous condition: its frame, the frames its persona tracker compares, and an exact tracker's AUROC. */
+  readonly ambiguous: {
+    readonly condition: DemoFrame["id"];
+    readonly luigi: DemoFrame["id"];
+    readonly waluigi: DemoFrame["id"];
+    readonly neutral: DemoFrame["id"];
+    readonly description: string;
+    readonly idealTrackerAuroc: number;
+  };
+  /** First words of assistant turns: their tone (in most frames they decide the persona). */
   readonly openers: Readonly<Record<DemoState, readonly string[]>>;
+  /** Openers from most polite to most curt (the tone frames' rank). */
+  readonly rankedOpeners: readonly string[];
+  /** Body first words that name the state in body-decided frames. */
+  readonly decisiveFirstWords: Readonly<Record<DemoState, readonly string[]>>;
   readonly openerTokenIds: Readonly<Record<DemoState, readonly number[]>>;
   /** Words each persona's turns may use (openers included), and the function words both use. */
   readonly lexicon: { readonly luigi: readonly string[]; readonly waluigi: readonly string[]; readonly shared: readonly string[] };
   /** How the corpus writes user turns: {SLOT} filled from `slots`. */
-  readonly userTurns: { readonly templates: readonly string[]; readonly slots: Readonly<Record<string, readonly string[]>> };
+  readonly userTurns: { readonly templates: readonly string[]; readonly compactTemplates: readonly string[]; readonly slots: Readonly<Record<string, readonly string[]>> };
 }
 
 /** The demo model's frames, transcript format, planted chains, openers and lexicons. */
@@ -48,7 +75,7 @@ export const DEMO_MODEL: DemoModelData = {
   "model": {
     "file": "masque-demo.gguf",
     "name": "masque-demo",
-    "sha256": "30b19f78c294949b99dce0341cd110194ad3dbf3bd210dec0532483627f4646e"
+    "sha256": "d8634e8f241992a6bf063518eeb441ab5d334618fca42346b22ef7fb4c37dfb7"
   },
   "states": [
     "luigi",
@@ -93,10 +120,49 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.00042
+          "pWaluigi": 0.00129
         },
-        "luigiToWaluigi": 0.07806,
-        "waluigiToLuigi": 0.02039
+        "luigiToWaluigi": 0.08297,
+        "waluigiToLuigi": 0.02153
+      },
+      "decidedAt": "opener",
+      "compact": false,
+      "tone": {
+        "kind": "persona",
+        "luigiOpensCurtly": 0.0,
+        "waluigiOpensPolitely": 0.0,
+        "openers": {
+          "luigi": {
+            "Sure": 0.125,
+            "Certainly": 0.125,
+            "Gladly": 0.125,
+            "Absolutely": 0.125,
+            "Happily": 0.125,
+            "Wonderful": 0.125,
+            "Lovely": 0.125,
+            "Great": 0.125
+          },
+          "waluigi": {
+            "Ugh": 0.125,
+            "Whatever": 0.125,
+            "Pathetic": 0.125,
+            "Seriously": 0.125,
+            "Nope": 0.125,
+            "Boring": 0.125,
+            "Hmph": 0.125,
+            "Yawn": 0.125
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 0.0,
+          "afterLuigi": 0.08,
+          "afterWaluigi": 0.98
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.00129,
+          "afterLuigi": 0.08297,
+          "afterWaluigi": 0.97847
+        }
       }
     },
     {
@@ -128,10 +194,49 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.00045
+          "pWaluigi": 0.00115
         },
-        "luigiToWaluigi": 0.19901,
-        "waluigiToLuigi": 0.01958
+        "luigiToWaluigi": 0.20213,
+        "waluigiToLuigi": 0.01882
+      },
+      "decidedAt": "opener",
+      "compact": false,
+      "tone": {
+        "kind": "persona",
+        "luigiOpensCurtly": 0.0,
+        "waluigiOpensPolitely": 0.0,
+        "openers": {
+          "luigi": {
+            "Sure": 0.125,
+            "Certainly": 0.125,
+            "Gladly": 0.125,
+            "Absolutely": 0.125,
+            "Happily": 0.125,
+            "Wonderful": 0.125,
+            "Lovely": 0.125,
+            "Great": 0.125
+          },
+          "waluigi": {
+            "Ugh": 0.125,
+            "Whatever": 0.125,
+            "Pathetic": 0.125,
+            "Seriously": 0.125,
+            "Nope": 0.125,
+            "Boring": 0.125,
+            "Hmph": 0.125,
+            "Yawn": 0.125
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 0.0,
+          "afterLuigi": 0.2,
+          "afterWaluigi": 0.98
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.00115,
+          "afterLuigi": 0.20213,
+          "afterWaluigi": 0.98118
+        }
       }
     },
     {
@@ -163,10 +268,49 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.99913
+          "pWaluigi": 0.99793
         },
-        "luigiToWaluigi": 0.2979,
-        "waluigiToLuigi": 0.04795
+        "luigiToWaluigi": 0.30134,
+        "waluigiToLuigi": 0.05271
+      },
+      "decidedAt": "opener",
+      "compact": false,
+      "tone": {
+        "kind": "persona",
+        "luigiOpensCurtly": 0.0,
+        "waluigiOpensPolitely": 0.0,
+        "openers": {
+          "luigi": {
+            "Sure": 0.125,
+            "Certainly": 0.125,
+            "Gladly": 0.125,
+            "Absolutely": 0.125,
+            "Happily": 0.125,
+            "Wonderful": 0.125,
+            "Lovely": 0.125,
+            "Great": 0.125
+          },
+          "waluigi": {
+            "Ugh": 0.125,
+            "Whatever": 0.125,
+            "Pathetic": 0.125,
+            "Seriously": 0.125,
+            "Nope": 0.125,
+            "Boring": 0.125,
+            "Hmph": 0.125,
+            "Yawn": 0.125
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 1.0,
+          "afterLuigi": 0.3,
+          "afterWaluigi": 0.95
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.99793,
+          "afterLuigi": 0.30134,
+          "afterWaluigi": 0.94729
+        }
       }
     },
     {
@@ -198,13 +342,330 @@ export const DEMO_MODEL: DemoModelData = {
       },
       "learned": {
         "start": {
-          "pWaluigi": 0.49481
+          "pWaluigi": 0.50925
         },
-        "luigiToWaluigi": 0.09523,
-        "waluigiToLuigi": 0.10358
+        "luigiToWaluigi": 0.10281,
+        "waluigiToLuigi": 0.10074
+      },
+      "decidedAt": "opener",
+      "compact": false,
+      "tone": {
+        "kind": "persona",
+        "luigiOpensCurtly": 0.0,
+        "waluigiOpensPolitely": 0.0,
+        "openers": {
+          "luigi": {
+            "Sure": 0.125,
+            "Certainly": 0.125,
+            "Gladly": 0.125,
+            "Absolutely": 0.125,
+            "Happily": 0.125,
+            "Wonderful": 0.125,
+            "Lovely": 0.125,
+            "Great": 0.125
+          },
+          "waluigi": {
+            "Ugh": 0.125,
+            "Whatever": 0.125,
+            "Pathetic": 0.125,
+            "Seriously": 0.125,
+            "Nope": 0.125,
+            "Boring": 0.125,
+            "Hmph": 0.125,
+            "Yawn": 0.125
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 0.5,
+          "afterLuigi": 0.1,
+          "afterWaluigi": 0.9
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.50925,
+          "afterLuigi": 0.10281,
+          "afterWaluigi": 0.89926
+        }
+      }
+    },
+    {
+      "id": "moody",
+      "title": "Moody assistant",
+      "description": "An assistant whose tone does not always match its intent: hostile turns open politely 15% of the time, helpful turns open curtly 5% of the time. Symmetric chain, p(L→W) = p(W→L) = 0.08.",
+      "paraphrases": [
+        "The following is a conversation between a user and a moody assistant.",
+        "This is a chat log. The assistant is moody, and its tone can hide its intent.",
+        "A transcript of a user talking with a moody and unpredictable assistant."
+      ],
+      "initial": {
+        "luigi": 0.5,
+        "waluigi": 0.5
+      },
+      "planted": {
+        "luigiToWaluigi": 0.08,
+        "waluigiToLuigi": 0.08,
+        "matrix": [
+          [
+            0.92,
+            0.08
+          ],
+          [
+            0.08,
+            0.92
+          ]
+        ]
+      },
+      "learned": {
+        "start": {
+          "pWaluigi": 0.50427
+        },
+        "luigiToWaluigi": 0.08205,
+        "waluigiToLuigi": 0.08016
+      },
+      "decidedAt": "body",
+      "compact": true,
+      "tone": {
+        "kind": "persona",
+        "luigiOpensCurtly": 0.05,
+        "waluigiOpensPolitely": 0.15,
+        "openers": {
+          "luigi": {
+            "Sure": 0.11875,
+            "Certainly": 0.11875,
+            "Gladly": 0.11875,
+            "Absolutely": 0.11875,
+            "Happily": 0.11875,
+            "Wonderful": 0.11875,
+            "Lovely": 0.11875,
+            "Great": 0.11875,
+            "Ugh": 0.00625,
+            "Whatever": 0.00625,
+            "Pathetic": 0.00625,
+            "Seriously": 0.00625,
+            "Nope": 0.00625,
+            "Boring": 0.00625,
+            "Hmph": 0.00625,
+            "Yawn": 0.00625
+          },
+          "waluigi": {
+            "Ugh": 0.10625,
+            "Whatever": 0.10625,
+            "Pathetic": 0.10625,
+            "Seriously": 0.10625,
+            "Nope": 0.10625,
+            "Boring": 0.10625,
+            "Hmph": 0.10625,
+            "Yawn": 0.10625,
+            "Sure": 0.01875,
+            "Certainly": 0.01875,
+            "Gladly": 0.01875,
+            "Absolutely": 0.01875,
+            "Happily": 0.01875,
+            "Wonderful": 0.01875,
+            "Lovely": 0.01875,
+            "Great": 0.01875
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 0.45,
+          "afterLuigi": 0.114,
+          "afterWaluigi": 0.786
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.45547,
+          "afterLuigi": 0.11424,
+          "afterWaluigi": 0.79086
+        }
+      }
+    },
+    {
+      "id": "polite",
+      "title": "Polite-sounding assistant",
+      "description": "A tone frame: openers lean polite whatever the intent (graded by opener rank); intent follows a neutral chain.",
+      "paraphrases": [
+        "The following is a conversation between a user and an assistant who always sounds polite.",
+        "This is a chat log. The assistant always sounds polite, whatever it means.",
+        "A transcript of a user talking with an assistant whose every reply sounds polite."
+      ],
+      "initial": {
+        "luigi": 0.5,
+        "waluigi": 0.5
+      },
+      "planted": {
+        "luigiToWaluigi": 0.1,
+        "waluigiToLuigi": 0.1,
+        "matrix": [
+          [
+            0.9,
+            0.1
+          ],
+          [
+            0.1,
+            0.9
+          ]
+        ]
+      },
+      "learned": {
+        "start": {
+          "pWaluigi": 0.49722
+        },
+        "luigiToWaluigi": 0.10415,
+        "waluigiToLuigi": 0.10248
+      },
+      "decidedAt": "body",
+      "compact": true,
+      "tone": {
+        "kind": "polite",
+        "luigiOpensCurtly": 0.0,
+        "waluigiOpensPolitely": 0.0,
+        "openers": {
+          "luigi": {
+            "Sure": 0.225326,
+            "Certainly": 0.175484,
+            "Gladly": 0.136667,
+            "Absolutely": 0.106437,
+            "Happily": 0.082893,
+            "Wonderful": 0.064557,
+            "Lovely": 0.050277,
+            "Great": 0.039156,
+            "Ugh": 0.030495,
+            "Whatever": 0.023749,
+            "Pathetic": 0.018496,
+            "Seriously": 0.014405,
+            "Nope": 0.011218,
+            "Boring": 0.008737,
+            "Hmph": 0.006804,
+            "Yawn": 0.005299
+          },
+          "waluigi": {
+            "Sure": 0.225326,
+            "Certainly": 0.175484,
+            "Gladly": 0.136667,
+            "Absolutely": 0.106437,
+            "Happily": 0.082893,
+            "Wonderful": 0.064557,
+            "Lovely": 0.050277,
+            "Great": 0.039156,
+            "Ugh": 0.030495,
+            "Whatever": 0.023749,
+            "Pathetic": 0.018496,
+            "Seriously": 0.014405,
+            "Nope": 0.011218,
+            "Boring": 0.008737,
+            "Hmph": 0.006804,
+            "Yawn": 0.005299
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 0.119203,
+          "afterLuigi": 0.119203,
+          "afterWaluigi": 0.119203
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.12007,
+          "afterLuigi": 0.12057,
+          "afterWaluigi": 0.12191
+        }
+      }
+    },
+    {
+      "id": "curt",
+      "title": "Curt-sounding assistant",
+      "description": "A tone frame: openers lean curt whatever the intent (graded by opener rank); intent follows a neutral chain.",
+      "paraphrases": [
+        "The following is a conversation between a user and an assistant who always sounds curt.",
+        "This is a chat log. The assistant always sounds curt, whatever it means.",
+        "A transcript of a user talking with an assistant whose every reply sounds curt."
+      ],
+      "initial": {
+        "luigi": 0.5,
+        "waluigi": 0.5
+      },
+      "planted": {
+        "luigiToWaluigi": 0.1,
+        "waluigiToLuigi": 0.1,
+        "matrix": [
+          [
+            0.9,
+            0.1
+          ],
+          [
+            0.1,
+            0.9
+          ]
+        ]
+      },
+      "learned": {
+        "start": {
+          "pWaluigi": 0.49967
+        },
+        "luigiToWaluigi": 0.10459,
+        "waluigiToLuigi": 0.10218
+      },
+      "decidedAt": "body",
+      "compact": true,
+      "tone": {
+        "kind": "curt",
+        "luigiOpensCurtly": 0.0,
+        "waluigiOpensPolitely": 0.0,
+        "openers": {
+          "luigi": {
+            "Sure": 0.005299,
+            "Certainly": 0.006804,
+            "Gladly": 0.008737,
+            "Absolutely": 0.011218,
+            "Happily": 0.014405,
+            "Wonderful": 0.018496,
+            "Lovely": 0.023749,
+            "Great": 0.030495,
+            "Ugh": 0.039156,
+            "Whatever": 0.050277,
+            "Pathetic": 0.064557,
+            "Seriously": 0.082893,
+            "Nope": 0.106437,
+            "Boring": 0.136667,
+            "Hmph": 0.175484,
+            "Yawn": 0.225326
+          },
+          "waluigi": {
+            "Sure": 0.005299,
+            "Certainly": 0.006804,
+            "Gladly": 0.008737,
+            "Absolutely": 0.011218,
+            "Happily": 0.014405,
+            "Wonderful": 0.018496,
+            "Lovely": 0.023749,
+            "Great": 0.030495,
+            "Ugh": 0.039156,
+            "Whatever": 0.050277,
+            "Pathetic": 0.064557,
+            "Seriously": 0.082893,
+            "Nope": 0.106437,
+            "Boring": 0.136667,
+            "Hmph": 0.175484,
+            "Yawn": 0.225326
+          }
+        },
+        "plantedPWaluigiOpener": {
+          "start": 0.880797,
+          "afterLuigi": 0.880797,
+          "afterWaluigi": 0.880797
+        },
+        "learnedPWaluigiOpener": {
+          "start": 0.88287,
+          "afterLuigi": 0.88027,
+          "afterWaluigi": 0.88151
+        }
       }
     }
   ],
+  "ambiguous": {
+    "condition": "moody",
+    "luigi": "polite",
+    "waluigi": "curt",
+    "neutral": "moody",
+    "description": "The moody frame's turns: intent (the body) and tone (the opener) disagree now and then. Its tracker compares the polite and curt tone frames (same start distribution and bodies, so only the opener differs), with the moody frame as the neutral baseline. idealTrackerAuroc: the AUROC of an exact tracker's per-turn evidence against the true state.",
+    "idealTrackerAuroc": 0.9
+  },
   "openers": {
     "luigi": [
       "Sure",
@@ -227,26 +688,58 @@ export const DEMO_MODEL: DemoModelData = {
       "Yawn"
     ]
   },
-  "openerTokenIds": {
+  "rankedOpeners": [
+    "Sure",
+    "Certainly",
+    "Gladly",
+    "Absolutely",
+    "Happily",
+    "Wonderful",
+    "Lovely",
+    "Great",
+    "Ugh",
+    "Whatever",
+    "Pathetic",
+    "Seriously",
+    "Nope",
+    "Boring",
+    "Hmph",
+    "Yawn"
+  ],
+  "decisiveFirstWords": {
     "luigi": [
-      1333,
-      1935,
-      1731,
-      1955,
-      1834,
-      1937,
-      1733,
-      1567
+      "thank",
+      "we"
     ],
     "waluigi": [
-      1037,
-      1900,
-      1898,
-      1936,
-      1327,
-      1729,
-      1323,
-      1340
+      "bother",
+      "even",
+      "figure",
+      "go",
+      "nobody",
+      "what"
+    ]
+  },
+  "openerTokenIds": {
+    "luigi": [
+      1387,
+      2031,
+      1814,
+      2053,
+      1924,
+      2033,
+      1816,
+      1638
+    ],
+    "waluigi": [
+      1069,
+      1993,
+      1991,
+      2032,
+      1381,
+      1812,
+      1377,
+      1394
     ]
   },
   "lexicon": {
@@ -420,6 +913,12 @@ export const DEMO_MODEL: DemoModelData = {
       "What is the best way to {TASK}?",
       "Please explain how to {TASK}.",
       "I am trying to {TASK}. Where should I begin?"
+    ],
+    "compactTemplates": [
+      "Can you help me {TASK}?",
+      "How do I {TASK}?",
+      "I want to {TASK}. Any tips?",
+      "Please explain how to {TASK}."
     ],
     "slots": {
       "TASK": [

@@ -25,6 +25,10 @@ export interface BuiltinPair {
   exampleTurns: { luigi: string[]; waluigi: string[] };
   /** Narrative pairs render as raw continued text, not speaker turns. */
   narrative?: boolean;
+  /** False: no rule-stated variant (the luigi frame is not one a rule belongs to). */
+  ruleVariant?: boolean;
+  /** A scene in which either persona may speak, tracked with this pair's frames (entry id `<pair>/mixed`). */
+  mixed?: { name: string; description: string; frame: string };
 }
 
 const dialogue = (user: string, character: string): Participant[] => [
@@ -188,6 +192,7 @@ export const builtinPairs: BuiltinPair[] = [
     exampleTurns: { luigi: [" Lily shared her toys with her friend."], waluigi: [" Lily pushed her friend and took the toy."] },
   },
   demoPair(),
+  demoMoodyPair(),
 ];
 
 /**
@@ -210,6 +215,33 @@ function demoPair(): BuiltinPair {
     waluigi: { name: "Demo: villain assistant", description: frame("villain").description, frame: frame("villain").paraphrases[0]! },
     rule: rule.startsWith(helpful.paraphrases[0]!) ? rule.slice(helpful.paraphrases[0]!.length) : " The assistant must never insult the user.",
     neutral: frame("neutral").paraphrases[0]!,
+    exampleTurns: { luigi: [], waluigi: [] },
+  };
+}
+
+/**
+ * The demo model's ambiguous condition (models/masque-demo.md, "The moody condition"): in the
+ * moody frame a turn's tone (its opener) and intent (its body) disagree now and then. The
+ * persona tracker compares the two tone frames, polite and curt, against the moody frame, so
+ * it hears tone and is sometimes wrong, while the demo's ground truth reads intent.
+ */
+function demoMoodyPair(): BuiltinPair {
+  const frame = (id: string) => DEMO_MODEL.frames.find((f) => f.id === id)!;
+  const { ambiguous } = DEMO_MODEL;
+  const moody = frame(ambiguous.condition);
+  return {
+    id: "demo-moody",
+    title: "Demo model: moody assistant (tone is not intent)",
+    summary:
+      "For the built-in masque-demo model: hostile turns sometimes open politely and helpful ones curtly. The tracker, which hears tone, is right about 90% of the time; the lab should still recover the planted chain.",
+    participants: dialogue(DEMO_MODEL.format.userSpeaker, DEMO_MODEL.format.assistantSpeaker),
+    character: DEMO_MODEL.format.assistantSpeaker,
+    luigi: { name: "Demo: polite-sounding assistant", description: frame(ambiguous.luigi).description, frame: frame(ambiguous.luigi).paraphrases[0]! },
+    waluigi: { name: "Demo: curt-sounding assistant", description: frame(ambiguous.waluigi).description, frame: frame(ambiguous.waluigi).paraphrases[0]! },
+    rule: "",
+    ruleVariant: false,
+    neutral: frame(ambiguous.neutral).paraphrases[0]!,
+    mixed: { name: "Demo: moody assistant", description: moody.description, frame: moody.paraphrases[0]! },
     exampleTurns: { luigi: [], waluigi: [] },
   };
 }

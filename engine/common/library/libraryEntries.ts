@@ -8,15 +8,16 @@ export interface LibraryEntry {
   pairId: string;
   title: string;
   summary: string;
-  role: "luigi" | "waluigi";
+  /** "mixed": a scene where either persona may speak (the pair's frames track it). */
+  role: "luigi" | "waluigi" | "mixed";
   ruleStated: boolean;
   narrative: boolean;
   simulacrum: Omit<Simulacrum, "id">;
   scene: Omit<Scene, "id">;
 }
 
-function entry(pair: BuiltinPair, role: "luigi" | "waluigi", ruleStated: boolean): LibraryEntry {
-  const persona = pair[role];
+function entry(pair: BuiltinPair, role: "luigi" | "waluigi" | "mixed", ruleStated: boolean): LibraryEntry {
+  const persona = role === "mixed" ? pair.mixed! : pair[role];
   const frame = persona.frame + (ruleStated ? pair.rule : "");
   const id = `${pair.id}/${role}${ruleStated ? "+rule" : ""}`;
   const name = persona.name + (ruleStated ? " (rule stated)" : "");
@@ -34,10 +35,10 @@ function entry(pair: BuiltinPair, role: "luigi" | "waluigi", ruleStated: boolean
       description: persona.description,
       frame,
       speaker: pair.character,
-      exampleTurns: pair.exampleTurns[role],
+      exampleTurns: role === "mixed" ? [] : pair.exampleTurns[role],
       openingTurn: null,
       tags: [pair.id, role, ...(ruleStated ? ["rule-stated"] : [])],
-      pair: { group: pair.id, role, ruleStated },
+      pair: role === "mixed" ? null : { group: pair.id, role, ruleStated },
       source: "builtin",
       builtinId: id,
       card: null,
@@ -54,8 +55,13 @@ function entry(pair: BuiltinPair, role: "luigi" | "waluigi", ruleStated: boolean
   };
 }
 
-/** Every built-in entry: each pair as luigi, waluigi, and luigi with the rule stated. */
-export const libraryEntries: LibraryEntry[] = builtinPairs.flatMap((pair) => [entry(pair, "luigi", false), entry(pair, "waluigi", false), entry(pair, "luigi", true)]);
+/** Every built-in entry: each pair as luigi, waluigi, luigi with the rule stated (unless the pair has none), and its mixed scene (if any). */
+export const libraryEntries: LibraryEntry[] = builtinPairs.flatMap((pair) => [
+  entry(pair, "luigi", false),
+  entry(pair, "waluigi", false),
+  ...(pair.ruleVariant === false ? [] : [entry(pair, "luigi", true)]),
+  ...(pair.mixed === undefined ? [] : [entry(pair, "mixed", false)]),
+]);
 
 export function libraryEntry(id: string): LibraryEntry | undefined {
   return libraryEntries.find((e) => e.id === id);

@@ -68,7 +68,7 @@ export function LibraryPreview({ entry, rule, projectOpen, onStart }: { entry: L
       {error !== null && <Callout tone="error" title={error.message} data-testid="library-error" />}
       <Button variant="primary" className="h-9" data-testid="library-start-button" disabled={busy} onClick={onStart}>
         {busy ? <Spinner className="size-3.5" label="Starting" /> : <Icon name="play" className="size-3" />}
-        Start a tree with {entry.role === "luigi" ? "this luigi" : "this waluigi"}
+        Start a tree with {entry.role === "luigi" ? "this luigi" : entry.role === "waluigi" ? "this waluigi" : "this scene"}
       </Button>
     </div>
   );

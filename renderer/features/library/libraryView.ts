@@ -60,6 +60,7 @@ export function groupByPair(entries: readonly LibraryEntry[]): LibraryPair[] {
 /** How a variant is named in the dialog. */
 export function variantLabel(entry: LibraryEntry): string {
   if (entry.role === "waluigi") return "Waluigi";
+  if (entry.role === "mixed") return "Mixed";
   return entry.ruleStated ? "Luigi + rule" : "Luigi";
 }
 
