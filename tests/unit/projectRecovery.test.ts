@@ -79,6 +79,50 @@ describe("damaged project recovery", () => {
     expect(reopened.state.nodes.size).toBe(recovered.nodes.size);
   });
 
+  it("rebuilds a damaged project record and keeps every other record, patches included", async () => {
+    const state = bigProject();
+    const path = await write("Lost meta", state);
+    // Changes after the compacted records: they must still apply (reading once stopped at them).
+    const opened = await openProjectFile(path);
+    const ctx = deterministicContext();
+    const session = new ProjectSession(opened.state, path, opened.storage, ctx, () => undefined);
+    const leaf = [...state.nodes.values()].at(-1)!;
+    await session.perform("setBookmark", { nodeId: leaf.id, bookmarked: true });
+    await opened.storage.close();
+    const lines = readFileSync(path, "utf8").split("\n");
+    expect(lines[1]).toContain('"kind":"meta"');
+    lines[1] = lines[1]!.replace('"kind":"meta"', '"kind":"mEta"'); // one changed byte
+    writeFileSync(path, lines.join("\n"));
+
+    const { state: recovered, warnings, storage } = await openProjectFile(path);
+    await storage.close();
+    expect(warnings.join(" ")).toMatch(/project record .* rebuilt/);
+    expect(recovered.meta.name).toBe("Lost meta");
+    expect(recovered.meta.id).not.toBe(state.meta.id);
+    expect(recovered.meta.defaults).toEqual(state.meta.defaults);
+    expect(recovered.meta.createdAt).toBe([...state.nodes.values()].map((n) => n.createdAt).sort()[0]);
+    expect(recovered.nodes.size).toBe(305);
+    expect(recovered.trees).toEqual(state.trees);
+    expect(recovered.nodes.get(leaf.id)!.bookmarked).toBe(true);
+    // Rewritten clean, with the original kept beside it.
+    expect((await readProjectFile(path)).damaged).toBe(false);
+    expect(readdirSync(dir).some((f) => f.startsWith("Lost meta.damaged-"))).toBe(true);
+  });
+
+  it("takes the real project record back from a later patch that carries it", async () => {
+    const state = newProjectState("Carried", "root", deterministicContext());
+    const path = await write("carried", state);
+    const opened = await openProjectFile(path);
+    const session = new ProjectSession(opened.state, path, opened.storage, deterministicContext(), () => undefined);
+    await session.perform("setPersonaSettings", { persona: null });
+    await opened.storage.close();
+    writeFileSync(path, readFileSync(path, "utf8").replace('"kind":"meta"', '"kind":"mEta"'));
+    const read = await readProjectFile(path);
+    expect(read.state.meta).toEqual({ ...state.meta, persona: null });
+    expect(read.warnings.join(" ")).not.toMatch(/rebuilt/);
+    expect(read.damaged).toBe(true);
+  });
+
   it("sets aside a record with an impossible date, keeping the lines after it", async () => {
     const state = newProjectState("Dates", "root", deterministicContext());
     const path = await write("dates", state);
