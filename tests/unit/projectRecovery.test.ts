@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER_NOTE } from "../../engine/common/project/codec.js";
+import { decodeProject, encodeProject, PLACEHOLDER_NOTE } from "../../engine/common/project/codec.js";
 import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch } from "../../engine/common/project/patch.js";
 import { ProjectSession } from "../../engine/common/project/session.js";
@@ -121,6 +121,29 @@ describe("damaged project recovery", () => {
     expect(read.state.meta).toEqual({ ...state.meta, persona: null });
     expect(read.warnings.join(" ")).not.toMatch(/rebuilt/);
     expect(read.damaged).toBe(true);
+  });
+
+  it("gives a recovered tree a root id no other node has", () => {
+    const ctx = deterministicContext();
+    let state = newProjectState("Clash", "first", ctx);
+    state = applyPatch(state, commands.newTree.perform(state, { name: "Second", rootText: "second" }, ctx)).state;
+    const [first, second] = [...state.trees.values()];
+    state = applyPatch(state, commands.addChildren.perform(state, { parentId: second!.rootId, children: [{ text: " a" }, { text: " b" }] }, ctx)).state;
+    // A node of the first tree happens to carry the id the recovery would make up for the second.
+    const clash = `r${second!.id}`;
+    const text = encodeProject(state, "t", "2026-01-01T00:00:00.000Z").replace(`"id":"${first!.rootId}"`, `"id":"${clash}"`).replace(`"rootId":"${first!.rootId}","activeId":"${first!.rootId}"`, `"rootId":"${clash}","activeId":"${clash}"`);
+    // The second tree's record and its root are damaged.
+    const lines = text.split("\n").map((l) => (l.includes(`"kind":"tree","id":"${second!.id}"`) || l.includes(`"id":"${second!.rootId}"`) ? l.replace('"kind"', '"kinx"') : l));
+    const { state: recovered, warnings } = decodeProject(lines.join("\n"));
+    expect(warnings.join(" ")).toMatch(/recovered trees/);
+    expect(recovered.nodes.get(clash)!.text).toBe("first");
+    const tree = recovered.trees.get(second!.id)!;
+    expect(tree.rootId).not.toBe(clash);
+    expect(recovered.nodes.get(tree.rootId)).toMatchObject({ treeId: second!.id, parentId: null, note: PLACEHOLDER_NOTE });
+    // The second tree's turns hang from the placeholder root, all kept.
+    const turns = [...state.nodes.values()].filter((n) => n.treeId === second!.id && n.parentId !== null);
+    expect(turns).toHaveLength(2);
+    for (const turn of turns) expect(recovered.nodes.get(turn.id)).toMatchObject({ treeId: second!.id, text: turn.text });
   });
 
   it("sets aside a record with an impossible date, keeping the lines after it", async () => {

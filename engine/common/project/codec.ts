@@ -178,8 +178,8 @@ function restoreMissing(meta: ProjectMeta, nodes: Map<string, TreeNode>, trees: 
   for (const node of [...nodes.values()]) {
     if (trees.has(node.treeId)) continue;
     const root = [...nodes.values()].find((n) => n.treeId === node.treeId && n.parentId === null);
-    const rootId = root?.id ?? `r${node.treeId}`.slice(0, 64);
-    if (root === undefined && !nodes.has(rootId)) nodes.set(rootId, placeholder(rootId, node, null));
+    const rootId = root?.id ?? freshId(`r${node.treeId}`, nodes);
+    if (root === undefined) nodes.set(rootId, placeholder(rootId, node, null));
     trees.set(node.treeId, { kind: "tree", id: node.treeId, name: "Recovered tree", rootId, activeId: rootId, sceneId: null, createdAt: meta.createdAt });
     trees0++;
   }
@@ -200,6 +200,13 @@ function restoreMissing(meta: ProjectMeta, nodes: Map<string, TreeNode>, trees: 
   if (trees0 > 0) warnings.push(`${trees0} tree record(s) were damaged; their turns were kept in recovered trees.`);
   if (turns > 0) warnings.push(`${turns} damaged turn(s) were replaced by empty placeholders (see their notes) so that the turns after them are kept.`);
   return trees0 + turns > 0;
+}
+
+/** `base`, or `base` with a number, whichever no node has yet (ids stay within 64 characters). */
+function freshId(base: string, nodes: ReadonlyMap<string, TreeNode>): string {
+  const stem = base.slice(0, 56);
+  if (!nodes.has(stem)) return stem;
+  for (let i = 1; ; i++) if (!nodes.has(`${stem}-${i}`)) return `${stem}-${i}`;
 }
 
 /**
