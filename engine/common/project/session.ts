@@ -35,7 +35,10 @@ export interface ProjectEditor {
   perform<K extends CommandName>(name: K, args: CommandArgs<K>): Promise<Patch>;
 }
 
-/** Commands performed through a group become one undo step when it ends (one user intent). */
+/**
+ * Commands performed through a group become one undo step when it ends (one user intent);
+ * more than one only where another change built on its work while it ran (see `group`).
+ */
 export interface CommandGroup extends ProjectEditor {
   end(): Promise<void>;
 }
@@ -172,11 +175,11 @@ export class ProjectSession implements ProjectEditor {
   }
 
   undo(): Promise<boolean> {
-    return this.serial(async () => this.swap(this.undoStack, this.redoStack));
+    return this.serial(async () => this.swap(this.undoStack, this.redoStack, "undo"));
   }
 
   redo(): Promise<boolean> {
-    return this.serial(async () => this.swap(this.redoStack, this.undoStack));
+    return this.serial(async () => this.swap(this.redoStack, this.undoStack, "redo"));
   }
 
   /** Forgets undo and redo (a project just set up by the app has nothing the user did to undo). */
@@ -251,18 +254,19 @@ export class ProjectSession implements ProjectEditor {
     for (const group of this.groups) if (group !== except && group.open && this.overlaps(group, patch)) this.flush(group);
   }
 
-  private async swap(from: UndoEntry[], to: UndoEntry[]): Promise<boolean> {
+  /** Undoes or redoes the top step, unless that would clash with a running job or strand a node (then nothing changes). */
+  private async swap(from: UndoEntry[], to: UndoEntry[], verb: "undo" | "redo"): Promise<boolean> {
     const entry = from.at(-1);
     if (entry === undefined) return false;
     const { patch } = entry;
     if (entry.group?.open === true) {
-      throw new MasqueError("bad-request", "That change was made by a job that is still running; wait for it to finish (or cancel it) to undo it. Nothing was changed.");
+      throw new MasqueError("bad-request", `That change was made by a job that is still running; wait for it to finish (or cancel it) to ${verb} it. Nothing was changed.`);
     }
     if ([...this.groups].some((group) => group.open && this.overlaps(group, patch))) {
-      throw new MasqueError("bad-request", "A running job has changed the same records since; undo this once the job has finished. Nothing was changed.");
+      throw new MasqueError("bad-request", `A running job has changed the same records since; ${verb} this once the job has finished. Nothing was changed.`);
     }
     const dangling = danglingAfter(applyPatch(this.current, patch).state, patch);
-    if (dangling !== null) throw new MasqueError("bad-request", `This undo was refused: ${dangling}. Nothing was changed.`);
+    if (dangling !== null) throw new MasqueError("bad-request", `This ${verb} was refused: ${dangling}. Nothing was changed.`);
     from.pop();
     let committed;
     try {
