@@ -109,9 +109,11 @@ export class ProjectSession implements ProjectEditor {
     return this.serial(async () => {
       const command = commands[name];
       const patch = (command.perform as (s: ProjectState, a: CommandArgs<K>, c: CommandContext) => Patch)(this.current, args, this.ctx);
-      if (command.undoable) this.flushOverlapping(patch);
       const { inverse, warning } = await this.commit(patch);
-      if (command.undoable) this.pushUndo({ patch: inverse });
+      if (command.undoable) {
+        this.flushOverlapping(patch);
+        this.pushUndo({ patch: inverse });
+      }
       this.emit(patch, warning);
       return patch;
     });
@@ -140,9 +142,9 @@ export class ProjectSession implements ProjectEditor {
       if (!group.open) return Promise.reject(new Error("This command group has ended."));
       return this.serial(async () => {
         const patch = (commands[name].perform as (s: ProjectState, a: CommandArgs<K>, c: CommandContext) => Patch)(this.current, args, this.ctx);
-        this.flushOverlapping(patch, group);
         remember(patch);
         const { warning } = await this.commit(patch);
+        this.flushOverlapping(patch, group);
         this.emit(patch, warning);
         return patch;
       });
