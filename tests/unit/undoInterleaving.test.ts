@@ -68,6 +68,20 @@ describe("undo with groups and interleaved edits", () => {
     expect(s.state.nodes.size).toBe(1);
   });
 
+  it("orders a change queued just before a group ends like any other", async () => {
+    const s = memorySession();
+    const root = [...s.state.nodes.values()][0]!;
+    const g = s.group();
+    const a = (await g.perform("addChildren", { parentId: root.id, activate: false, children: [{ text: " a" }] })).puts.find((r) => r.kind === "node")!;
+    // Both queued at once: the bookmark runs first, while the group is already ending.
+    await Promise.all([s.perform("setBookmark", { nodeId: a.id, bookmarked: true }), g.end()]);
+    await s.undo();
+    await s.undo();
+    expect(integrityProblem(s.state)).toBeNull();
+    expect(s.state.nodes.size).toBe(1);
+    expect(s.canUndo).toBe(false);
+  });
+
   it("refuses, changing nothing, an undo that would strand a turn", async () => {
     const s = memorySession();
     const root = [...s.state.nodes.values()][0]!;

@@ -224,7 +224,7 @@ export class ProjectSession implements ProjectEditor {
       else if (ref !== null) undo.dels.push(ref);
     }
     group.before = new Map();
-    this.pushUndo(group.open ? { patch: undo, group } : { patch: undo });
+    this.pushUndo(this.groups.has(group) ? { patch: undo, group } : { patch: undo });
     return true;
   }
 
@@ -253,7 +253,8 @@ export class ProjectSession implements ProjectEditor {
    * must be undone before it, so the group's work so far is pushed first.
    */
   private flushOverlapping(patch: Patch, except?: OpenGroup): void {
-    for (const group of this.groups) if (group !== except && group.open && this.overlaps(group, patch)) this.flush(group);
+    // Set membership, not `open`: a group that is ending still pushes its last step after changes queued before that.
+    for (const group of this.groups) if (group !== except && this.overlaps(group, patch)) this.flush(group);
   }
 
   /** Undoes or redoes the top step, unless that would clash with a running job or strand a node (then nothing changes). */
@@ -261,10 +262,10 @@ export class ProjectSession implements ProjectEditor {
     const entry = from.at(-1);
     if (entry === undefined) return false;
     const { patch } = entry;
-    if (entry.group?.open === true) {
+    if (entry.group !== undefined && this.groups.has(entry.group)) {
       throw new MasqueError("bad-request", `That change was made by a job that is still running; wait for it to finish (or cancel it) to ${verb} it. Nothing was changed.`);
     }
-    if ([...this.groups].some((group) => group.open && this.overlaps(group, patch))) {
+    if ([...this.groups].some((group) => this.overlaps(group, patch))) {
       throw new MasqueError("bad-request", `A running job has changed the same records since; ${verb} this once the job has finished. Nothing was changed.`);
     }
     const dangling = danglingAfter(applyPatch(this.current, patch).state, patch);
