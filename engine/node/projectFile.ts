@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MasqueError } from "../common/errors.js";
@@ -35,6 +36,9 @@ export interface OpenedProject {
   storage: FileStorage;
 }
 
+/** A lost project record is rebuilt named after the file, under a fresh random id. */
+const decodeOptions = (path: string) => ({ name: basename(path, PROJECT_EXTENSION), newId: () => randomBytes(9).toString("base64url") });
+
 /** Reads a project without locking it (CLI `info`/`export`, tests): never writes. */
 export async function readProjectFile(path: string) {
   let size: number;
@@ -51,7 +55,7 @@ export async function readProjectFile(path: string) {
   } finally {
     await handle.close();
   }
-  return { ...decodeProject(text), bytes: size };
+  return { ...decodeProject(text, decodeOptions(path)), bytes: size };
 }
 
 /**

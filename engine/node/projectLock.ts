@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import * as fs from "node:fs";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { MasqueError } from "../common/errors.js";
@@ -73,6 +74,35 @@ function readOwner(lockPath: string): Owner | null {
   }
 }
 
+/**
+ * Moves a dead owner's lock folder out of the way. Two openers may both have found the owner
+ * dead; removing the folder by name could remove the lock the other just made. A rename is
+ * atomic, so only one opener moves the dead folder; one whose rename finds a different owner
+ * (a live lock made since) puts it back. Returns whether the caller may go on to take the
+ * lock (making the folder anew stays exclusive: mkdir).
+ */
+function takeOver(lockPath: string, dead: Owner): boolean {
+  const aside = `${lockPath}.dead-${process.pid}-${randomBytes(6).toString("hex")}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch (error) {
+    // Already moved by the other opener: the race for the new folder decides.
+    return (error as NodeJS.ErrnoException).code === "ENOENT";
+  }
+  const moved = readOwner(aside);
+  if (moved === null || moved.pid !== dead.pid || moved.host !== dead.host || moved.since !== dead.since) {
+    try {
+      renameSync(aside, lockPath);
+    } catch {
+      // A third opener made a lock meanwhile; the holder we moved finds its lock gone and stops writing.
+      rmSync(aside, { recursive: true, force: true });
+    }
+    return false;
+  }
+  rmSync(aside, { recursive: true, force: true });
+  return true;
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -83,11 +113,18 @@ function processAlive(pid: number): boolean {
   }
 }
 
+export interface LockOptions {
+  /** How long a lock whose holder stopped refreshing it blocks others. */
+  staleMs?: number;
+  /** Called between finding a dead owner and taking its lock over (tests line two openers up there). */
+  beforeTakeover?: () => Promise<void>;
+}
+
 /**
  * Takes the lock on `projectPath` (which must exist), or throws a "busy" MasqueError that
  * names the process holding it.
  */
-export async function lockProject(projectPath: string, options: { staleMs?: number } = {}): Promise<ProjectLock> {
+export async function lockProject(projectPath: string, options: LockOptions = {}): Promise<ProjectLock> {
   const lockPath = lockPathOf(projectPath);
   let held = true;
   const attempt = () =>
@@ -111,7 +148,8 @@ export async function lockProject(projectPath: string, options: { staleMs?: numb
     // The owner is gone on this machine: a crashed Masque. (Our own pid means this process
     // holds it already: a second open in one process is refused like any other.)
     if (owner !== null && owner.host === hostname() && owner.pid !== process.pid && !processAlive(owner.pid)) {
-      rmSync(lockPath, { recursive: true, force: true });
+      await options.beforeTakeover?.();
+      if (!takeOver(lockPath, owner)) throw busy(projectPath, readOwner(lockPath));
       try {
         release = await attempt();
       } catch (again) {

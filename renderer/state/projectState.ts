@@ -4,6 +4,7 @@ import type { EngineEvent, GeneratedToken } from "../../engine/common/protocol.j
 import { appendBranchTokens, branchNodeIds, branchTokens, type BranchJob } from "./branchJob";
 import { engineStore } from "./engineStore";
 import { applyProjectPatch, mirrorFromSnapshot, PendingNavigation, withActive } from "./projectMirror";
+import { warningsAfterEvent } from "./projectWarnings";
 
 /**
  * The project half of the engine mirror: the open project (from `project.opened` and
@@ -48,13 +49,16 @@ export function applyProjectEvent(event: EngineEvent): boolean {
       engineStore.setState({
         project: event.snapshot === null ? null : mirrorFromSnapshot(event.snapshot),
         projectKnown: true,
-        projectWarnings: event.warnings,
+        projectWarnings: warningsAfterEvent([], event),
       });
       return true;
     case "project.patch": {
       projectEventSeq++;
       const patch = pendingNavigation.reconcile(event);
-      engineStore.setState((s) => (s.project === null ? {} : { project: applyProjectPatch(s.project, patch) }));
+      engineStore.setState((s) => {
+        const projectWarnings = warningsAfterEvent(s.projectWarnings, event);
+        return { ...(s.project === null ? {} : { project: applyProjectPatch(s.project, patch) }), ...(projectWarnings === s.projectWarnings ? {} : { projectWarnings }) };
+      });
       return true;
     }
     default:

@@ -25,6 +25,7 @@ describe.each(Object.keys(TEST_MODELS) as (keyof typeof TEST_MODELS)[])("self-pl
     await call("loadModel", { path: testModel(model), gpu: "off", threads: 1 });
     const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "assistant/luigi", treeName: model });
     const rootId = state().trees.get(treeId)!.rootId;
+    const nodesBefore = state().nodes.size;
     const { nodeIds, cancelled } = await call<{ nodeIds: string[]; cancelled: boolean }>("selfPlay", {
       jobId: `sp${job++}`,
       nodeId: rootId,
@@ -53,6 +54,11 @@ describe.each(Object.keys(TEST_MODELS) as (keyof typeof TEST_MODELS)[])("self-pl
     expect(prompt.startsWith(state().trees.get(treeId)!.sceneId ? state().scenes.get(state().trees.get(treeId)!.sceneId!)!.frame : "")).toBe(true);
     expect(prompt).toMatch(/\n\nUser:.*\nAssistant:/s);
     expect(prompt.endsWith("\nUser:")).toBe(true);
+    // The whole job is one undo step; the step before it (starting the tree) stays.
+    expect(await call("undo", {})).toEqual({ undone: true });
+    expect(nodeIds.filter((id) => state().nodes.has(id))).toEqual([]);
+    expect(state().nodes.size).toBe(nodesBefore);
+    expect(state().trees.has(treeId)).toBe(true);
   });
 });
 
@@ -84,6 +90,14 @@ describe("scripted and counterfactual turns (stories260K)", () => {
     expect(shown.tokens).toBeGreaterThan(50);
     // Replays reproduce counterfactual and scene turns too.
     for (const id of [cf[0]!, cf[2]!, nodeIds[1]!]) expect((await call<{ matched: boolean }>("replayNode", { jobId: `r${job++}`, nodeId: id })).matched).toBe(true);
+    // The counterfactual job is one undo step, then the self-play job is one more.
+    expect(await call("undo", {})).toEqual({ undone: true });
+    expect(cf.filter((id) => state().nodes.has(id))).toEqual([]);
+    expect(nodeIds.every((id) => state().nodes.has(id))).toBe(true);
+    await call("undo", {}); // the tree started from the saboteur entry
+    expect(await call("undo", {})).toEqual({ undone: true });
+    expect(nodeIds.filter((id) => state().nodes.has(id))).toEqual([]);
+    expect(state().nodes.get(rootId)).toBeDefined();
   });
 });
 

@@ -1,12 +1,37 @@
-import { recordsOf } from "../../engine/common/project/patch.js";
+import { commands, type CommandArgs, type CommandContext, type CommandName } from "../../engine/common/project/commands.js";
+import { applyPatch, recordsOf } from "../../engine/common/project/patch.js";
 import { childrenOf } from "../../engine/common/project/queries.js";
-import type { CommandArgs, CommandContext, CommandName } from "../../engine/common/project/commands.js";
-import type { ProjectState } from "../../engine/common/project/types.js";
+import type { Patch, ProjectState } from "../../engine/common/project/types.js";
 
 /** Deterministic ids and clock, so a test can simulate exactly what a killed process wrote. */
 export function deterministicContext(): CommandContext {
   let n = 0;
   return { newId: () => `id${n++}`, now: () => "2026-01-01T00:00:00.000Z" };
+}
+
+/** Ids for a second writer (a child process) that cannot clash with `deterministicContext`'s, and are the same on every run. */
+export function childContext(): CommandContext {
+  let n = 0;
+  return { newId: () => `c${n++}`, now: () => "2026-01-01T00:00:00.000Z" };
+}
+
+/** The seed of the lock tests' child process burst (lockChild.ts). */
+export const LOCK_CHILD_SEED = 7;
+
+/**
+ * The states a burst of `count` picked operations (with `childContext` ids) goes through from
+ * `state`: element i is the state after operation i + 1. What a writer process does, replayed.
+ */
+export function replayBurst(state: ProjectState, count: number, seed: number): ProjectState[] {
+  const pick = makeOpPicker(seed);
+  const ctx = childContext();
+  const states: ProjectState[] = [];
+  for (let i = 0; i < count; i++) {
+    const op = pick(state, i);
+    state = applyPatch(state, (commands[op.name].perform as (s: ProjectState, a: unknown, c: CommandContext) => Patch)(state, op.args, ctx)).state;
+    states.push(state);
+  }
+  return states;
 }
 
 function mulberry32(seed: number) {

@@ -5,7 +5,7 @@ import { ProjectSession } from "../../engine/common/project/session.js";
 import { createProjectFile, openProjectFile } from "../../engine/node/projectFile.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
 import { createHash } from "node:crypto";
-import { deterministicContext, makeOpPicker, stateText } from "./crashOps.js";
+import { childContext, deterministicContext, LOCK_CHILD_SEED, makeOpPicker, stateText } from "./crashOps.js";
 import { existsSync } from "node:fs";
 
 const [path, countText, mode] = process.argv.slice(2);
@@ -14,9 +14,10 @@ const opened = existsSync(path!)
   ? await openProjectFile(path!)
   : { state: newProjectState("Lock test", "Once", ctx), storage: null };
 const storage = opened.storage ?? (await createProjectFile(path!, opened.state));
-const session = new ProjectSession(opened.state, path!, storage, { newId: () => `c${Math.random().toString(36).slice(2, 12)}`, now: ctx.now }, () => undefined, 10);
+// Deterministic ids and ops: the parent replays the same burst to know every state it may find.
+const session = new ProjectSession(opened.state, path!, storage, childContext(), () => undefined, 10);
 process.stdout.write("LOCKED\n");
-const pick = makeOpPicker(7);
+const pick = makeOpPicker(LOCK_CHILD_SEED);
 for (let i = 0; i < Number(countText); i++) {
   const op = pick(session.state, i);
   await session.perform(op.name, op.args as never);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -8,11 +8,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { MasqueError } from "../../engine/common/errors.js";
 import { main } from "../../engine/hosts/cli.js";
 import { createProjectFile, openProjectFile, readProjectFile } from "../../engine/node/projectFile.js";
-import { lockPathOf } from "../../engine/node/projectLock.js";
+import { lockPathOf, lockProject, type ProjectLock } from "../../engine/node/projectLock.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
 import { repoRoot } from "../testModels.js";
 import { nodeEsmBundle } from "./childBundle.js";
-import { deterministicContext, stateText } from "./crashOps.js";
+import { deterministicContext, LOCK_CHILD_SEED, replayBurst, stateText } from "./crashOps.js";
 
 // Two processes writing one project lost every change of one of them (compaction renamed a
 // new file over the one the other kept appending to). These tests run a real second process.
@@ -119,21 +119,50 @@ describe("project lock", () => {
 
   it("a holder killed with SIGKILL does not lock the project for good: it opens at once, with every acknowledged change", async () => {
     const path = await newProject("killed");
+    // The child's ids and operations are deterministic: every state it passes through is known.
+    const expected = replayBurst((await readProjectFile(path)).state, 1000, LOCK_CHILD_SEED).map((s) => digest(stateText(s)));
     const writer = start(path, 1000, "exit");
     await writer.waitFor(/ACK 40 /);
     writer.proc.kill("SIGKILL");
     await writer.exited;
     const acked = writer.acks.length;
     expect(acked).toBeGreaterThanOrEqual(40);
+    expect(acked).toBeLessThan(1000);
+    expect(writer.acks, "the child acknowledged exactly the replayed states").toEqual(expected.slice(0, acked));
     expect(existsSync(lockPathOf(path)), "a killed holder leaves its lock behind").toBe(true);
     // The owner process is gone on this machine: no waiting for the lock to go stale.
     const opened = await openProjectFile(path);
     const onDisk = digest(stateText(opened.state));
     await opened.storage.close();
-    // The file holds the last acknowledged state, or a later one (killed after writing, before
-    // printing); never an earlier one.
-    const at = writer.acks.indexOf(onDisk);
-    expect(at === acked - 1 || at === -1, `state on disk is acknowledgement ${at + 1} of ${acked}`).toBe(true);
+    // The file holds the last acknowledged state, or the next one (killed after writing it,
+    // before printing its acknowledgement); nothing else.
+    const at = expected.indexOf(onDisk);
+    expect([acked - 1, acked], `state on disk is after operation ${at + 1}; ${acked} were acknowledged`).toContain(at);
+  }, 60_000);
+
+  it("lets exactly one of two openers take over a dead holder's lock, however their steps interleave", async () => {
+    const path = await newProject("race");
+    const writer = start(path, 5, "hold");
+    await writer.waitFor(/HOLDING/);
+    writer.proc.kill("SIGKILL");
+    await writer.exited;
+    // Both openers have read the dead owner before either takes the lock over.
+    let arrived = 0;
+    let go: () => void = () => undefined;
+    const bothRead = new Promise<void>((resolve) => (go = resolve));
+    const beforeTakeover = async () => {
+      if (++arrived === 2) go();
+      await bothRead;
+    };
+    const results = await Promise.allSettled([lockProject(path, { beforeTakeover }), lockProject(path, { beforeTakeover })]);
+    expect(arrived).toBe(2);
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r) => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(((lost[0] as PromiseRejectedResult).reason as MasqueError).code).toBe("busy");
+    expect(existsSync(lockPathOf(path))).toBe(true);
+    await (won[0] as PromiseFulfilledResult<ProjectLock>).value.release();
+    expect(readdirSync(dir).filter((f) => f.startsWith("race.masque.lock"))).toEqual([]);
   }, 60_000);
 
   it("takes over a lock whose holder on another machine stopped refreshing it, and refuses a fresh one", async () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PLACEHOLDER_NOTE } from "../../engine/common/project/codec.js";
+import { decodeProject, encodeProject, PLACEHOLDER_NOTE } from "../../engine/common/project/codec.js";
 import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch } from "../../engine/common/project/patch.js";
 import { ProjectSession } from "../../engine/common/project/session.js";
@@ -77,6 +77,73 @@ describe("damaged project recovery", () => {
     const reopened = await openProjectFile(join(dir, copy!));
     await reopened.storage.close();
     expect(reopened.state.nodes.size).toBe(recovered.nodes.size);
+  });
+
+  it("rebuilds a damaged project record and keeps every other record, patches included", async () => {
+    const state = bigProject();
+    const path = await write("Lost meta", state);
+    // Changes after the compacted records: they must still apply (reading once stopped at them).
+    const opened = await openProjectFile(path);
+    const ctx = deterministicContext();
+    const session = new ProjectSession(opened.state, path, opened.storage, ctx, () => undefined);
+    const leaf = [...state.nodes.values()].at(-1)!;
+    await session.perform("setBookmark", { nodeId: leaf.id, bookmarked: true });
+    await opened.storage.close();
+    const lines = readFileSync(path, "utf8").split("\n");
+    expect(lines[1]).toContain('"kind":"meta"');
+    lines[1] = lines[1]!.replace('"kind":"meta"', '"kind":"mEta"'); // one changed byte
+    writeFileSync(path, lines.join("\n"));
+
+    const { state: recovered, warnings, storage } = await openProjectFile(path);
+    await storage.close();
+    expect(warnings.join(" ")).toMatch(/project record .* rebuilt/);
+    expect(recovered.meta.name).toBe("Lost meta");
+    expect(recovered.meta.id).not.toBe(state.meta.id);
+    expect(recovered.meta.defaults).toEqual(state.meta.defaults);
+    expect(recovered.meta.createdAt).toBe([...state.nodes.values()].map((n) => n.createdAt).sort()[0]);
+    expect(recovered.nodes.size).toBe(305);
+    expect(recovered.trees).toEqual(state.trees);
+    expect(recovered.nodes.get(leaf.id)!.bookmarked).toBe(true);
+    // Rewritten clean, with the original kept beside it.
+    expect((await readProjectFile(path)).damaged).toBe(false);
+    expect(readdirSync(dir).some((f) => f.startsWith("Lost meta.damaged-"))).toBe(true);
+  });
+
+  it("takes the real project record back from a later patch that carries it", async () => {
+    const state = newProjectState("Carried", "root", deterministicContext());
+    const path = await write("carried", state);
+    const opened = await openProjectFile(path);
+    const session = new ProjectSession(opened.state, path, opened.storage, deterministicContext(), () => undefined);
+    await session.perform("setPersonaSettings", { persona: null });
+    await opened.storage.close();
+    writeFileSync(path, readFileSync(path, "utf8").replace('"kind":"meta"', '"kind":"mEta"'));
+    const read = await readProjectFile(path);
+    expect(read.state.meta).toEqual({ ...state.meta, persona: null });
+    expect(read.warnings.join(" ")).not.toMatch(/rebuilt/);
+    expect(read.damaged).toBe(true);
+  });
+
+  it("gives a recovered tree a root id no other node has", () => {
+    const ctx = deterministicContext();
+    let state = newProjectState("Clash", "first", ctx);
+    state = applyPatch(state, commands.newTree.perform(state, { name: "Second", rootText: "second" }, ctx)).state;
+    const [first, second] = [...state.trees.values()];
+    state = applyPatch(state, commands.addChildren.perform(state, { parentId: second!.rootId, children: [{ text: " a" }, { text: " b" }] }, ctx)).state;
+    // A node of the first tree happens to carry the id the recovery would make up for the second.
+    const clash = `r${second!.id}`;
+    const text = encodeProject(state, "t", "2026-01-01T00:00:00.000Z").replace(`"id":"${first!.rootId}"`, `"id":"${clash}"`).replace(`"rootId":"${first!.rootId}","activeId":"${first!.rootId}"`, `"rootId":"${clash}","activeId":"${clash}"`);
+    // The second tree's record and its root are damaged.
+    const lines = text.split("\n").map((l) => (l.includes(`"kind":"tree","id":"${second!.id}"`) || l.includes(`"id":"${second!.rootId}"`) ? l.replace('"kind"', '"kinx"') : l));
+    const { state: recovered, warnings } = decodeProject(lines.join("\n"));
+    expect(warnings.join(" ")).toMatch(/recovered trees/);
+    expect(recovered.nodes.get(clash)!.text).toBe("first");
+    const tree = recovered.trees.get(second!.id)!;
+    expect(tree.rootId).not.toBe(clash);
+    expect(recovered.nodes.get(tree.rootId)).toMatchObject({ treeId: second!.id, parentId: null, note: PLACEHOLDER_NOTE });
+    // The second tree's turns hang from the placeholder root, all kept.
+    const turns = [...state.nodes.values()].filter((n) => n.treeId === second!.id && n.parentId !== null);
+    expect(turns).toHaveLength(2);
+    for (const turn of turns) expect(recovered.nodes.get(turn.id)).toMatchObject({ treeId: second!.id, text: turn.text });
   });
 
   it("sets aside a record with an impossible date, keeping the lines after it", async () => {

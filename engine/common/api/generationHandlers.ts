@@ -16,7 +16,7 @@ import {
   type GenerationOptions,
 } from "../project/commandSchemas.js";
 import { pathTo } from "../project/queries.js";
-import type { ProjectSession } from "../project/session.js";
+import type { ProjectEditor, ProjectSession } from "../project/session.js";
 import { nextSpeakerAfter, renderPrompt, sceneForPath, type RenderedPrompt } from "../project/transcript.js";
 import type { Scene, TreeNode } from "../project/types.js";
 import type { ProjectPort } from "./projectPort.js";
@@ -71,7 +71,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
   const asJob = <T>(jobId: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> => runJob(jobs, jobId, run);
 
   /** Generates turns after a node and commits them as one undoable change; returns the new ids. */
-  const generateTurns = async (s: ProjectSession, req: TurnRequest, signal: AbortSignal, branchOffset = 0) => {
+  const generateTurns = async (s: ProjectEditor, req: TurnRequest, signal: AbortSignal, branchOffset = 0) => {
     const parent = s.state.nodes.get(req.parentId);
     if (parent === undefined) throw new MasqueError("bad-request", `No node ${req.parentId}.`);
     const scene = req.sceneOverride ?? sceneForPath(s.state, pathTo(s.state, parent.id));
@@ -220,7 +220,8 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       let parentId = start.id;
       let cancelled = false;
       let atLimit = false;
-      await asJob(args.jobId, async (signal) => {
+      // One job, one undo step: the turns are made through a command group.
+      await asJob(args.jobId, (signal) => s.edit(async (s) => {
         for (let turn = 0; turn < args.turns && !signal.aborted; turn++) {
           // A narrative scene (no participants) continues the text itself, turn after turn.
           const speaker = nextSpeakerAfter(s.state, parentId);
@@ -239,7 +240,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
           nodeIds.push(parentId);
         }
         cancelled ||= signal.aborted;
-      });
+      }));
       return { nodeIds, cancelled, atLimit };
     }),
 
@@ -259,7 +260,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
       const rest = args.rest && at !== -1 ? activePath.slice(at + 1) : [];
       const seeds = deriveSeeds(args.seed ?? Math.floor(Math.random() * 0xffffffff), 1 + rest.length);
       const nodeIds: string[] = [];
-      await asJob(args.jobId, async (signal) => {
+      await asJob(args.jobId, (signal) => s.edit(async (s) => {
         const first = await generateTurns(s, { parentId: node.parentId!, n: 1, speaker: node.speaker, sceneOverride: scene, options: args, seeds: [seeds[0]!] }, signal);
         const firstId = first.nodeIds[0];
         if (firstId === undefined) return;
@@ -277,7 +278,7 @@ export function createGenerationHandlers(runtime: RuntimePort, projects: Project
           }
           nodeIds.push(parentId);
         }
-      });
+      }));
       return { nodeIds };
     }),
 

@@ -2,7 +2,7 @@ import { MasqueError } from "../errors.js";
 import { migrateLine } from "./migrations.js";
 import { applyPatch, emptyState, recordsOf } from "./patch.js";
 import { currentHeader, headerSchema, lineSchema } from "./schema.js";
-import type { Patch, ProjectMeta, ProjectRecord, ProjectState, Tree, TreeNode } from "./types.js";
+import { defaultGenerationDefaults, type Patch, type ProjectMeta, type ProjectRecord, type ProjectState, type Tree, type TreeNode } from "./types.js";
 
 /**
  * The project file: JSON Lines. Line 1 is a header; then one line per record (the
@@ -35,7 +35,20 @@ export function encodePatch(patch: Patch): string {
   return encoder({ kind: "patch", puts: patch.puts, dels: patch.dels }) + "\n";
 }
 
-export function decodeProject(text: string): DecodedProject {
+/** What a damaged file's rebuilt project record is made of (see `decodeProject`). */
+export interface DecodeOptions {
+  /** The project's name if its record is lost: the file name without extension. */
+  name?: string;
+  /** A fresh id for a rebuilt project record. */
+  newId?: () => string;
+}
+
+/**
+ * Reads a project file. Nothing but a bad header is fatal: damaged lines are set aside one
+ * by one, and a lost project record is rebuilt (fresh id, `options.name`, default settings,
+ * the earliest date in the file) so the trees in the file still open.
+ */
+export function decodeProject(text: string, options: DecodeOptions = {}): DecodedProject {
   const warnings: string[] = [];
   // Editors on Windows may save with a byte-order mark; it is not part of the header.
   const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split("\n");
@@ -53,6 +66,13 @@ export function decodeProject(text: string): DecodedProject {
 
   let state: ProjectState | null = null;
   const records: ProjectRecord[] = [];
+  let rebuilt: ProjectMeta | null = null;
+  const build = () => {
+    const meta = records.findLast((r): r is ProjectMeta => r.kind === "meta");
+    if (meta !== undefined) return buildState(meta, records);
+    rebuilt = rebuiltMeta(records, options);
+    return buildState(rebuilt, records);
+  };
   let patchLines = 0;
   let journalBytes = 0;
   const bad: number[] = [];
@@ -73,18 +93,19 @@ export function decodeProject(text: string): DecodedProject {
     }
     const line = parsed.data;
     if (line.kind === "patch") {
-      state ??= buildState(records, warnings);
-      if (state === null) break;
+      state ??= build();
       state = applyPatch(state, line as Patch).state;
       patchLines++;
     } else if (state === null) records.push(line as ProjectRecord);
     else state = applyPatch(state, { puts: [line as ProjectRecord], dels: [] }).state;
   }
   if (bad.length > 0) warnings.push(damagedLinesWarning(bad, lines.length));
-  if (state === null) state = buildState(records, warnings);
-  if (state === null) throw new MasqueError("bad-request", "The project file has no project record; nothing could be recovered.");
+  state ??= build();
+  // A later patch that changed project settings carries the whole record, the real one.
+  const metaLost = rebuilt !== null && state.meta === rebuilt;
+  if (metaLost) warnings.push("The project record (name and settings) was damaged and has been rebuilt with default settings; every other record was kept.");
   const checked = checkIntegrity(state, warnings);
-  return { state: checked.state, warnings, damaged: bad.length > 0 || checked.repaired, patchLines, journalBytes };
+  return { state: checked.state, warnings, damaged: bad.length > 0 || checked.repaired || metaLost, patchLines, journalBytes };
 }
 
 /** UTF-8 length without encoding a copy (engine/common has no Buffer). */
@@ -109,13 +130,21 @@ function damagedLinesWarning(bad: number[], total: number): string {
     : `${bad.length === 1 ? "Line" : "Lines"} ${named} ${bad.length === 1 ? "is" : "are"} damaged (unreadable or invalid) and ${bad.length === 1 ? "was" : "were"} set aside; every other line was kept.`;
 }
 
-function buildState(records: ProjectRecord[], warnings: string[]): ProjectState | null {
-  const meta = records.findLast((r): r is ProjectMeta => r.kind === "meta");
-  if (meta === undefined) {
-    warnings.push("The project record is missing.");
-    return null;
-  }
+function buildState(meta: ProjectMeta, records: ProjectRecord[]): ProjectState {
   return applyPatch(emptyState(meta), { puts: records.filter((r) => r.kind !== "meta"), dels: [] }).state;
+}
+
+/** A project record in place of a lost one: dated like the oldest record in the file. */
+function rebuiltMeta(records: ProjectRecord[], options: DecodeOptions): ProjectMeta {
+  const dates = records.flatMap((r) => ("createdAt" in r ? [r.createdAt] : [])).sort();
+  return {
+    kind: "meta",
+    // engine/common has no crypto module; the file reader passes a strong id maker.
+    id: options.newId?.() ?? `recovered-${Math.random().toString(36).slice(2, 12)}`,
+    name: options.name?.trim() || "Recovered project",
+    createdAt: dates[0] ?? new Date().toISOString(),
+    defaults: { ...defaultGenerationDefaults, stop: [] },
+  };
 }
 
 export const PLACEHOLDER_NOTE = "Recovered: this turn was damaged in the file and could not be read; the turns after it were kept.";
@@ -149,8 +178,8 @@ function restoreMissing(meta: ProjectMeta, nodes: Map<string, TreeNode>, trees: 
   for (const node of [...nodes.values()]) {
     if (trees.has(node.treeId)) continue;
     const root = [...nodes.values()].find((n) => n.treeId === node.treeId && n.parentId === null);
-    const rootId = root?.id ?? `r${node.treeId}`.slice(0, 64);
-    if (root === undefined && !nodes.has(rootId)) nodes.set(rootId, placeholder(rootId, node, null));
+    const rootId = root?.id ?? freshId(`r${node.treeId}`, nodes);
+    if (root === undefined) nodes.set(rootId, placeholder(rootId, node, null));
     trees.set(node.treeId, { kind: "tree", id: node.treeId, name: "Recovered tree", rootId, activeId: rootId, sceneId: null, createdAt: meta.createdAt });
     trees0++;
   }
@@ -171,6 +200,13 @@ function restoreMissing(meta: ProjectMeta, nodes: Map<string, TreeNode>, trees: 
   if (trees0 > 0) warnings.push(`${trees0} tree record(s) were damaged; their turns were kept in recovered trees.`);
   if (turns > 0) warnings.push(`${turns} damaged turn(s) were replaced by empty placeholders (see their notes) so that the turns after them are kept.`);
   return trees0 + turns > 0;
+}
+
+/** `base`, or `base` with a number, whichever no node has yet (ids stay within 64 characters). */
+function freshId(base: string, nodes: ReadonlyMap<string, TreeNode>): string {
+  const stem = base.slice(0, 56);
+  if (!nodes.has(stem)) return stem;
+  for (let i = 1; ; i++) if (!nodes.has(`${stem}-${i}`)) return `${stem}-${i}`;
 }
 
 /**

@@ -3,7 +3,7 @@ import { Callout } from "../../ui/Callout";
 import { IconButton } from "../../ui/IconButton";
 import { showError, useTreeView } from "./treeView";
 
-/** What opening the project repaired (amber) and the last failed action (red), each dismissible. */
+/** Notes about the project file (repairs on open, a failed compaction; amber) and the last failed action (red), each dismissible. */
 export function ProjectNotices() {
   const warnings = useEngineState((s) => s.projectWarnings);
   const error = useTreeView((s) => s.error);
@@ -14,7 +14,7 @@ export function ProjectNotices() {
     <div className="flex flex-col gap-2 px-3 pt-3">
       {warnings.length > 0 && (
         <div className="relative">
-          <Callout tone="warning" title="The project file was repaired when it was opened" data-testid="project-warnings" className="pr-10">
+          <Callout tone="warning" title="About the project file" data-testid="project-warnings" className="pr-10">
             <ul className="mt-0.5 list-disc pl-4">
               {warnings.map((w, i) => (
                 <li key={i}>{w}</li>
