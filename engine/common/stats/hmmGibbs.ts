@@ -25,9 +25,12 @@ import { gamma, normal, seededRandom, type Random } from "./random.js";
  *   look), so each state's evidence is a mixture: mostly its own look, sometimes another's.
  *   Why: a tracker that hears tone, not intent, sees a hostile turn that opens politely as a
  *   helpful one; with one Gaussian per state the HMM reads every such turn as two switches
- *   (measured: planted 0.08/0.08 estimated as 0.19/0.28, coverage 0). The chain's stickiness
- *   tells a one-turn look from a switch. Rows W_s ~ Dirichlet(1 own, ½ others), with W_ss > ½
- *   (a state mostly looks like itself), so without contamination this is the Gaussian HMM.
+ *   (measured with 5%/15% such turns: planted 0.08/0.08 estimated as about 0.19/0.30, coverage
+ *   0; the demo's moody scene gave 0.28/0.24). The chain's stickiness tells a one-turn look
+ *   from a switch. Rows W_s ~ Dirichlet(1, …, 1) restricted to W_ss > ½ (a state mostly looks
+ *   like itself; a Dirichlet(½) prior on the other looks favours tiny contamination, which
+ *   pushes misleading turns back towards switches); without contamination W_ss goes to 1 and
+ *   this is the Gaussian HMM.
  * - Only the frames' sign is assumed: on average, state k's look scores highest for k (its
  *   mean centred score for k beats every other state's). That constraint names the states, so
  *   there is no label switching, and a condition whose turns are nearly all in one state is
