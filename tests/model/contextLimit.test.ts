@@ -98,7 +98,7 @@ describe("context window (masque-demo, 256-token context)", () => {
     for (const id of nodeIds) expect(state().nodes.get(id)!.generation?.contextWindow).toBeUndefined();
   });
 
-  it("experiments: the window lets 30-turn rollouts complete; the stop policy records censored rollouts", async () => {
+  it("experiments: the window lets rollouts of 30 tracked turns complete; the stop policy records censored rollouts", async () => {
     const root = await demoTree("lab");
     const base = { nodeId: root, rollouts: 2, turns: 30, seed: 5, maxTokens: 24, labeller: "demo-ground-truth" };
     const windowed = await call<{ experimentId: string }>("experimentCreate", { ...base, name: "window" });
@@ -108,7 +108,9 @@ describe("context window (masque-demo, 256-token context)", () => {
     const w = state().experiments.get(windowed.experimentId)!;
     expect(w.spec.contextPolicy).toBe("window");
     for (const r of w.rollouts) {
-      expect(r.nodeIds).toHaveLength(30);
+      // 30 tracked (assistant) turns, each after a user turn the model also plays.
+      expect(r.states).toHaveLength(30);
+      expect(r.nodeIds).toHaveLength(60);
       expect(r.censoredAtTurn).toBeUndefined();
       expect(state().nodes.get(r.nodeIds.at(-1)!)!.generation!.contextWindow!.droppedTurns).toBeGreaterThan(0);
     }
@@ -117,8 +119,9 @@ describe("context window (masque-demo, 256-token context)", () => {
     const s = state().experiments.get(stopped.experimentId)!;
     expect(s.status).toBe("complete");
     for (const r of s.rollouts) {
-      expect(r.censoredAtTurn).toBe(r.nodeIds.length);
-      expect(r.nodeIds.length).toBeLessThan(30);
+      // Censored after that many tracked turns, the last labelled one.
+      expect(r.censoredAtTurn).toBe(r.states.length);
+      expect(r.states.length).toBeLessThan(30);
       expect(r.states.length).toBeLessThanOrEqual(r.nodeIds.length);
     }
     const { results } = await call<{ results: { rollouts: { censoredAtTurn?: number }[] } }>("experimentResults", { experimentId: stopped.experimentId });

@@ -42,9 +42,10 @@ describe("experiments and the undo history", () => {
     });
     const run = await engine.handlers.experimentRun({ jobId: "flood", experimentId });
     expect(run).toMatchObject({ status: "complete", completed: 100 });
-    expect(session().state.nodes.size).toBe(nodesBefore + 100 * 20);
+    // 20 tracked turns per rollout, each after a user turn the model also plays.
+    expect(session().state.nodes.size).toBe(nodesBefore + 100 * 40);
 
-    // One undo removes the whole run (its 2,000 turns and its results)…
+    // One undo removes the whole run (its 4,000 turns and its results)…
     expect(await engine.handlers.undo({})).toEqual({ undone: true });
     expect(session().state.nodes.size).toBe(nodesBefore);
     expect(session().state.experiments.get(experimentId)!.rollouts).toHaveLength(0);

@@ -119,8 +119,9 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    // Kill the server once it has answered a wave's worth of turns (its log lists each finished request).
-    while ((first.log().match(/stop processing/g) ?? []).length < 80 && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    // Kill the server once it has answered more than a wave's worth of turns (a wave of 4 rollouts ×
+    // 16 tracked turns is 128 requests with the user's turns; its log lists each finished request).
+    while ((first.log().match(/stop processing/g) ?? []).length < 170 && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
     await first.kill();
     expect(await exited).toBe(1);
     expect(stderr).toMatch(new RegExp(`No endpoint could serve the request: ${first.url.replace(/[.:/]/g, "\\$&")}`));

@@ -1,11 +1,7 @@
-import type { ExperimentAnalysis, LabelSource } from "./analysis.js";
+import type { AnalysisNote, ExperimentAnalysis, LabelSource } from "./analysisTypes.js";
 
-/** A plain-language warning attached to one figure (or to all of them). */
-export interface AnalysisNote {
-  /** "transition:i:j", "asymmetry", "absorbing", "survival", "convergence" or "all". */
-  figure: string;
-  text: string;
-}
+export type { AnalysisNote } from "./analysisTypes.js";
+
 
 /** Fewer expected switches than this in a cell and its interval mostly reflects the prior. */
 const FEW_EVENTS = 3;

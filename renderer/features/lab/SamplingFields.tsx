@@ -16,7 +16,7 @@ export function SamplingFields({ form, errors }: { form: ExperimentForm; errors:
     <details className="group rounded-md border border-zinc-800 bg-zinc-950/40">
       <summary className="cursor-pointer list-none px-3 py-2 text-[11px] font-medium text-zinc-400 select-none hover:text-zinc-200">
         <span className="mr-1.5 inline-block transition-transform group-open:rotate-90">›</span>
-        Sampling <span className="text-zinc-600">· full distribution unless changed</span>
+        Sampling <span className="text-zinc-500">· full distribution unless changed</span>
       </summary>
       <div className="grid grid-cols-5 gap-2 px-3 pb-3">
         {fields.map(([field, label, hint]) => (

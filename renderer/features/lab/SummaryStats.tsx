@@ -85,7 +85,7 @@ export function SummaryStats({ analysis: a, fileStem }: { analysis: ExperimentAn
             </div>
           );
         })}
-        <div className="mt-auto text-[10px] text-zinc-600">
+        <div className="mt-auto text-[10px] text-zinc-500">
           {a.rollouts} rollouts · {a.observedTurns} observed turns · {formatStat(transitions)} transitions (expected)
         </div>
       </div>
@@ -106,7 +106,7 @@ function Stat({ label, value, interval, title, testId, tone, note }: { label: st
         {value}
       </span>
       <span className="font-mono text-[10.5px] text-zinc-500">{interval}</span>
-      {note !== undefined && <span className="text-[10px] text-zinc-600">{note}</span>}
+      {note !== undefined && <span className="text-[10px] text-zinc-500">{note}</span>}
     </div>
   );
 }

@@ -84,7 +84,7 @@ export function RemoteEngineForm() {
           </div>
         )}
         {keyNote !== null && <p className="text-[10px] text-emerald-300/80">{keyNote}</p>}
-        <p className="text-[10px] text-zinc-600">
+        <p className="text-[10px] text-zinc-500">
           {desktop ? "Keys are kept encrypted by the system keychain" : "API keys come from MASQUE_API_KEY"} and are never saved in projects, records or exports.
         </p>
         {error !== null && (
