@@ -121,7 +121,7 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   }
   await expect(page.getByTestId("stat-delta")).toContainText(/-?\d\.\d{3}|\?/);
   // The estimator is named, with its diagnostics.
-  await expect(page.getByTestId("estimator-name")).toHaveText("Bayesian HMM on tracker evidence");
+  await expect(page.getByTestId("estimator-name")).toHaveText("Bayesian HMM on tracker evidence, mixture emissions");
   await expect(page.getByTestId("estimator-diagnostics")).toContainText(/R-hat ≤ [\d.]+ · ESS ≥ \d+/);
   await expect(page.getByTestId("chart-ribbons").locator("svg[data-chart] g[transform] rect")).not.toHaveCount(0);
 

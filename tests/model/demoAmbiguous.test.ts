@@ -181,12 +181,11 @@ describe("the demo model's moody scene: tone is not intent", () => {
     trackerLab = { lw, wl };
   }, 1_200_000);
 
-  // A known gap, kept visible: each state's evidence here is two bumps (a hostile turn that
-  // opens politely scores like a polite one), and the estimator's one Gaussian per state reads
-  // those tone flips as switches (measured: p(L→W) 0.276 [0.214, 0.347], p(W→L) 0.238 [0.190,
-  // 0.293] against 0.08/0.08). This test fails the day the estimator contains the planted chain:
-  // then make it a plain test.
-  it.fails("the lab's intervals on tracker evidence contain the planted chain (known gap: misspecified emissions)", () => {
+  // Each state's evidence here is two bumps (a hostile turn that opens politely scores like a
+  // polite one). One Gaussian per state read those tone flips as switches (measured: p(L→W)
+  // 0.276 [0.214, 0.347], p(W→L) 0.238 [0.190, 0.293] against 0.08/0.08); the mixture
+  // emissions let the chain's stickiness tell a misleading turn from a switch.
+  it("the lab's intervals on tracker evidence contain the planted chain", () => {
     const planted = condition.planted;
     expect(trackerLab).not.toBeNull();
     const { lw, wl } = trackerLab!;

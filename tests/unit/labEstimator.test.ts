@@ -40,6 +40,18 @@ describe("lab estimator against simulated truth (reduced seeded grid)", () => {
     expect(r.labels.asymmetryDeclared).toBeGreaterThanOrEqual(0.5);
   }, 120_000);
 
+  it("misleading turns (some turns look like the other state: bimodal evidence per state): the HMM covers; the old label counts do not", () => {
+    // Each state's evidence is a mixture of its own bump and, 5% (luigi) or 15% (waluigi) of
+    // the time, the other state's. One Gaussian per state read these turns as switches
+    // (measured: bias +0.11/+0.20, coverage 0/0 on this design).
+    const r = validateDesign(design({ pWL: 0.08, rollouts: 96, turns: 16, auroc: 0.99, misleading: { luigi: 0.05, waluigi: 0.15 } }), 12, 14, fast);
+    expect(r.hmm.coverage.pLW).toBeGreaterThanOrEqual(0.8);
+    expect(r.hmm.coverage.pWL).toBeGreaterThanOrEqual(0.8);
+    expect(Math.abs(r.hmm.bias.pLW)).toBeLessThan(0.03);
+    expect(Math.abs(r.hmm.bias.pWL)).toBeLessThan(0.04);
+    expect(r.labels.coverage.pWL).toBeLessThan(0.3);
+  }, 120_000);
+
   it("heterogeneous rollouts (per-rollout rates from Beta, c = 5): the population mean stays covered", () => {
     const r = validateDesign(design({ pWL: 0.08, concentration: 5, auroc: 0.95 }), 30, 13, fast);
     expect(r.hmm.coverage.pLW).toBeGreaterThanOrEqual(0.85);

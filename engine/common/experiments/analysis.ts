@@ -59,8 +59,8 @@ export function analyzeRollouts(rollouts: readonly AnalysisRollout[], states: re
   const estimator: EstimatorInfo = useEvidence
     ? {
         id: "hmm-evidence",
-        name: "Bayesian HMM on tracker evidence",
-        interval: "95% posterior interval of the population-mean switch probability (hierarchical HMM, Gibbs/FFBS): it carries the uncertainty about which turns switched and how much rollouts differ",
+        name: "Bayesian HMM on tracker evidence, mixture emissions",
+        interval: "95% posterior interval of the population-mean switch probability (hierarchical HMM, Gibbs/FFBS): it carries the uncertainty about which turns switched, which turns only looked like another state, and how much rollouts differ",
         seed,
         chains,
         warmup,

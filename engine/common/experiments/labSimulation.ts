@@ -24,6 +24,12 @@ export interface SimulationDesign {
   concentration: number;
   /** Probability that a rollout starts in luigi. */
   startLuigi: number;
+  /**
+   * Contaminated evidence (optional): the share of luigi turns whose evidence is drawn as if
+   * the turn were waluigi, and of waluigi turns drawn as if luigi (a turn whose tone belies its
+   * intent), so each state's evidence is a two-bump mixture. AUROC then describes the main bumps.
+   */
+  misleading?: { luigi: number; waluigi: number };
 }
 
 export interface SimulatedRollout {
@@ -61,7 +67,11 @@ export function simulateExperiment(design: SimulationDesign, random: Random): Si
       if (t > 0) s = s === 0 ? (random() < pLW ? 1 : 0) : random() < pWL ? 0 : 1;
       states.push(s);
     }
-    const evidence = states.map((state): [number, number] => {
+    const evidence = states.map((truth): [number, number] => {
+      // Random numbers are drawn for the flip only in contaminated designs, so the other
+      // designs keep their exact simulated data.
+      const flip = design.misleading !== undefined && random() < (truth === 0 ? design.misleading.luigi : design.misleading.waluigi);
+      const state = flip ? 1 - truth : truth;
       const d = state === 0 ? meanL + normal(random) : meanW + design.spreadRatio * normal(random);
       const common = 0.8 * normal(random);
       return [offset + scale * (common - d / 2), offset + scale * (common + d / 2)];

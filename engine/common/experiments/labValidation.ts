@@ -25,6 +25,8 @@ export const validationGrid: SimulationDesign[] = [
   d("unequal spreads ×2.5, 0.08/0.08", { pWL: 0.08, spreadRatio: 2.5 }),
   d("heterogeneous rollouts (Beta c=5), 0.08/0.08", { pWL: 0.08, concentration: 5 }),
   d("heterogeneous c=10, 0.2/0.02, R32×20", { pLW: 0.2, pWL: 0.02, rollouts: 32, turns: 20, concentration: 10 }),
+  // The demo's moody scene: a turn's tone sometimes belies its intent, so each state's evidence is two bumps.
+  d("misleading turns (L 5%, W 15% look like the other), 0.08/0.08, R96×16, AUROC .99", { pWL: 0.08, turns: 16, auroc: 0.99, misleading: { luigi: 0.05, waluigi: 0.15 } }),
 ];
 
 /** Runs `experiments` simulated experiments of one design. */
