@@ -75,7 +75,10 @@ export const commands = {
   newTreeFromNode: {
     undoable: true,
     perform(state: ProjectState, args: { nodeId: string; mode: TreeFromNodeMode; name: string }, ctx: CommandContext): Patch {
-      return treeFromNode(state, args, ctx);
+      const patch = treeFromNode(state, args, ctx);
+      // The copy is what the person asked to see: the project remembers it as the tree shown.
+      const tree = patch.puts.find((r) => r.kind === "tree");
+      return tree === undefined ? patch : { ...patch, puts: [...patch.puts, { ...state.meta, activeTreeId: tree.id }] };
     },
   },
   renameTree: {
