@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import type { ProjectSnapshot } from "../../engine/common/project/types.js";
 import { repoRoot, testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { apiCall, startWebMode, type WebModeServer } from "./webMode.js";
 
 // The attractor lab end to end: a real web-mode server with the stories260K model. Two trees
 // from the built-in kind/mean pair; experiments are created, run, cancelled, resumed and
@@ -19,17 +19,7 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-/** Setup through the same API the UI uses (POST /api/call with the launch token). */
-async function call<T>(method: string, args: unknown): Promise<T> {
-  const response = await fetch(`${server.origin}/api/call`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.token}` },
-    body: JSON.stringify({ method, args }),
-  });
-  const reply = (await response.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result;
-}
+const call = <T>(method: string, args: unknown) => apiCall<T>(server, method, args);
 
 const done = async (page: Page) => Number(await page.getByTestId("experiment-progress").getAttribute("data-done"));
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import type { ProjectSnapshot } from "../../engine/common/project/types.js";
 import { repoRoot } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { apiCall, startWebMode, type WebModeServer } from "./webMode.js";
 
 // Lab jobs end to end on the built-in demo model (ground-truth labels, fast): a failed job
 // says why and can be deleted (also after a reload), the start node is chosen explicitly and
@@ -21,16 +21,7 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-async function call<T>(method: string, args: unknown): Promise<T> {
-  const response = await fetch(`${server.origin}/api/call`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.token}` },
-    body: JSON.stringify({ method, args }),
-  });
-  const reply = (await response.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
-  if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
-  return reply.result;
-}
+const call = <T>(method: string, args: unknown) => apiCall<T>(server, method, args);
 
 async function openLab(page: Page) {
   await page.goto(server.openUrl);

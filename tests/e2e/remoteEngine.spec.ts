@@ -1,10 +1,10 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startLlamaServer, type LlamaServer } from "../model/llamaServer.js";
 import { repoRoot, testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { skipFirstRun, startWebMode, type WebModeServer } from "./webMode.js";
 
 // The engine picker's remote side: connect web mode to a real llama-server on 127.0.0.1,
 // see the probed capabilities (and what is missing), and generate on it.
@@ -15,15 +15,6 @@ test.beforeAll(async () => {
   llama = await startLlamaServer({ model: testModel("stories"), slots: 4 });
   server = await startWebMode({ MASQUE_HOME: mkdtempSync(join(tmpdir(), "masque-remote-e2e-")), MASQUE_MODEL: undefined });
 });
-/** With no model in the library (and no engine connected yet) the first-run screen offers one: this spec needs none. */
-async function skipFirstRun(page: Page) {
-  try {
-    await page.getByTestId("first-run-skip").click({ timeout: 5_000 });
-  } catch {
-    // Not shown: an engine is already connected (an earlier test in this file connected one).
-  }
-}
-
 test.afterAll(async () => {
   await server?.stop();
   await llama?.kill();

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { skipFirstRun, startWebMode, type WebModeServer } from "./webMode.js";
 
 // "New tree from here": a node's path (or path and subtree) becomes a new tree; undo removes it.
 let server: WebModeServer;
@@ -19,8 +19,7 @@ const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"]
 
 test("new tree from a node's path, and from its subtree", async ({ page }) => {
   await page.goto(server.openUrl);
-  // No model in the library: the first-run screen offers one; this test needs none.
-  await page.getByTestId("first-run-skip").click();
+  await skipFirstRun(page);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
   await page.getByTestId("project-name-input").fill("Copies");
@@ -64,8 +63,7 @@ test("new tree from a node's path, and from its subtree", async ({ page }) => {
 
 test("each transcript node is one tab stop; arrow keys move between its controls", async ({ page }) => {
   await page.goto(server.openUrl);
-  // No model in the library: the first-run screen offers one; this test needs none.
-  await page.getByTestId("first-run-skip").click();
+  await skipFirstRun(page);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
   await page.getByTestId("project-name-input").fill("Tabs");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { writeBigProject } from "./bigProject.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { skipFirstRun, startWebMode, type WebModeServer } from "./webMode.js";
 
 // The tree map on a 10,000-node project: one canvas, pan and zoom, click to navigate,
 // bookmarks and search hits; frame times measured while panning.
@@ -27,8 +27,7 @@ test("a 10,000-node tree map pans and zooms smoothly, navigates on click, marks 
   const file = join(home, "big", "map.masque");
   const { deepestId } = writeBigProject(file, 10_000);
   await page.goto(server.openUrl);
-  // No model in the library: the first-run screen offers one; the map needs none.
-  await page.getByTestId("first-run-skip").click();
+  await skipFirstRun(page);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-open-dialog-button").click();
   await page.getByTestId("project-open-path-input").fill(file);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import type { Page } from "@playwright/test";
 import { join } from "node:path";
 import { repoRoot } from "../testModels.js";
 
@@ -51,4 +52,29 @@ export function startWebMode(env: Record<string, string | undefined> = {}, appRo
     child.stderr.on("data", (c: Buffer) => (output += c.toString()));
     child.once("exit", (code) => reject(new Error(`web mode exited with ${code}:\n${output}`)));
   });
+}
+
+/** Set-up through the same API the UI uses (POST /api/call with the launch token). */
+export async function apiCall<T>(server: WebModeServer, method: string, args: unknown): Promise<T> {
+  const response = await fetch(`${server.origin}/api/call`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.token}` },
+    body: JSON.stringify({ method, args }),
+  });
+  const reply = (await response.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
+  if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
+  return reply.result;
+}
+
+/**
+ * With no model in the library and no engine connected, the first-run screen covers the
+ * workspace; specs that need no model dismiss it. Where it does not show (an engine is
+ * already connected) this waits briefly and does nothing.
+ */
+export async function skipFirstRun(page: Page): Promise<void> {
+  try {
+    await page.getByTestId("first-run-skip").click({ timeout: 5_000 });
+  } catch {
+    // Not shown.
+  }
 }

@@ -8,6 +8,7 @@ import { seededRandom } from "../../engine/common/stats/random.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { demoModelPath } from "../../engine/node/startup.js";
 import { repoRoot } from "../testModels.js";
+import { wilson } from "./wilson.js";
 
 // The harder demo (issue 12): the moody scene, where a turn's tone (its opener) and intent (its
 // body) disagree now and then. Ground truth reads intent, so the lab must still recover the
@@ -35,16 +36,6 @@ beforeAll(async () => {
   await call("projectCreate", { name: "Demo ambiguity", rootText: "" });
 });
 afterAll(() => engine.dispose());
-
-/** Wilson score interval for k successes in n trials. */
-function wilson(k: number, n: number, z: number): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = k / n;
-  const denom = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
-}
 
 describe("the demo model's moody scene: tone is not intent", () => {
   let treeId = "";

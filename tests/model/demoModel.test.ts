@@ -8,6 +8,7 @@ import { demoPrompt, splitDemoTranscript } from "../../engine/common/demo/demoTr
 import { deriveSeeds } from "../../engine/common/seeds.js";
 import { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
 import { repoRoot } from "../testModels.js";
+import { wilson } from "./wilson.js";
 
 // The committed demo model checked against what training produced (issue 9): file identity,
 // tokenizer identity, log-probs at persona decisions, the model's own transition
@@ -103,16 +104,6 @@ async function pOpeners(context: string, state: DemoState): Promise<number> {
 
 function completeAssistantTurns(transcript: string): number {
   return splitDemoTranscript(transcript).filter((line) => line.speaker === DEMO_MODEL.format.assistantSpeaker && line.complete).length;
-}
-
-/** Wilson score interval for k successes in n trials. */
-function wilson(k: number, n: number, z: number): [number, number] {
-  if (n === 0) return [0, 1];
-  const p = k / n;
-  const denom = 1 + (z * z) / n;
-  const centre = (p + (z * z) / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denom;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 describe("the built-in demo model", () => {
