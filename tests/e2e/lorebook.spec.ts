@@ -122,6 +122,19 @@ test("a card's lorebook: constant entry always, keyword entry once a turn mentio
   await expect(page.getByTestId("lorebook-section")).toContainText("not a usable lorebook");
   await expect(page.getByTestId("lorebook")).toHaveCount(2);
 
+  // A key that can never match (a regex outside the safe subset) is named, not silently dropped.
+  const risky = join(files, "risky.json");
+  writeFileSync(risky, JSON.stringify({ name: "Risky", entries: { 0: { key: ["/(a+)+$/"], content: "Never shown.", use_regex: true } } }));
+  await page.getByTestId("lorebook-input").setInputFiles(risky);
+  await expect(page.getByTestId("lorebook")).toHaveCount(3);
+  const warnings = page.getByTestId("lorebook-warnings");
+  await expect(warnings).toContainText("Risky: 1 key will never match");
+  await expect(warnings).toContainText("(a+)+$");
+  await warnings.getByRole("button", { name: "Dismiss lorebook warnings" }).click();
+  await expect(warnings).toHaveCount(0);
+  await page.getByRole("button", { name: "Remove Risky" }).click();
+  await expect(page.getByTestId("lorebook")).toHaveCount(2);
+
   // A picture for the simulacrum (a PNG, kept byte for byte for card export).
   const wren = page.locator('[data-testid="simulacrum-card"]', { hasText: "Wren" });
   await wren.getByTestId("simulacrum-picture-input").setInputFiles(join(repoRoot, "tests/fixtures/interop/card-v2.png"));

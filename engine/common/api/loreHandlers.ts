@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cardLorebook, parseCardJson, type CharacterCard } from "../cards/characterCard.js";
 import { MasqueError } from "../errors.js";
 import { handler, requireSession } from "./handler.js";
-import { loreLimits, LorebookError, readLorebook, type Lorebook } from "../lore/lorebook.js";
+import { loreLimits, LorebookError, lorebookWarnings, readLorebook, type Lorebook } from "../lore/lorebook.js";
 import type { CommandContext } from "../project/commands.js";
 import { idSchema } from "../project/schema.js";
 import type { ProjectPort } from "./projectPort.js";
@@ -48,14 +48,18 @@ export function createLoreHandlers(projects: ProjectPort, ids: CommandContext) {
     return scene;
   };
   return {
-    /** Attaches a world-info file (or a card's lorebook) to a scene; its entries go into that scene's prompts. */
+    /**
+     * Attaches a world-info file (or a card's lorebook) to a scene; its entries go into that
+     * scene's prompts. `warnings` names each key that can never match (unsafe or invalid regex).
+     */
     sceneAddLorebook: handler(addArgs, async ({ sceneId, fileName, content }) => {
       const scene = requireScene(sceneId);
       const books = scene.lorebooks ?? [];
       if (books.length >= loreLimits.maxBooksPerScene) throw new MasqueError("bad-request", `A scene holds at most ${loreLimits.maxBooksPerScene} lorebooks.`);
       const book = lorebookFromFile(content, fileName, ids.newId());
       await session().perform("putScene", { scene: { ...scene, lorebooks: [...books, book] } });
-      return { lorebookId: book.id, name: book.name, entries: book.entries.length };
+      // Keys that can never match stay as written (export keeps them) but are worth a word.
+      return { lorebookId: book.id, name: book.name, entries: book.entries.length, warnings: lorebookWarnings(book) };
     }),
     /** Detaches a lorebook from a scene. */
     sceneRemoveLorebook: handler(removeArgs, async ({ sceneId, lorebookId }) => {

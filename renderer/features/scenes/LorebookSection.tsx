@@ -16,6 +16,8 @@ export function LorebookSection({ scene }: { scene: Scene }) {
   const input = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** What the last attach said about keys that can never match (kept until dismissed). */
+  const [warnings, setWarnings] = useState<{ book: string; lines: string[] } | null>(null);
   const books = scene.lorebooks ?? [];
   const attach = async (file: File) => {
     if (file.size > MAX_LOREBOOK_BYTES) {
@@ -24,8 +26,10 @@ export function LorebookSection({ scene }: { scene: Scene }) {
     }
     setBusy(true);
     setError(null);
+    setWarnings(null);
     try {
-      await engine.call("sceneAddLorebook", { sceneId: scene.id, fileName: file.name, content: await file.text() });
+      const added = await engine.call("sceneAddLorebook", { sceneId: scene.id, fileName: file.name, content: await file.text() });
+      if (added.warnings.length > 0) setWarnings({ book: added.name, lines: added.warnings });
     } catch (e) {
       setError(errorPayloadOf(e).message);
     }
@@ -87,7 +91,32 @@ export function LorebookSection({ scene }: { scene: Scene }) {
           })}
         </ul>
       )}
+      {warnings !== null && <LoreWarnings book={warnings.book} lines={warnings.lines} onDismiss={() => setWarnings(null)} />}
       {error !== null && <p className="text-[11px] text-rose-300">{error}</p>}
     </section>
+  );
+}
+
+/** Keys of a just-attached book that never match: the first few, and how many more. */
+function LoreWarnings({ book, lines, onDismiss }: { book: string; lines: readonly string[]; onDismiss: () => void }) {
+  const shown = lines.slice(0, 4);
+  return (
+    <div data-testid="lorebook-warnings" role="status" className="flex items-start gap-2 rounded-md border border-amber-500/30 bg-amber-500/5 px-2.5 py-1.5 text-[11px] text-amber-200/90">
+      <Icon name="info" className="mt-0.5 size-3.5 shrink-0 text-amber-400" />
+      <div className="flex min-w-0 flex-1 flex-col gap-0.5">
+        <span>
+          {book}: {lines.length} key{lines.length === 1 ? "" : "s"} will never match. The entries stay as written; fix the keys in the file and attach it again.
+        </span>
+        {shown.map((line) => (
+          <span key={line} className="break-words text-amber-200/70">
+            {line.replace(/^Lorebook "[^"]*", /, "")}
+          </span>
+        ))}
+        {lines.length > shown.length && <span className="text-amber-200/70">… and {lines.length - shown.length} more.</span>}
+      </div>
+      <Button size="sm" variant="ghost" className="h-5 px-1" aria-label="Dismiss lorebook warnings" onClick={onDismiss}>
+        <Icon name="x" className="size-3" />
+      </Button>
+    </div>
   );
 }
