@@ -2,6 +2,7 @@ import { commands, type CommandArgs, type CommandContext, type CommandName } fro
 import { applyPatch, recordsOf } from "../../engine/common/project/patch.js";
 import { childrenOf } from "../../engine/common/project/queries.js";
 import type { Patch, ProjectState } from "../../engine/common/project/types.js";
+import { seededRandom } from "../../engine/common/stats/random.js";
 
 /** Deterministic ids and clock, so a test can simulate exactly what a killed process wrote. */
 export function deterministicContext(): CommandContext {
@@ -34,21 +35,12 @@ export function replayBurst(state: ProjectState, count: number, seed: number): P
   return states;
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Op = { [K in CommandName]: { name: K; args: CommandArgs<K> } }[CommandName];
 
 /** The i-th operation of a burst: depends only on the seed, i and the current state. */
 export function makeOpPicker(seed: number) {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   return (state: ProjectState, i: number): Op => {
     const ids = [...state.nodes.keys()].sort();
     const pick = () => ids[Math.floor(random() * ids.length)]!;

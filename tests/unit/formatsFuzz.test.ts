@@ -10,7 +10,8 @@ import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
 import { recordSchema } from "../../engine/common/project/schema.js";
 import { deterministicContext } from "./crashOps.js";
 import { repoRoot } from "../testModels.js";
-import { mulberry32, syntheticProject } from "./formatsTrees.js";
+import { seededRandom } from "../../engine/common/stats/random.js";
+import { syntheticProject } from "./formatsTrees.js";
 
 /**
  * Every importer against 1,000 mutated, truncated and random inputs (seeded, so a failure
@@ -151,7 +152,7 @@ function structural(input: string, random: () => number): string {
 
 describe.each(["native", "loom", "sillytavern", "auto"] as const)("fuzzing the %s importer", (format) => {
   it(`survives ${RUNS} mutated, truncated and random inputs`, () => {
-    const random = mulberry32(format.length * 7919);
+    const random = seededRandom(format.length * 7919);
     const bases = format === "auto" ? [...seeds("native"), ...seeds("loom"), ...seeds("sillytavern")] : seeds(format);
     const ctx = deterministicContext();
     let valid = 0;

@@ -2,21 +2,13 @@ import { defaultPersonaSettings } from "../../engine/common/persona/tracker.js";
 import { childrenOf } from "../../engine/common/project/queries.js";
 import { applyPatch, emptyState } from "../../engine/common/project/patch.js";
 import { defaultFormat } from "../../engine/common/project/transcript.js";
+import { seededRandom } from "../../engine/common/stats/random.js";
 import type { NodeGeneration, NodePersona, PersonaSettings, ProjectRecord, ProjectState, Scene, Tree, TreeNode } from "../../engine/common/project/types.js";
 
 /**
  * Synthetic projects for the format tests and the export benchmark: built straight from
  * records (one patch), so a 10,000-node tree takes milliseconds to make.
  */
-export function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["the", "little", "girl", "went", "to", "park", "and", "then", "a", "dragon", "said", "hello", "Lily", "Tom", "happy", "sky", "ran", "home"];
 /** Texts that trip naive CSV, XML, JSON and Markdown writers (no control characters). */
@@ -108,7 +100,7 @@ export function fakeGeneration(random: () => number, tokens: number, sceneId: st
 }
 
 export function syntheticProject(options: SyntheticOptions): ProjectState {
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   let n = 0;
   const id = () => `s${(n++).toString(36)}`;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;

@@ -2,16 +2,8 @@ import { describe, expect, it } from "vitest";
 import { evidenceLogLikelihood, forwardBackward, forwardFilter, transitionMatrix } from "../../engine/common/persona/hmm.js";
 import { defaultThresholds, degeneracy, labelTurn } from "../../engine/common/persona/labels.js";
 import { auroc, detectionDelay } from "../../engine/common/persona/metrics.js";
+import { seededRandom } from "../../engine/common/stats/random.js";
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Posteriors by enumerating every state sequence: the ground truth for small cases. */
 function bruteForce(logLik: number[][], stay: number, upTo?: number): number[][] {
@@ -38,7 +30,7 @@ function bruteForce(logLik: number[][], stay: number, upTo?: number): number[][]
 }
 
 describe("sticky HMM", () => {
-  const random = mulberry32(42);
+  const random = seededRandom(42);
   const cases = Array.from({ length: 40 }, () => {
     const k = 2 + Math.floor(random() * 2);
     const n = 1 + Math.floor(random() * 6);
@@ -115,7 +107,7 @@ describe("labels and metrics", () => {
   });
 
   it("AUROC matches the pairwise definition", () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     for (let r = 0; r < 20; r++) {
       const scores = Array.from({ length: 30 }, () => Math.round(random() * 10) / 10);
       const labels = scores.map(() => random() < 0.4);

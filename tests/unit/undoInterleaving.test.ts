@@ -4,6 +4,7 @@ import { ProjectSession, type ProjectStorage } from "../../engine/common/project
 import type { Patch, ProjectState } from "../../engine/common/project/types.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
 import { deterministicContext, stateText } from "./crashOps.js";
+import { seededRandom } from "../../engine/common/stats/random.js";
 
 // A group's undo step is pushed when it ends, yet other callers change the project while it
 // is open (a user bookmarking a rollout while an experiment runs). Undo must still take
@@ -25,15 +26,6 @@ function integrityProblem(state: ProjectState): string | null {
   return null;
 }
 
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("undo with groups and interleaved edits", () => {
   it("undoes a bookmark made on a group's turn before the group's turns (the reviewer's case)", async () => {
@@ -119,7 +111,7 @@ describe("undo with groups and interleaved edits", () => {
   it("property: random groups and outside edits, undone completely, end at the start with integrity at every step", async () => {
     let refusals = 0;
     for (let seed = 1; seed <= 150; seed++) {
-      const rand = random(seed);
+      const rand = seededRandom(seed);
       const pick = <T>(items: T[]): T => items[Math.floor(rand() * items.length)]!;
       const s = memorySession();
       const initial = stateText(s.state);

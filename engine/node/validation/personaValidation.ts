@@ -4,6 +4,7 @@ import { defaultPersonaSettings, gatherEvidence, trackEvidence, type PersonaConf
 import { defaultFormat } from "../../common/project/transcript.js";
 import type { LlamaRuntime } from "../llamaRuntime.js";
 import { readPersonaFile } from "./personaStatements.js";
+import { seededRandom } from "../../common/stats/random.js";
 
 /**
  * Known-switch validation of the persona tracker. Transcripts are built from one persona
@@ -37,15 +38,6 @@ export interface ValidationReport {
   seconds: number;
 }
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(xs: readonly T[], random: () => number): T[] {
   const out = [...xs];
@@ -59,7 +51,7 @@ function shuffled<T>(xs: readonly T[], random: () => number): T[] {
 export async function validatePersona(runtime: LlamaRuntime, options: ValidationOptions): Promise<ValidationReport> {
   const started = performance.now();
   const { trait, matching, notMatching } = await readPersonaFile(options.personaFile);
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const poolA = shuffled(notMatching, random);
   const poolB = shuffled(matching, random);
   const k = options.examplesPerFrame;
