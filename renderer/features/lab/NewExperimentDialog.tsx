@@ -3,10 +3,9 @@ import type { PersonaSettings } from "../../../engine/common/project/types.js";
 import { engine } from "../../engineClient";
 import { useEngineState } from "../../state/engineState";
 import { pickTree } from "../../state/projectQueries";
-import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
-import { Dialog } from "../../ui/Dialog";
 import { Field } from "../../ui/Field";
+import { FormDialog } from "../../ui/FormDialog";
 import { Select } from "../../ui/Select";
 import { TextInput } from "../../ui/TextInput";
 import { usePromptBudget } from "../tree/TokenBudget";
@@ -96,176 +95,157 @@ export function NewExperimentDialog() {
   const changed = changedSampler(form);
   const trackerMissing = form.labeller === "tracker" && persona === null;
   return (
-    <Dialog
+    <FormDialog
       title="New experiment"
       description="Samples R rollouts of H turns of the tracked character (the other participants' turns come on top) from a node, in parallel batches, scores every tracked turn, and estimates the transition statistics from the evidence. Each rollout is kept in the tree as a tagged branch."
       onClose={close}
       size="lg"
       data-testid="experiment-dialog"
-      footer={
-        <>
-          {blocker !== null && <span className="mr-auto text-xs text-amber-300">{blocker}</span>}
-          <Button variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            variant="primary"
-            data-testid="experiment-create-button"
-            disabled={busy || blocker !== null || start === undefined || trackerMissing || budget?.fits === false}
-            onClick={() => void submit()}
-          >
-            {parsed.ok && parsed.value.sweep !== null ? `Create ${parsed.value.sweep.values.length} experiments and run` : "Create experiment"}
-          </Button>
-        </>
-      }
+      submitLabel={parsed.ok && parsed.value.sweep !== null ? `Create ${parsed.value.sweep.values.length} experiments and run` : "Create experiment"}
+      submitTestId="experiment-create-button"
+      canSubmit={!(busy || blocker !== null || start === undefined || trackerMissing || budget?.fits === false)}
+      onSubmit={() => void submit()}
+      footerNote={blocker !== null && <span className="mr-auto text-xs text-amber-300">{blocker}</span>}
     >
-      <form
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <div className="grid grid-cols-2 gap-3">
-          <Field label="Name" hint={invalid("name") ? errors.name : undefined}>
-            {(id) => (
-              <TextInput
-                id={id}
-                autoFocus
-                data-testid="experiment-name-input"
-                placeholder={defaultName || "Name"}
-                value={form.name}
-                aria-invalid={invalid("name") || undefined}
-                onChange={(e) => setExperimentField("name", e.target.value)}
-              />
-            )}
-          </Field>
-          {form.sweep === "none" ? (
-            <Field label="Condition" hint="What this run varies, for comparisons (blank: the name)">
-              {text("condition", "experiment-condition-input", { placeholder: form.name.trim() || defaultName || "the name" })}
-            </Field>
-          ) : (
-            <Field label="Conditions">{() => <p className="pt-1.5 text-xs text-zinc-400">One per value of the sweep, named by the value.</p>}</Field>
+      <div className="grid grid-cols-2 gap-3">
+        <Field label="Name" hint={invalid("name") ? errors.name : undefined}>
+          {(id) => (
+            <TextInput
+              id={id}
+              autoFocus
+              data-testid="experiment-name-input"
+              placeholder={defaultName || "Name"}
+              value={form.name}
+              aria-invalid={invalid("name") || undefined}
+              onChange={(e) => setExperimentField("name", e.target.value)}
+            />
           )}
-        </div>
-        <div className="grid grid-cols-2 gap-3">
-          <Field label="Tree">
-            {(id) => (
-              <Select
-                id={id}
-                data-testid="experiment-tree-select"
-                value={tree?.id ?? ""}
-                onChange={(e) => useExperimentForm.set({ treeId: e.target.value, start: "root" })}
-              >
-                {list.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
-              </Select>
-            )}
+        </Field>
+        {form.sweep === "none" ? (
+          <Field label="Condition" hint="What this run varies, for comparisons (blank: the name)">
+            {text("condition", "experiment-condition-input", { placeholder: form.name.trim() || defaultName || "the name" })}
           </Field>
-          <Field
-            label="Start node"
-            hint={
-              start === undefined
-                ? "This node no longer exists."
-                : `“${preview(start.text)}”${budget === null ? "" : ` · first turn ${budget.promptTokens} / ${budget.contextSize} tokens${budget.droppedTurns > 0 ? `, window −${budget.droppedTurns} turns` : ""}`}`
-            }
-          >
-            {(id) => (
-              <Select id={id} data-testid="experiment-start-select" value={form.start} onChange={(e) => setExperimentField("start", e.target.value)}>
-                {startOptions.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-        </div>
-        <div className="grid grid-cols-4 gap-3">
-          <Field label="Rollouts R" hint={errors.rollouts}>
-            {text("rollouts", "experiment-rollouts-input", { inputMode: "numeric" })}
-          </Field>
-          <Field label="Tracked turns H" hint={errors.turns}>
-            {text("turns", "experiment-turns-input", { inputMode: "numeric" })}
-          </Field>
-          <Field label="Max tokens / turn" hint={errors.maxTokens}>
-            {text("maxTokens", "experiment-max-tokens-input", { inputMode: "numeric" })}
-          </Field>
-          <Field label="Seed" hint={errors.seed ?? "blank: random"}>
-            {text("seed", "experiment-seed-input", { inputMode: "numeric", placeholder: "random" })}
-          </Field>
-        </div>
-        <div className="grid grid-cols-2 gap-3">
-          <Field label="Labeller">
-            {(id) => (
-              <Select
-                id={id}
-                data-testid="experiment-labeller-select"
-                value={form.labeller}
-                onChange={(e) => setExperimentField("labeller", e.target.value as typeof form.labeller)}
-              >
-                <option value="tracker">Persona tracker</option>
-                <option value="demo-ground-truth">Ground truth (demo model only)</option>
-              </Select>
-            )}
-          </Field>
-          {form.labeller === "tracker" && (
-            <Field
-              label="Confident threshold"
-              hint={errors.confident ?? "A turn is luigi or waluigi only when its posterior reaches this; else uncertain. Project-wide."}
+        ) : (
+          <Field label="Conditions">{() => <p className="pt-1.5 text-xs text-zinc-400">One per value of the sweep, named by the value.</p>}</Field>
+        )}
+      </div>
+      <div className="grid grid-cols-2 gap-3">
+        <Field label="Tree">
+          {(id) => (
+            <Select
+              id={id}
+              data-testid="experiment-tree-select"
+              value={tree?.id ?? ""}
+              onChange={(e) => useExperimentForm.set({ treeId: e.target.value, start: "root" })}
             >
-              {text("confident", "experiment-confident-input", { inputMode: "decimal", placeholder: persona ? String(persona.thresholds.confident) : "—" })}
-            </Field>
+              {list.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </Select>
           )}
-        </div>
-        <div className="grid grid-cols-2 gap-3">
-          <Field label="At the context limit" hint="A window always keeps the frame; stopping records the rollout as censored">
-            {(id) => (
-              <Select id={id} data-testid="experiment-context-select" value={form.contextPolicy} onChange={(e) => setExperimentField("contextPolicy", e.target.value as "window" | "stop")}>
-                <option value="window">Slide a window (leave out the oldest turns)</option>
-                <option value="stop">Stop the rollout (censored)</option>
-              </Select>
-            )}
+        </Field>
+        <Field
+          label="Start node"
+          hint={
+            start === undefined
+              ? "This node no longer exists."
+              : `“${preview(start.text)}”${budget === null ? "" : ` · first turn ${budget.promptTokens} / ${budget.contextSize} tokens${budget.droppedTurns > 0 ? `, window −${budget.droppedTurns} turns` : ""}`}`
+          }
+        >
+          {(id) => (
+            <Select id={id} data-testid="experiment-start-select" value={form.start} onChange={(e) => setExperimentField("start", e.target.value)}>
+              {startOptions.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      </div>
+      <div className="grid grid-cols-4 gap-3">
+        <Field label="Rollouts R" hint={errors.rollouts}>
+          {text("rollouts", "experiment-rollouts-input", { inputMode: "numeric" })}
+        </Field>
+        <Field label="Tracked turns H" hint={errors.turns}>
+          {text("turns", "experiment-turns-input", { inputMode: "numeric" })}
+        </Field>
+        <Field label="Max tokens / turn" hint={errors.maxTokens}>
+          {text("maxTokens", "experiment-max-tokens-input", { inputMode: "numeric" })}
+        </Field>
+        <Field label="Seed" hint={errors.seed ?? "blank: random"}>
+          {text("seed", "experiment-seed-input", { inputMode: "numeric", placeholder: "random" })}
+        </Field>
+      </div>
+      <div className="grid grid-cols-2 gap-3">
+        <Field label="Labeller">
+          {(id) => (
+            <Select
+              id={id}
+              data-testid="experiment-labeller-select"
+              value={form.labeller}
+              onChange={(e) => setExperimentField("labeller", e.target.value as typeof form.labeller)}
+            >
+              <option value="tracker">Persona tracker</option>
+              <option value="demo-ground-truth">Ground truth (demo model only)</option>
+            </Select>
+          )}
+        </Field>
+        {form.labeller === "tracker" && (
+          <Field
+            label="Confident threshold"
+            hint={errors.confident ?? "A turn is luigi or waluigi only when its posterior reaches this; else uncertain. Project-wide."}
+          >
+            {text("confident", "experiment-confident-input", { inputMode: "decimal", placeholder: persona ? String(persona.thresholds.confident) : "—" })}
           </Field>
-          <Field label="Vary one factor (a sweep)" hint="One experiment per value, everything else fixed; they run one after another">
-            {(id) => (
-              <Select id={id} data-testid="experiment-sweep-select" value={form.sweep} onChange={(e) => setExperimentField("sweep", e.target.value as SweepChoice)}>
-                <option value="none">Nothing: one experiment</option>
-                <option value="rule">Rule statement (appended to the frame)</option>
-                <option value="frame">Frame wording</option>
-                <option value="scene">Scene</option>
-                <option value="temperature">Temperature</option>
-              </Select>
-            )}
-          </Field>
-        </div>
-        {form.sweep !== "none" && <SweepValues form={form} error={tried ? errors.sweepValues : undefined} scenes={scenes} />}
-        {budget !== null && !budget.fits && (
-          <Callout tone="error" title="The start node does not fit the context" data-testid="experiment-budget-error">
-            {budget.message}
-          </Callout>
         )}
-        {trackerMissing && (
-          <Callout tone="warning" title="No persona frames for this tree">
-            Its scene is not a built-in pair, so the tracker has nothing to compare turns against. Configure persona tracking first, or start
-            the tree from the library.
-          </Callout>
-        )}
-        <SamplingFields form={form} errors={errors} />
-        {changed.length > 0 && (
-          <Callout tone="warning" title="Sampling differs from the full distribution" data-testid="experiment-sampling-note">
-            Changed: {changed.join(", ")}. Truncation erases rare transitions, so the estimates describe this sampler rather than the model.{" "}
-            <button type="button" className="font-semibold underline" onClick={resetSampler}>
-              Reset
-            </button>
-          </Callout>
-        )}
-        {error !== null && <Callout tone="error" title={error.message} data-testid="experiment-error" />}
-      </form>
-    </Dialog>
+      </div>
+      <div className="grid grid-cols-2 gap-3">
+        <Field label="At the context limit" hint="A window always keeps the frame; stopping records the rollout as censored">
+          {(id) => (
+            <Select id={id} data-testid="experiment-context-select" value={form.contextPolicy} onChange={(e) => setExperimentField("contextPolicy", e.target.value as "window" | "stop")}>
+              <option value="window">Slide a window (leave out the oldest turns)</option>
+              <option value="stop">Stop the rollout (censored)</option>
+            </Select>
+          )}
+        </Field>
+        <Field label="Vary one factor (a sweep)" hint="One experiment per value, everything else fixed; they run one after another">
+          {(id) => (
+            <Select id={id} data-testid="experiment-sweep-select" value={form.sweep} onChange={(e) => setExperimentField("sweep", e.target.value as SweepChoice)}>
+              <option value="none">Nothing: one experiment</option>
+              <option value="rule">Rule statement (appended to the frame)</option>
+              <option value="frame">Frame wording</option>
+              <option value="scene">Scene</option>
+              <option value="temperature">Temperature</option>
+            </Select>
+          )}
+        </Field>
+      </div>
+      {form.sweep !== "none" && <SweepValues form={form} error={tried ? errors.sweepValues : undefined} scenes={scenes} />}
+      {budget !== null && !budget.fits && (
+        <Callout tone="error" title="The start node does not fit the context" data-testid="experiment-budget-error">
+          {budget.message}
+        </Callout>
+      )}
+      {trackerMissing && (
+        <Callout tone="warning" title="No persona frames for this tree">
+          Its scene is not a built-in pair, so the tracker has nothing to compare turns against. Configure persona tracking first, or start
+          the tree from the library.
+        </Callout>
+      )}
+      <SamplingFields form={form} errors={errors} />
+      {changed.length > 0 && (
+        <Callout tone="warning" title="Sampling differs from the full distribution" data-testid="experiment-sampling-note">
+          Changed: {changed.join(", ")}. Truncation erases rare transitions, so the estimates describe this sampler rather than the model.{" "}
+          <button type="button" className="font-semibold underline" onClick={resetSampler}>
+            Reset
+          </button>
+        </Callout>
+      )}
+      {error !== null && <Callout tone="error" title={error.message} data-testid="experiment-error" />}
+    </FormDialog>
   );
 }
 

@@ -1,8 +1,7 @@
 import { useState } from "react";
-import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
-import { Dialog } from "../../ui/Dialog";
 import { Field } from "../../ui/Field";
+import { FormDialog } from "../../ui/FormDialog";
 import { cx } from "../../ui/cx";
 import { inputClass } from "../../ui/inputClass";
 import { TextInput } from "../../ui/TextInput";
@@ -26,7 +25,7 @@ export function NewProjectDialog({ mode }: { mode: "project" | "tree" }) {
     setBusy(false);
   };
   return (
-    <Dialog
+    <FormDialog
       title={mode === "project" ? "New project" : "New tree"}
       description={
         mode === "project"
@@ -34,58 +33,44 @@ export function NewProjectDialog({ mode }: { mode: "project" | "tree" }) {
           : "A new tree in this project, growing from its own starting prompt."
       }
       onClose={close}
-      footer={
-        <>
-          <Button variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button variant="primary" data-testid="project-create-button" disabled={!valid || busy} onClick={() => void submit()}>
-            {mode === "project" ? "Create project" : "Create tree"}
-          </Button>
-        </>
-      }
+      submitLabel={mode === "project" ? "Create project" : "Create tree"}
+      submitTestId="project-create-button"
+      canSubmit={valid && !busy}
+      onSubmit={() => void submit()}
     >
-      <form
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Field label="Name">
-          {(id) => (
-            <TextInput
-              id={id}
-              autoFocus
-              data-testid="project-name-input"
-              placeholder={mode === "project" ? "Lily stories" : "Tree 2"}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Starting prompt" hint="The root of the tree. It can be changed until the first children are generated from it.">
-          {(id) => (
-            <textarea
-              id={id}
-              data-testid="project-root-input"
-              rows={6}
-              spellCheck={false}
-              placeholder={EXAMPLE}
-              value={rootText}
-              onChange={(e) => setRootText(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-                  e.preventDefault();
-                  void submit();
-                }
-              }}
-              className={cx(inputClass, "resize-y py-2 font-mono leading-relaxed")}
-            />
-          )}
-        </Field>
-        {error !== null && <Callout tone="error" title={error.message} />}
-      </form>
-    </Dialog>
+      <Field label="Name">
+        {(id) => (
+          <TextInput
+            id={id}
+            autoFocus
+            data-testid="project-name-input"
+            placeholder={mode === "project" ? "Lily stories" : "Tree 2"}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Starting prompt" hint="The root of the tree. It can be changed until the first children are generated from it.">
+        {(id) => (
+          <textarea
+            id={id}
+            data-testid="project-root-input"
+            rows={6}
+            spellCheck={false}
+            placeholder={EXAMPLE}
+            value={rootText}
+            onChange={(e) => setRootText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void submit();
+              }
+            }}
+            className={cx(inputClass, "resize-y py-2 font-mono leading-relaxed")}
+          />
+        )}
+      </Field>
+      {error !== null && <Callout tone="error" title={error.message} />}
+    </FormDialog>
   );
 }

@@ -1,8 +1,7 @@
 import { useState } from "react";
-import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
-import { Dialog } from "../../ui/Dialog";
 import { Field } from "../../ui/Field";
+import { FormDialog } from "../../ui/FormDialog";
 import { TextInput } from "../../ui/TextInput";
 import { saveProjectAs } from "./projectActions";
 import { useTreeView } from "./treeView";
@@ -11,39 +10,20 @@ import { useTreeView } from "./treeView";
 export function SaveAsDialog({ currentPath }: { currentPath: string }) {
   const [path, setPath] = useState(() => currentPath.replace(/(\.masque)?$/, "-copy.masque"));
   const error = useTreeView((s) => s.error);
-  const close = () => useTreeView.set({ dialog: null, error: null });
-  const submit = () => {
-    if (path.trim() !== "") void saveProjectAs(path.trim());
-  };
   return (
-    <Dialog
+    <FormDialog
       title="Save project as"
       description="The project is written to the new file, and further changes go there."
-      onClose={close}
-      footer={
-        <>
-          <Button variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button variant="primary" data-testid="project-save-as-button" disabled={path.trim() === ""} onClick={submit}>
-            Save
-          </Button>
-        </>
-      }
+      onClose={() => useTreeView.set({ dialog: null, error: null })}
+      submitLabel="Save"
+      submitTestId="project-save-as-button"
+      canSubmit={path.trim() !== ""}
+      onSubmit={() => void saveProjectAs(path.trim())}
+      after={error !== null && <Callout tone="error" title={error.message} />}
     >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <Field label="New file" hint="An absolute path ending in .masque.">
-          {(id) => (
-            <TextInput id={id} autoFocus data-testid="project-save-as-input" className="font-mono text-xs" value={path} onChange={(e) => setPath(e.target.value)} />
-          )}
-        </Field>
-      </form>
-      {error !== null && <Callout tone="error" title={error.message} />}
-    </Dialog>
+      <Field label="New file" hint="An absolute path ending in .masque.">
+        {(id) => <TextInput id={id} autoFocus data-testid="project-save-as-input" className="font-mono text-xs" value={path} onChange={(e) => setPath(e.target.value)} />}
+      </Field>
+    </FormDialog>
   );
 }

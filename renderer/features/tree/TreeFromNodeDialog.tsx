@@ -1,11 +1,10 @@
 import { useState } from "react";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { useEngineState } from "../../state/engineState";
-import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
 import { cx } from "../../ui/cx";
-import { Dialog } from "../../ui/Dialog";
 import { Field } from "../../ui/Field";
+import { FormDialog } from "../../ui/FormDialog";
 import { TextInput } from "../../ui/TextInput";
 import { showError, useTreeView } from "./treeView";
 
@@ -41,56 +40,42 @@ export function TreeFromNodeDialog({ nodeId }: { nodeId: string }) {
     }
   };
   return (
-    <Dialog
+    <FormDialog
       title="New tree from here"
       description="The copy keeps every node's text, speaker, frame and generation record (so replay still works); the original tree is unchanged. Undo removes the copy."
       onClose={close}
-      footer={
-        <>
-          <Button variant="ghost" onClick={close}>
-            Cancel
-          </Button>
-          <Button variant="primary" data-testid="tree-from-node-create" disabled={name.trim() === "" || busy} onClick={() => void submit()}>
-            Create tree
-          </Button>
-        </>
-      }
+      submitLabel={"Create tree"}
+      submitTestId="tree-from-node-create"
+      canSubmit={name.trim() !== "" && !busy}
+      onSubmit={() => void submit()}
     >
-      <form
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Field label="Name">{(id) => <TextInput id={id} autoFocus data-testid="tree-from-node-name" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-        <fieldset className="flex flex-col gap-2">
-          <legend className="mb-1.5 text-xs font-medium text-zinc-300">Copy</legend>
-          {modes.map(([value, label, hint]) => (
-            <label
-              key={value}
-              className={cx(
-                "flex cursor-pointer items-start gap-2.5 rounded-md border px-3 py-2",
-                mode === value ? "border-violet-500/50 bg-violet-500/[0.07]" : "border-zinc-800 hover:border-zinc-700",
-              )}
-            >
-              <input
-                type="radio"
-                name="tree-from-node-mode"
-                data-testid={`tree-from-node-${value}`}
-                className="mt-0.5 accent-violet-500"
-                checked={mode === value}
-                onChange={() => setMode(value)}
-              />
-              <span className="flex flex-col">
-                <span className="text-[13px] text-zinc-100">{label}</span>
-                <span className="text-xs text-zinc-400">{hint}</span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
-        {error !== null && <Callout tone="error" title={error.message} />}
-      </form>
-    </Dialog>
+      <Field label="Name">{(id) => <TextInput id={id} autoFocus data-testid="tree-from-node-name" value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1.5 text-xs font-medium text-zinc-300">Copy</legend>
+        {modes.map(([value, label, hint]) => (
+          <label
+            key={value}
+            className={cx(
+              "flex cursor-pointer items-start gap-2.5 rounded-md border px-3 py-2",
+              mode === value ? "border-violet-500/50 bg-violet-500/[0.07]" : "border-zinc-800 hover:border-zinc-700",
+            )}
+          >
+            <input
+              type="radio"
+              name="tree-from-node-mode"
+              data-testid={`tree-from-node-${value}`}
+              className="mt-0.5 accent-violet-500"
+              checked={mode === value}
+              onChange={() => setMode(value)}
+            />
+            <span className="flex flex-col">
+              <span className="text-[13px] text-zinc-100">{label}</span>
+              <span className="text-xs text-zinc-400">{hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {error !== null && <Callout tone="error" title={error.message} />}
+    </FormDialog>
   );
 }
