@@ -5,6 +5,7 @@ import { AxisBottom, AxisLeft, Legend } from "./Axes";
 import { ChartFrame, useChartTooltip } from "./ChartFrame";
 import { occupancyLayers, theme } from "./chartTheme";
 import { toCsv } from "./csv";
+import { HoverLine, PlotHoverArea } from "./PlotHover";
 import { svgPoint } from "./pointer";
 import { integerTicks, linearScale } from "./scale";
 
@@ -86,18 +87,13 @@ export function OccupancyChart({ analysis, fileStem }: { analysis: ExperimentAna
         <AxisLeft scale={y} ticks={y.ticks(4)} format={(v) => `${Math.round(v * 100)}%`} x={M.left} label="share of rollouts" />
         <AxisBottom scale={x} ticks={turns === 1 ? [1] : integerTicks(1, turns, 10)} y={H - M.bottom} label="tracked turn" />
         {hover !== null && (
-          <line data-export="omit" x1={x(hover)} x2={x(hover)} y1={M.top} y2={H - M.bottom} stroke={theme.strong} strokeWidth={1} strokeDasharray="3 3" />
+          <HoverLine x={x(hover)} top={M.top} bottom={H - M.bottom} />
         )}
         <Legend items={[...layers].map((l) => ({ name: l.name, color: l.color }))} x={M.left} y={H - 10} />
-        <rect
-          data-export="omit"
-          x={M.left}
-          y={M.top}
-          width={W - M.left - M.right}
-          height={H - M.top - M.bottom}
-          fill="transparent"
-          onMouseMove={onMove}
-          onMouseLeave={() => {
+        <PlotHoverArea
+          box={{ left: M.left, top: M.top, width: W - M.left - M.right, height: H - M.top - M.bottom }}
+          onMove={onMove}
+          onLeave={() => {
             setHover(null);
             tooltip.hide();
           }}

@@ -3,6 +3,7 @@ import { AxisBottom, Legend } from "./Axes";
 import { ChartFrame, useChartTooltip } from "./ChartFrame";
 import { occupancyLayers, stateColor, stateName, theme } from "./chartTheme";
 import { toCsv } from "./csv";
+import { PlotHoverArea } from "./PlotHover";
 import { svgPoint } from "./pointer";
 import { integerTicks, linearScale } from "./scale";
 
@@ -141,16 +142,10 @@ export function RibbonsChart({ states, rollouts, turns, fileStem, order, tools, 
         )}
         <AxisBottom scale={x} ticks={integerTicks(0, turns - 1, 10).map((t) => t + 0.5)} format={(t) => String(t + 0.5)} y={M.top + plotH + 4} label="tracked turn" />
         <Legend items={occupancyLayers(states).map((l) => ({ name: l.name, color: l.color }))} x={M.left} y={H - 10} />
-        <rect
-          data-export="omit"
-          x={M.left}
-          y={M.top}
-          width={W - M.left - M.right}
-          height={plotH}
-          fill="transparent"
-          cursor="pointer"
-          onMouseMove={onMove}
-          onMouseLeave={() => {
+        <PlotHoverArea
+          box={{ left: M.left, top: M.top, width: W - M.left - M.right, height: plotH }}
+          onMove={onMove}
+          onLeave={() => {
             setHover(null);
             tooltip.hide();
           }}

@@ -4,8 +4,9 @@ import type { KaplanMeierPoint } from "../../../../engine/common/stats/survival.
 import { formatInterval, formatP, isNumber } from "../labFormat";
 import { AxisBottom, AxisLeft, Legend } from "./Axes";
 import { ChartFrame, useChartTooltip } from "./ChartFrame";
-import { stateColor, theme } from "./chartTheme";
+import { stateColor } from "./chartTheme";
 import { toCsv } from "./csv";
+import { HoverLine, PlotHoverArea } from "./PlotHover";
 import { svgPoint } from "./pointer";
 import { integerTicks, linearScale } from "./scale";
 
@@ -132,22 +133,17 @@ export function SurvivalChart({ analysis, fileStem }: { analysis: ExperimentAnal
           );
         })}
         {hover !== null && (
-          <line data-export="omit" x1={x(hover)} x2={x(hover)} y1={M.top} y2={H - M.bottom} stroke={theme.strong} strokeWidth={1} strokeDasharray="3 3" />
+          <HoverLine x={x(hover)} top={M.top} bottom={H - M.bottom} />
         )}
         <Legend
           items={all.map((c) => ({ name: c.points.length === 0 ? `${c.name} (none at risk)` : `${c.name} (n = ${c.points[0]!.atRisk})`, color: c.color }))}
           x={M.left}
           y={H - 10}
         />
-        <rect
-          data-export="omit"
-          x={M.left}
-          y={M.top}
-          width={W - M.left - M.right}
-          height={H - M.top - M.bottom}
-          fill="transparent"
-          onMouseMove={onMove}
-          onMouseLeave={() => {
+        <PlotHoverArea
+          box={{ left: M.left, top: M.top, width: W - M.left - M.right, height: H - M.top - M.bottom }}
+          onMove={onMove}
+          onLeave={() => {
             setHover(null);
             tooltip.hide();
           }}
