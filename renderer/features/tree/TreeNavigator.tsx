@@ -5,12 +5,12 @@ import { Icon } from "../../ui/Icon";
 import { IconButton } from "../../ui/IconButton";
 import { Kbd } from "../../ui/Kbd";
 import { Panel } from "../../ui/Panel";
-import { TextInput } from "../../ui/TextInput";
 import { flattenOutline, parentsIn } from "./flattenOutline";
 import { useTreePersonaLabels } from "../persona/usePersona";
 import { SearchResults } from "./SearchResults";
 import { SideTabs } from "./SideTabs";
-import { SEARCH_INPUT_ID, setSearchQuery, useTreeSearch } from "./treeSearch";
+import { useTreeSearch } from "./treeSearch";
+import { TreeSearchInput } from "./TreeSearchInput";
 import { useTreeView } from "./treeView";
 import { useCurrentTree } from "./useTree";
 import { VirtualOutline } from "./VirtualOutline";
@@ -54,20 +54,7 @@ export function TreeNavigator() {
     >
       <div className="relative shrink-0 border-b border-zinc-800 p-2">
         <Icon name="search" className="pointer-events-none absolute top-1/2 left-4.5 size-3.5 -translate-y-1/2 text-zinc-500" />
-        <TextInput
-          id={SEARCH_INPUT_ID}
-          data-testid="search-input"
-          placeholder="Search text, tags, notes"
-          className="pr-8 pl-7 text-xs"
-          value={query}
-          onChange={(e) => setSearchQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              setSearchQuery("");
-              e.currentTarget.blur();
-            }
-          }}
-        />
+        <TreeSearchInput data-testid="search-input" placeholder="Search text, tags, notes" className="pr-8 pl-7 text-xs" />
         {query === "" && (
           <span className="pointer-events-none absolute top-1/2 right-4 -translate-y-1/2">
             <Kbd>/</Kbd>

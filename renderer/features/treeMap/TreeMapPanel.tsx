@@ -2,8 +2,8 @@ import { Button } from "../../ui/Button";
 import { Panel } from "../../ui/Panel";
 import { Select } from "../../ui/Select";
 import { SideTabs } from "../tree/SideTabs";
-import { SEARCH_INPUT_ID, setSearchQuery, useTreeSearch } from "../tree/treeSearch";
-import { TextInput } from "../../ui/TextInput";
+import { useTreeSearch } from "../tree/treeSearch";
+import { TreeSearchInput } from "../tree/TreeSearchInput";
 import { BookmarkList } from "./BookmarkList";
 import { TreeMap } from "./TreeMap";
 import type { MapColouring } from "./treeMapColors";
@@ -37,21 +37,7 @@ export function TreeMapPanel() {
             <option value="origin">origin</option>
           </Select>
         </label>
-        <TextInput
-          id={SEARCH_INPUT_ID}
-          data-testid="tree-map-search"
-          aria-label="Search the tree (hits are ringed on the map)"
-          placeholder="Search"
-          className="h-7 w-24 min-w-0 flex-1 text-xs"
-          value={query}
-          onChange={(e) => setSearchQuery(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              setSearchQuery("");
-              e.currentTarget.blur();
-            }
-          }}
-        />
+        <TreeSearchInput data-testid="tree-map-search" aria-label="Search the tree (hits are ringed on the map)" placeholder="Search" className="h-7 w-24 min-w-0 flex-1 text-xs" />
         <Button size="sm" variant="ghost" data-testid="tree-map-fit" onClick={() => useTreeMapView.set((s) => ({ fitSignal: s.fitSignal + 1 }))} title="Fit the whole tree">
           Fit
         </Button>
