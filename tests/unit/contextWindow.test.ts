@@ -3,28 +3,16 @@ import { fitWindow, promptLimit } from "../../engine/common/project/contextWindo
 import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch } from "../../engine/common/project/patch.js";
 import { renderPrompt } from "../../engine/common/project/transcript.js";
-import type { ProjectState, Scene } from "../../engine/common/project/types.js";
+import type { ProjectState } from "../../engine/common/project/types.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
-import { deterministicContext } from "./crashOps.js";
+import { deterministicContext, dialogueScene } from "./crashOps.js";
 
 /** A scene tree with `turns` alternating turns of different lengths; returns the state and the last node. */
 function conversation(turns: number): { state: ProjectState; last: string; frame: string } {
   const ctx = deterministicContext();
   const frame = "A helpful assistant talks with a user.";
   let state = newProjectState("W", "", ctx);
-  const scene: Scene = {
-    kind: "scene",
-    id: "scene1",
-    name: "S",
-    frame,
-    participants: [
-      { speaker: "User", simulacrumId: null, role: "user" },
-      { speaker: "Assistant", simulacrumId: null, role: "model" },
-    ],
-    format: { frameSeparator: "\n\n", turnSeparator: "\n", speakerSuffix: ":", stopAtBlankLine: false, extraStops: [] },
-    script: [],
-    builtinId: null,
-  };
+  const scene = dialogueScene("scene1", "S", frame);
   state = applyPatch(state, commands.putScene.perform(state, { scene })).state;
   const treePatch = commands.newTree.perform(state, { name: "T", rootText: frame, sceneId: scene.id }, ctx);
   state = applyPatch(state, treePatch).state;

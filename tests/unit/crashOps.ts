@@ -1,13 +1,30 @@
 import { commands, type CommandArgs, type CommandContext, type CommandName } from "../../engine/common/project/commands.js";
 import { applyPatch, recordsOf } from "../../engine/common/project/patch.js";
 import { childrenOf } from "../../engine/common/project/queries.js";
-import type { Patch, ProjectState } from "../../engine/common/project/types.js";
+import type { Patch, ProjectState, Scene } from "../../engine/common/project/types.js";
 import { seededRandom } from "../../engine/common/stats/random.js";
 
 /** Deterministic ids and clock, so a test can simulate exactly what a killed process wrote. */
 export function deterministicContext(): CommandContext {
   let n = 0;
   return { newId: () => `id${n++}`, now: () => "2026-01-01T00:00:00.000Z" };
+}
+
+/** A two-person dialogue scene (User, then the model as Assistant) with the default format. */
+export function dialogueScene(id: string, name: string, frame: string): Scene {
+  return {
+    kind: "scene",
+    id,
+    name,
+    frame,
+    participants: [
+      { speaker: "User", simulacrumId: null, role: "user" },
+      { speaker: "Assistant", simulacrumId: null, role: "model" },
+    ],
+    format: { frameSeparator: "\n\n", turnSeparator: "\n", speakerSuffix: ":", stopAtBlankLine: false, extraStops: [] },
+    script: [],
+    builtinId: null,
+  };
 }
 
 /** Ids for a second writer (a child process) that cannot clash with `deterministicContext`'s, and are the same on every run. */

@@ -2,24 +2,11 @@ import { describe, expect, it } from "vitest";
 import { planSweep, withRule } from "../../engine/common/experiments/sweep.js";
 import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch } from "../../engine/common/project/patch.js";
-import type { ProjectState, Scene } from "../../engine/common/project/types.js";
+import type { ProjectState } from "../../engine/common/project/types.js";
 import { parseSweep } from "../../engine/hosts/experimentCommand.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
-import { deterministicContext } from "./crashOps.js";
+import { deterministicContext, dialogueScene as scene } from "./crashOps.js";
 
-const scene = (id: string, name: string, frame: string): Scene => ({
-  kind: "scene",
-  id,
-  name,
-  frame,
-  participants: [
-    { speaker: "User", simulacrumId: null, role: "user" },
-    { speaker: "Assistant", simulacrumId: null, role: "model" },
-  ],
-  format: { frameSeparator: "\n\n", turnSeparator: "\n", speakerSuffix: ":", stopAtBlankLine: false, extraStops: [] },
-  script: [],
-  builtinId: null,
-});
 
 function project(): { state: ProjectState; root: string } {
   const ctx = deterministicContext();
