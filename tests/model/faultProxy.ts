@@ -1,5 +1,5 @@
-import { createServer, request, type Server } from "node:http";
-import type { Socket } from "node:net";
+import { request } from "node:http";
+import { LoopbackServer } from "./loopbackServer.js";
 
 /** Faults llama-server cannot produce on demand, injected into streamed completions. */
 export type Fault = "none" | "status-500" | "hang" | "malformed" | "drop";
@@ -10,7 +10,7 @@ export type Fault = "none" | "status-500" | "hang" | "malformed" | "drop";
  * answers, a malformed event, a connection dropped mid-stream. Everything else (model list,
  * probes, health) passes through untouched. Only ever binds 127.0.0.1.
  */
-export class FaultProxy {
+export class FaultProxy extends LoopbackServer {
   fault: Fault = "none";
   /** How many streamed completions get the fault (then they pass); Infinity: all. */
   times = Infinity;
@@ -20,18 +20,17 @@ export class FaultProxy {
   delayMs = 0;
   /** Streamed completion requests seen. */
   streamed = 0;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
 
-  constructor(private readonly target: string) {}
+  constructor(private readonly target: string) {
+    super();
+  }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
+    await this.listen(0, (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -89,24 +88,6 @@ export class FaultProxy {
         upstream.end(body);
       });
     });
-    server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const address = server.address();
-    this.port = typeof address === "object" && address !== null ? address.port : 0;
-    this.server = server;
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server === null) return;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 }

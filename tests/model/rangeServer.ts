@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { Socket } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
+import { LoopbackServer } from "./loopbackServer.js";
 import { basename } from "node:path";
 
 /**
@@ -11,7 +11,7 @@ import { basename } from "node:path";
  * bytes, redirects, an HTML "captive portal" page, and a route that never answers. It can
  * be stopped mid-transfer and started again on the same port. Only ever binds 127.0.0.1.
  */
-export class RangeServer {
+export class RangeServer extends LoopbackServer {
   readonly body: Buffer;
   readonly fileName: string;
   readonly etag: string;
@@ -23,11 +23,9 @@ export class RangeServer {
   dropAfter: number | null = null;
   /** Stop sending (but keep the connection open) after this many body bytes of the next transfer. */
   stallAfter: number | null = null;
-  private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
 
   constructor(filePath: string) {
+    super();
     this.body = readFileSync(filePath);
     this.fileName = basename(filePath);
     this.etag = `"${createHash("sha256").update(this.body).digest("hex").slice(0, 16)}"`;
@@ -44,7 +42,7 @@ export class RangeServer {
 
   /** Starts listening (on `port`, or the port it had before, or a free one). */
   async start(port = this.port): Promise<void> {
-    const server = createServer((req, res) => {
+    await this.listen(port, (req, res) => {
       const path = req.url ?? "/";
       this.requests.push({ path, range: header(req.headers, "range"), ifRange: header(req.headers, "if-range") });
       const redirect = /^\/redirect\/(\d+)$/.exec(path);
@@ -64,27 +62,8 @@ export class RangeServer {
       }
       this.serveFile(req.headers, res);
     });
-    server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => resolve());
-    });
-    const address = server.address();
-    this.port = typeof address === "object" && address !== null ? address.port : port;
-    this.server = server;
   }
 
-  /** Stops at once, cutting transfers in flight (the server "went away"). */
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    if (server === null) return;
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
 
   private serveFile(headers: IncomingHttpHeaders, res: import("node:http").ServerResponse): void {
     const size = this.body.length;
