@@ -12,6 +12,7 @@ import { deterministicContext } from "./crashOps.js";
 import { repoRoot } from "../testModels.js";
 import { seededRandom } from "../../engine/common/stats/random.js";
 import { syntheticProject } from "./formatsTrees.js";
+import { mutateValue } from "./fuzzMutate.js";
 
 /**
  * Every importer against 1,000 mutated, truncated and random inputs (seeded, so a failure
@@ -119,26 +120,7 @@ function structural(input: string, random: () => number): string {
   } catch {
     return input;
   }
-  // Collect containers, then hit one of them.
-  const containers: (Record<string, unknown> | unknown[])[] = [];
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === "object" && v !== null) {
-      containers.push(v as Record<string, unknown>);
-      stack.push(...Object.values(v));
-    }
-  }
-  const target = containers[Math.floor(random() * containers.length)];
-  if (target === undefined) return input;
-  const keys = Object.keys(target);
-  const key = keys[Math.floor(random() * keys.length)];
-  if (key !== undefined) {
-    if (random() < 0.3) {
-      if (Array.isArray(target)) target.splice(Number(key), 1);
-      else delete target[key];
-    } else (target as Record<string, unknown>)[key] = VALUES[Math.floor(random() * VALUES.length)]!();
-  }
+  if (!mutateValue(value, random, VALUES)) return input;
   let text: string;
   try {
     text = JSON.stringify(value).replace('"__DEEP__"', DEEP);

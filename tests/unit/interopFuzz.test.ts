@@ -7,6 +7,7 @@ import { MasqueError } from "../../engine/common/errors.js";
 import { activateLore } from "../../engine/common/lore/activation.js";
 import { lorebookFromFile } from "../../engine/common/api/loreHandlers.js";
 import { seededRandom } from "../../engine/common/stats/random.js";
+import { mutateValue } from "./fuzzMutate.js";
 
 /**
  * The new importers (character cards as PNG, JSON and CharX; lorebooks) against 1,000 mutated
@@ -35,28 +36,6 @@ const VALUES: (() => unknown)[] = [
   () => JSON.parse('{"__proto__": {"polluted": true}}'),
   () => "x".repeat(5000),
 ];
-
-/** Replaces or deletes one value somewhere inside a JSON value (in place). */
-function mutateValue(value: unknown, random: () => number): void {
-  const containers: (Record<string, unknown> | unknown[])[] = [];
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === "object" && v !== null) {
-      containers.push(v as Record<string, unknown>);
-      stack.push(...Object.values(v));
-    }
-  }
-  const target = containers[Math.floor(random() * containers.length)];
-  if (target === undefined) return;
-  const keys = Object.keys(target);
-  const key = keys[Math.floor(random() * keys.length)];
-  if (key === undefined) return;
-  if (random() < 0.3) {
-    if (Array.isArray(target)) target.splice(Number(key), 1);
-    else delete target[key];
-  } else (target as Record<string, unknown>)[key] = VALUES[Math.floor(random() * VALUES.length)]!();
-}
 
 function mutateBytes(input: Uint8Array, random: () => number): Uint8Array {
   const at = () => Math.floor(random() * (input.length + 1));
@@ -96,17 +75,17 @@ function mutateCard(base: Uint8Array, kind: "json" | "png" | "charx", random: ()
 function mutateCardStructure(base: Uint8Array, kind: "json" | "png" | "charx", random: () => number): Uint8Array {
   if (kind === "json") {
     const value = jsonOf(base);
-    mutateValue(value, random);
+    mutateValue(value, random, VALUES);
     return encode(value);
   }
   if (kind === "png") {
     const card = readCardFile(base);
-    mutateValue(card.card, random);
+    mutateValue(card.card, random, VALUES);
     return cardToPng(card.card as never, card.picture!);
   }
   const files = unzipSync(base);
   const card = jsonOf(files["card.json"]!);
-  mutateValue(card, random);
+  mutateValue(card, random, VALUES);
   files["card.json"] = encode(card);
   if (random() < 0.2) files[["../x", "/abs", "a/../../b", "ok/\u0000"][Math.floor(random() * 4)]!] = new Uint8Array(4);
   return zipSync(files);
@@ -165,7 +144,7 @@ describe("fuzzing the lorebook importer and activation", () => {
       if (random() < 0.25) input = input.slice(0, Math.floor(random() * input.length));
       else {
         const value = JSON.parse(input) as unknown;
-        for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) mutateValue(value, random);
+        for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) mutateValue(value, random, VALUES);
         input = JSON.stringify(value);
       }
       const started = performance.now();
