@@ -8,7 +8,8 @@ import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
  * The on-disk schema of a project file, one JSON value per line. Everything read from a
  * file is validated here; ids are checked for shape (never trusted to be well-formed) and
  * graph integrity (parents, trees) is checked after all lines are read.
- * docs/project.schema.json is generated from these schemas (`npm run schema`).
+ * docs/project.schema.json is generated from these schemas (`npm run schema`); schemaTypes.ts
+ * makes the build fail when they and the documented types in types.ts disagree.
  */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const text = (max: number) => z.string().max(max);
