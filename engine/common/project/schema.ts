@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { boundedJson } from "../formats/limits.js";
 import { loreLimits } from "../lore/lorebook.js";
-import { MAX_SEED } from "../sampling.js";
+import { MAX_SEED, samplerShape } from "../sampling.js";
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
 
 /**
@@ -32,14 +32,8 @@ function isRealDate(value: string): boolean {
   return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && (sec === undefined || Number.isNaN(sec) || sec < 60);
 }
 
-const samplerSchema = z.object({
-  temperature: z.number(),
-  topK: z.number().int(),
-  topP: z.number(),
-  minP: z.number(),
-  repeatPenalty: z.number(),
-  repeatLastTokens: z.number().int(),
-});
+/** Sampler settings as recorded: any numbers (a record states what was used), whole where they must be. */
+const samplerSchema = z.object(samplerShape(false));
 
 export const generationRecordSchema = z.object({
   modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -138,14 +132,13 @@ export const nodeGenerationSchema = z.object({
   replay: z.object({ matched: z.boolean(), at: isoDate, firstMismatch: z.number().int().nullable() }).optional(),
 });
 
+const { repeatLastTokens: _window, ...formSampler } = samplerShape(true);
 export const generationDefaultsSchema = z.object({
   n: z.number().int().min(1).max(16),
   maxTokens: z.number().int().min(1).max(100_000),
-  temperature: z.number().min(0).max(10),
+  ...formSampler,
+  // Files written before the sampler had one definition accepted any top-k; they stay readable.
   topK: z.number().int().min(0),
-  topP: z.number().min(0).max(1),
-  minP: z.number().min(0).max(1),
-  repeatPenalty: z.number().min(1).max(10),
   stop: z.array(text(256)).max(16),
 });
 
