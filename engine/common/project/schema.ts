@@ -306,11 +306,22 @@ export const headerSchema = z.object({
   writer: text(100),
 });
 
-/** A change appended after the compacted records: applied in order on open. */
+/**
+ * A put written as the fields it changes (format 6): the record's kind and id, and its changed
+ * top-level fields. Read back onto the stored record, and the result validated as a record.
+ */
+export const fieldSetSchema = z.object({
+  kind: z.enum(["tree", "node", "simulacrum", "scene", "experiment"]),
+  id: idSchema,
+  fields: z.record(z.string().max(100), z.unknown()).refine((f) => !("kind" in f) && !("id" in f), "a field set cannot change a record's kind or id"),
+});
+
+/** A change appended after the compacted records: applied in order on open (removals, puts, then field sets). */
 export const patchLineSchema = z.object({
   kind: z.literal("patch"),
   puts: z.array(recordSchema),
   dels: z.array(refSchema),
+  sets: z.array(fieldSetSchema).optional(),
 });
 
 export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema, experimentSchema, patchLineSchema]);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Lorebook, LoreEntry } from "../lore/lorebook.js";
 import type { Same } from "../sameType.js";
+import type { FieldSet, JournalPatch } from "./journalLine.js";
 import type * as s from "./schema.js";
 import type * as t from "./types.js";
 
@@ -28,7 +29,8 @@ export type SchemaTypesAgree = [
   format: Check<In<typeof s.transcriptFormatSchema>, t.TranscriptFormat>,
   lorebook: Check<In<typeof s.lorebookSchema>, Lorebook>,
   loreEntry: Check<In<typeof s.loreEntrySchema>, LoreEntry>,
-  patch: Check<Omit<In<typeof s.patchLineSchema>, "kind">, t.Patch>,
+  patch: Check<Omit<In<typeof s.patchLineSchema>, "kind">, JournalPatch>,
+  fieldSet: Check<In<typeof s.fieldSetSchema>, FieldSet>,
 ];
 
 // The assertion itself: fails to compile unless every entry above is `true`.

@@ -14,7 +14,7 @@ export type { TranscriptFormat };
  * pushed to the renderer. Ids are opaque strings minted by the engine.
  */
 export const PROJECT_FORMAT = "masque-project";
-export const PROJECT_FORMAT_VERSION = 5;
+export const PROJECT_FORMAT_VERSION = 6;
 
 export interface ProjectMeta {
   kind: "meta";
