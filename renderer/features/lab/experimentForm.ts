@@ -148,7 +148,9 @@ export function parseExperiment(form: ExperimentForm, defaultName = ""): { ok: t
   if (form.sweep !== "none") {
     if (values.length < 2) errors.sweepValues = form.sweep === "scene" ? "Pick at least two scenes" : "At least two different values";
     else if (values.length > 12) errors.sweepValues = "At most 12 values";
-    else if (form.sweep === "temperature" && values.some((v) => real(v, 0, 10) === null)) errors.sweepValues = "Temperatures from 0 to 10";
+    else if (form.sweep === "temperature" && values.some((v) => real(v, samplerLimits.temperature.min, samplerLimits.temperature.max) === null)) {
+      errors.sweepValues = `Temperatures from ${samplerLimits.temperature.min} to ${samplerLimits.temperature.max}`;
+    }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const condition = form.condition.trim();
