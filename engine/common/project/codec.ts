@@ -1,7 +1,7 @@
 import { MasqueError } from "../errors.js";
 import { migrateLine } from "./migrations.js";
 import { applyPatch, emptyState, recordsOf } from "./patch.js";
-import { expandSets, journalPatch, type FieldSet } from "./journalLine.js";
+import { expandSets, journalPatch, type FieldSet, type JournalPatch } from "./journalLine.js";
 import { currentHeader, headerSchema, lineSchema, recordSchema } from "./schema.js";
 import { defaultGenerationDefaults, type Patch, type ProjectMeta, type ProjectRecord, type ProjectState, type Tree, type TreeNode } from "./types.js";
 
@@ -39,8 +39,9 @@ export function encodeProject(state: ProjectState, writer: string, writtenAt: st
  * fields of a stored record are written as field sets (journalLine.ts); without it, whole.
  */
 export function encodePatch(patch: Patch, before?: ProjectState): string {
-  const line = before === undefined ? patch : journalPatch(patch, before);
-  return encoder({ kind: "patch", puts: line.puts, dels: line.dels, ...("sets" in line && line.sets !== undefined ? { sets: line.sets } : {}) }) + "\n";
+  const line: JournalPatch = before === undefined ? patch : journalPatch(patch, before);
+  // JSON leaves out `sets` when there are none, so such a line reads as it always did.
+  return encoder({ kind: "patch", puts: line.puts, dels: line.dels, sets: line.sets }) + "\n";
 }
 
 /** What a damaged file's rebuilt project record is made of (see `decodeProject`). */
