@@ -8,31 +8,31 @@ import type * as t from "./types.js";
 // types.ts documents each record shape; schema.ts validates what is read from files. Neither is
 // derived from the other (the documented interfaces read better than inferred ones), so the
 // compiler holds them together here, in both directions: a field added, removed or made
-// optional on one side only fails `tsc -b`. Nothing here runs.
+// optional on one side only fails `tsc -b`, naming the pair. Nothing here runs.
 
-type Check<A, B> = Same<A, B>;
-type In<S extends z.ZodType> = z.infer<S>;
+/** Each entry: [the schema, the documented type it must agree with]. */
+interface Pairs {
+  meta: [typeof s.metaSchema, t.ProjectMeta];
+  tree: [typeof s.treeSchema, t.Tree];
+  node: [typeof s.nodeSchema, t.TreeNode];
+  simulacrum: [typeof s.simulacrumSchema, t.Simulacrum];
+  scene: [typeof s.sceneSchema, t.Scene];
+  experiment: [typeof s.experimentSchema, t.Experiment];
+  record: [typeof s.recordSchema, t.ProjectRecord];
+  ref: [typeof s.refSchema, t.RecordRef];
+  defaults: [typeof s.generationDefaultsSchema, t.GenerationDefaults];
+  persona: [typeof s.personaSettingsSchema, t.PersonaSettings];
+  generation: [typeof s.nodeGenerationSchema, t.NodeGeneration];
+  format: [typeof s.transcriptFormatSchema, t.TranscriptFormat];
+  lorebook: [typeof s.lorebookSchema, Lorebook];
+  loreEntry: [typeof s.loreEntrySchema, LoreEntry];
+  fieldSet: [typeof s.fieldSetSchema, FieldSet];
+}
 
-/** Every pair must be `true`; a `false` names the pair that drifted. */
-export type SchemaTypesAgree = [
-  meta: Check<In<typeof s.metaSchema>, t.ProjectMeta>,
-  tree: Check<In<typeof s.treeSchema>, t.Tree>,
-  node: Check<In<typeof s.nodeSchema>, t.TreeNode>,
-  simulacrum: Check<In<typeof s.simulacrumSchema>, t.Simulacrum>,
-  scene: Check<In<typeof s.sceneSchema>, t.Scene>,
-  experiment: Check<In<typeof s.experimentSchema>, t.Experiment>,
-  record: Check<In<typeof s.recordSchema>, t.ProjectRecord>,
-  ref: Check<In<typeof s.refSchema>, t.RecordRef>,
-  defaults: Check<In<typeof s.generationDefaultsSchema>, t.GenerationDefaults>,
-  persona: Check<In<typeof s.personaSettingsSchema>, t.PersonaSettings>,
-  generation: Check<In<typeof s.nodeGenerationSchema>, t.NodeGeneration>,
-  format: Check<In<typeof s.transcriptFormatSchema>, t.TranscriptFormat>,
-  lorebook: Check<In<typeof s.lorebookSchema>, Lorebook>,
-  loreEntry: Check<In<typeof s.loreEntrySchema>, LoreEntry>,
-  patch: Check<Omit<In<typeof s.patchLineSchema>, "kind">, JournalPatch>,
-  fieldSet: Check<In<typeof s.fieldSetSchema>, FieldSet>,
-];
+/** The names of the pairs that disagree (never when all agree). */
+export type DriftedShapes =
+  | { [K in keyof Pairs]: Same<z.infer<Pairs[K][0]>, Pairs[K][1]> extends true ? never : K }[keyof Pairs]
+  | (Same<Omit<z.infer<typeof s.patchLineSchema>, "kind">, JournalPatch> extends true ? never : "patch");
 
-// The assertion itself: fails to compile unless every entry above is `true`.
-type AllTrue<T extends readonly boolean[]> = T[number] extends true ? true : false;
-export const schemaTypesAgree: AllTrue<SchemaTypesAgree> = true;
+// The assertion: with a drift the build fails naming it ("… not assignable to type '{ node: "drifted"; }'").
+export const schemaTypesAgree: [DriftedShapes] extends [never] ? true : { [K in DriftedShapes]: "drifted" } = true;
