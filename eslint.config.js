@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
 // engine code into the UI bundle), except these pure modules it runs on the mirror.
 const rendererValueModules = [
   "errors", "samplerDefaults", "bridge", "hash",
-  "project/queries", "project/commands", "project/transcript",
+  "project/queries", "project/commands", "project/transcript", "project/patch",
   "persona/tracker", "persona/hmm", "persona/labels",
   "formats/catalog", "lore/activation",
 ];

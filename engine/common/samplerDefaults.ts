@@ -1,9 +1,10 @@
 /**
- * Sampler settings recorded with every generation, and their defaults. Kept free of zod so
- * the renderer can import the values without bundling the validator (sampling.ts has the
- * schema). The defaults are the measurement defaults from the brief: the full distribution
- * (no top-k / top-p / min-p truncation) and no repetition penalty, because truncation
- * silently erases rare transitions.
+ * The sampler settings: their fields, ranges and defaults, defined once. Kept free of zod so
+ * the renderer can import the values without bundling the validator: sampling.ts builds the
+ * transport schema from `samplerLimits`, project/schema.ts the file schemas, project/types.ts
+ * the project's generation defaults, and the renderer's forms their field checks.
+ * The defaults are the measurement defaults: the full distribution (no top-k / top-p / min-p
+ * truncation) and no repetition penalty, because truncation silently erases rare transitions.
  */
 export interface SamplerSettings {
   /** 0 means greedy decoding. */
@@ -20,6 +21,28 @@ export interface SamplerSettings {
   repeatLastTokens: number;
 }
 
+export type SamplerField = keyof SamplerSettings;
+
+/** The range each sampler setting accepts (inclusive), and whether it is a whole number. */
+export interface SamplerLimit {
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+/** What a request may ask for; project files are read more leniently (see project/schema.ts). */
+export const samplerLimits: { readonly [K in SamplerField]: SamplerLimit } = {
+  temperature: { min: 0, max: 10, integer: false },
+  topK: { min: 0, max: 1_000_000, integer: true },
+  topP: { min: 0, max: 1, integer: false },
+  minP: { min: 0, max: 1, integer: false },
+  repeatPenalty: { min: 1, max: 10, integer: false },
+  repeatLastTokens: { min: 0, max: 4096, integer: true },
+};
+
+/** The settings the forms show (the repetition window is fixed at its default there). */
+export const samplerFormFields = ["temperature", "topK", "topP", "minP", "repeatPenalty"] as const satisfies readonly SamplerField[];
+export type SamplerFormField = (typeof samplerFormFields)[number];
 
 export const defaultSamplerSettings: SamplerSettings = {
   temperature: 1,

@@ -1,25 +1,23 @@
 import { z } from "zod";
-import type { SamplerSettings } from "./samplerDefaults.js";
+import { samplerLimits, type SamplerField, type SamplerLimit, type SamplerSettings } from "./samplerDefaults.js";
+import type { Same } from "./sameType.js";
 
-export { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, type SamplerSettings } from "./samplerDefaults.js";
+export { defaultSamplerSettings, MAX_SEED, reportsRawProbabilities, samplerLimits, type SamplerSettings } from "./samplerDefaults.js";
 
-/** Validates sampler settings arriving over a transport (see samplerDefaults.ts for meanings). */
-export const samplerSettingsSchema = z.strictObject({
-  /** 0 means greedy decoding. */
-  temperature: z.number().min(0).max(10),
-  /** 0 disables top-k. */
-  topK: z.number().int().min(0).max(1_000_000),
-  /** 1 disables top-p. */
-  topP: z.number().min(0).max(1),
-  /** 0 disables min-p. */
-  minP: z.number().min(0).max(1),
-  /** 1 disables the repetition penalty. */
-  repeatPenalty: z.number().min(1).max(10),
-  /** How many recent tokens the repetition penalty looks at. */
-  repeatLastTokens: z.number().int().min(0).max(4096),
-});
+type NumberShape<K extends string> = { [F in K]: z.ZodNumber };
 
+/** A zod number for each sampler field: bounded by `samplerLimits`, or (for files) only whole where it must be. */
+export function samplerShape(bounded: boolean): NumberShape<SamplerField> {
+  const field = ({ min, max, integer }: SamplerLimit) => {
+    const n = integer ? z.number().int() : z.number();
+    return bounded ? n.min(min).max(max) : n;
+  };
+  const entries = Object.entries(samplerLimits) as [SamplerField, SamplerLimit][];
+  return Object.fromEntries(entries.map(([k, limit]) => [k, field(limit)])) as NumberShape<SamplerField>;
+}
+
+/** Validates sampler settings arriving over a transport (see samplerDefaults.ts for meanings and ranges). */
+export const samplerSettingsSchema = z.strictObject(samplerShape(true));
 
 // The schema and the interface must describe the same object.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const samplerSchemaMatches: Same<z.infer<typeof samplerSettingsSchema>, SamplerSettings> = true;

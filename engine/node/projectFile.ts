@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import { decodeProject, encodePatch, encodeProject } from "../common/project/codec.js";
 import type { ProjectStorage } from "../common/project/session.js";
-import type { Patch, ProjectState } from "../common/project/types.js";
+import { PROJECT_FORMAT_VERSION, type Patch, type ProjectState } from "../common/project/types.js";
 import { isAtomicTemp, writeFileAtomic, type OpenFile } from "./atomicWrite.js";
 import { lockProject, type ProjectLock } from "./projectLock.js";
 import { ENGINE_VERSION } from "./version.js";
@@ -74,8 +74,16 @@ export async function openProjectFile(path: string, options: StorageOptions = {}
   const lock = await lockProject(path, lockOptions(options));
   try {
     await removeOrphanTemps(path);
-    const { state, warnings, damaged, patchLines, journalBytes, bytes } = await readProjectFile(path);
+    const { state, warnings, damaged, patchLines, journalBytes, bytes, version } = await readProjectFile(path);
     const storage = new FileStorage(path, { lines: patchLines, journalBytes, baseBytes: bytes - journalBytes }, lock, options.open);
+    if (!damaged && version < PROJECT_FORMAT_VERSION) {
+      // Lines appended now are in the current format; under the old header they would be
+      // migrated again on the next open (or misread by an older Masque). Rewrite it first.
+      // (Failing here fails the open: nothing was changed, and the lock is released below.)
+      await storage.compact(state).catch((error: unknown) => {
+        throw new MasqueError("internal", `${basename(path)} is in project format ${version} and could not be rewritten in format ${PROJECT_FORMAT_VERSION} (${(error as Error).message}); nothing was changed.`);
+      });
+    }
     if (damaged) {
       const backup = `${path.slice(0, -PROJECT_EXTENSION.length)}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}${PROJECT_EXTENSION}`;
       try {
@@ -174,10 +182,10 @@ export class FileStorage implements ProjectStorage {
     return this.size.baseBytes;
   }
 
-  async append(patch: Patch): Promise<void> {
+  async append(patch: Patch, before?: ProjectState): Promise<void> {
     this.checkLock();
     const handle = await this.appendHandle();
-    const data = Buffer.from((this.needsNewline ? "\n" : "") + encodePatch(patch), "utf8");
+    const data = Buffer.from((this.needsNewline ? "\n" : "") + encodePatch(patch, before), "utf8");
     try {
       let done = 0;
       while (done < data.length) {

@@ -5,6 +5,7 @@ import type { Connection, Transport } from "../engineClient";
 import { applyDownload } from "./downloadState";
 import { engineStore, type EngineState, type HostFacts } from "./engineStore";
 import { applyBranchTokens, applyProjectEvent } from "./projectState";
+import { TokenBuffer } from "./tokenBuffer";
 
 export type { CompletionJob, EngineState, HostFacts } from "./engineStore";
 export { projectActions } from "./projectState";
@@ -18,24 +19,14 @@ export const readEngineState = engineStore.getState;
 
 /** Counts model events, so a `getStatus` reply older than the latest event is not applied. */
 let modelEventSeq = 0;
-/** Streamed tokens are gathered and stored at most once per frame: a tiny model emits thousands a second. */
-const FLUSH_MS = 16;
-let pending: GeneratedToken[] = [];
-let pendingJob: string | null = null;
-let flushTimer: ReturnType<typeof setTimeout> | null = null;
-
-function flushTokens(): void {
-  if (flushTimer !== null) clearTimeout(flushTimer);
-  flushTimer = null;
-  const tokens = pending;
-  const jobId = pendingJob;
-  pending = [];
-  if (tokens.length === 0) return;
+/** The playground completion's streamed tokens (one branch), stored at most once per frame. */
+const completionTokens = new TokenBuffer((jobId, byBranch) => {
+  const tokens = byBranch.get(0) ?? [];
   engineStore.setState((s) => {
     if (s.job === null || s.job.jobId !== jobId || s.job.status !== "running") return {};
     return { job: { ...s.job, chunks: [...s.job.chunks, tokens], tokenCount: s.job.tokenCount + tokens.length } };
   });
-}
+});
 
 /** Final tokens are re-chunked so a long result still renders as a few memoised pieces. */
 const RESULT_CHUNK = 256;
@@ -64,12 +55,7 @@ export function applyEngineEvent(event: EngineEvent): void {
       if (applyBranchTokens(event)) return;
       const job = engineStore.getState().job;
       if (job === null || job.jobId !== event.jobId || event.tokens.length === 0) return;
-      if (pendingJob !== event.jobId) {
-        pending = [];
-        pendingJob = event.jobId;
-      }
-      pending.push(...event.tokens);
-      flushTimer ??= setTimeout(flushTokens, FLUSH_MS);
+      completionTokens.push(event.jobId, 0, event.tokens);
       return;
     }
   }
@@ -106,8 +92,7 @@ export const engineActions = {
     engineStore.setState(loaded === undefined ? { loadingPath: null } : { loaded, loadingPath: null });
   },
   startJob(jobId: string, prompt: string): void {
-    pending = [];
-    pendingJob = jobId;
+    completionTokens.reset(jobId);
     engineStore.setState({
       job: { jobId, prompt, status: "running", chunks: [], tokenCount: 0, startedAt: performance.now(), result: null, error: null, cancelling: false },
     });
@@ -117,7 +102,7 @@ export const engineActions = {
   },
   /** The reply is authoritative: its tokens replace whatever the events delivered. */
   finishJob(result: CompletionResult): void {
-    flushTokens();
+    completionTokens.flush();
     engineStore.setState((s) =>
       s.job?.jobId === result.jobId
         ? { job: { ...s.job, status: "done", chunks: chunked(result.tokens), tokenCount: result.tokens.length, result, cancelling: false } }
@@ -125,7 +110,7 @@ export const engineActions = {
     );
   },
   failJob(jobId: string, error: ErrorPayload): void {
-    flushTokens();
+    completionTokens.flush();
     engineStore.setState((s) => (s.job?.jobId === jobId ? { job: { ...s.job, status: "error", error, cancelling: false } } : {}));
   },
 };

@@ -1,4 +1,5 @@
-import type { Experiment, ProjectRecord, ProjectSnapshot, ProjectState, RecordRef, Scene, Simulacrum, Tree, TreeNode } from "../../engine/common/project/types.js";
+import { applyPatch } from "../../engine/common/project/patch.js";
+import type { ProjectRecord, ProjectSnapshot, ProjectState, RecordRef, Tree, TreeNode } from "../../engine/common/project/types.js";
 
 /**
  * The open project as the renderer mirrors it: the engine's records in Maps, replaced record by
@@ -41,63 +42,12 @@ export function mirrorFromSnapshot(snapshot: ProjectSnapshot): ProjectMirror {
 }
 
 /**
- * Applies one patch: removals first, then puts, as the engine does. A Map is copied only when
- * the patch touches its kind, so navigation (a tree put) keeps the node Map's identity and
- * everything memoised on it (the child index, the flattened outline) stays valid.
+ * Applies one patch with the engine's own applier (removals first, then puts; a Map is copied
+ * only when the patch touches its kind, so navigation keeps the node Map's identity and
+ * everything memoised on it — the child index, the flattened outline — stays valid).
  */
 export function applyProjectPatch(mirror: ProjectMirror, patch: ProjectPatchEvent): ProjectMirror {
-  const copies: {
-    tree?: Map<string, Tree>;
-    node?: Map<string, TreeNode>;
-    simulacrum?: Map<string, Simulacrum>;
-    scene?: Map<string, Scene>;
-    experiment?: Map<string, Experiment>;
-  } = {};
-  const writable = {
-    tree: () => (copies.tree ??= new Map(mirror.trees)),
-    node: () => (copies.node ??= new Map(mirror.nodes)),
-    simulacrum: () => (copies.simulacrum ??= new Map(mirror.simulacra)),
-    scene: () => (copies.scene ??= new Map(mirror.scenes)),
-    experiment: () => (copies.experiment ??= new Map(mirror.experiments)),
-  };
-  let meta = mirror.meta;
-  let nextSeq = mirror.nextSeq;
-  for (const ref of patch.dels) writable[ref.kind]().delete(ref.id);
-  for (const record of patch.puts) {
-    switch (record.kind) {
-      case "meta":
-        meta = record;
-        break;
-      case "tree":
-        writable.tree().set(record.id, record);
-        break;
-      case "node":
-        writable.node().set(record.id, record);
-        nextSeq = Math.max(nextSeq, record.seq + 1);
-        break;
-      case "simulacrum":
-        writable.simulacrum().set(record.id, record);
-        break;
-      case "scene":
-        writable.scene().set(record.id, record);
-        break;
-      case "experiment":
-        writable.experiment().set(record.id, record);
-        break;
-    }
-  }
-  return {
-    ...mirror,
-    meta,
-    trees: copies.tree ?? mirror.trees,
-    nodes: copies.node ?? mirror.nodes,
-    simulacra: copies.simulacrum ?? mirror.simulacra,
-    scenes: copies.scene ?? mirror.scenes,
-    experiments: copies.experiment ?? mirror.experiments,
-    nextSeq,
-    canUndo: patch.canUndo,
-    canRedo: patch.canRedo,
-  };
+  return { ...applyPatch(mirror, patch).state, canUndo: patch.canUndo, canRedo: patch.canRedo };
 }
 
 /** Sets a tree's active node locally (optimistic navigation); the engine's patch confirms it. */

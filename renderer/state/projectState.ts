@@ -1,10 +1,11 @@
 import type { ErrorPayload } from "../../engine/common/errors.js";
 import type { ProjectSnapshot } from "../../engine/common/project/types.js";
-import type { EngineEvent, GeneratedToken } from "../../engine/common/protocol.js";
+import type { EngineEvent } from "../../engine/common/protocol.js";
 import { appendBranchTokens, branchNodeIds, branchTokens, type BranchJob } from "./branchJob";
 import { engineStore } from "./engineStore";
 import { applyProjectPatch, mirrorFromSnapshot, PendingNavigation, withActive } from "./projectMirror";
 import { warningsAfterEvent } from "./projectWarnings";
+import { TokenBuffer } from "./tokenBuffer";
 
 /**
  * The project half of the engine mirror: the open project (from `project.opened` and
@@ -15,23 +16,12 @@ import { warningsAfterEvent } from "./projectWarnings";
 let projectEventSeq = 0;
 const pendingNavigation = new PendingNavigation();
 
-/** Branch tokens of the tree job, gathered per branch and stored at most once per frame. */
-const FLUSH_MS = 16;
-let pendingBranches = new Map<number, GeneratedToken[]>();
-let pendingBranchJob: string | null = null;
-let branchFlushTimer: ReturnType<typeof setTimeout> | null = null;
-
-function flushBranchTokens(): void {
-  if (branchFlushTimer !== null) clearTimeout(branchFlushTimer);
-  branchFlushTimer = null;
-  const pendingNow = pendingBranches;
-  const jobId = pendingBranchJob;
-  pendingBranches = new Map();
-  if (pendingNow.size === 0) return;
+/** Branch tokens of the tree job, stored at most once per frame. */
+const branchTokenBuffer = new TokenBuffer((jobId, byBranch) =>
   engineStore.setState((s) =>
-    s.branchJob?.jobId === jobId && s.branchJob.status === "running" ? { branchJob: appendBranchTokens(s.branchJob, pendingNow) } : {},
-  );
-}
+    s.branchJob?.jobId === jobId && s.branchJob.status === "running" ? { branchJob: appendBranchTokens(s.branchJob, byBranch) } : {},
+  ),
+);
 
 /**
  * Finished tree jobs, branch → node. In web mode the reply and the token events travel on
@@ -78,15 +68,7 @@ export function applyBranchTokens(event: Extract<EngineEvent, { type: "completio
   const branchJob = engineStore.getState().branchJob;
   if (branchJob !== null && branchJob.jobId === event.jobId) {
     if (event.tokens.length === 0) return true;
-    if (pendingBranchJob !== event.jobId) {
-      pendingBranches = new Map();
-      pendingBranchJob = event.jobId;
-    }
-    const branch = event.branch ?? 0;
-    const list = pendingBranches.get(branch);
-    if (list === undefined) pendingBranches.set(branch, [...event.tokens]);
-    else list.push(...event.tokens);
-    branchFlushTimer ??= setTimeout(flushBranchTokens, FLUSH_MS);
+    branchTokenBuffer.push(event.jobId, event.branch ?? 0, event.tokens);
     return true;
   }
   return false;
@@ -115,8 +97,7 @@ export const projectActions = {
     pendingNavigation.drop(treeId, nodeId);
   },
   startBranchJob(job: BranchJob): void {
-    pendingBranches = new Map();
-    pendingBranchJob = job.jobId;
+    branchTokenBuffer.reset(job.jobId);
     engineStore.setState({ branchJob: job });
   },
   cancelBranchRequested(jobId: string): void {
@@ -124,7 +105,7 @@ export const projectActions = {
   },
   /** The job resolved: its cards go, and the streamed tokens stay with the nodes they became. */
   finishBranchJob(jobId: string, nodeIds: readonly string[], cancelled: boolean): void {
-    flushBranchTokens();
+    branchTokenBuffer.flush();
     const job = engineStore.getState().branchJob;
     if (job?.jobId !== jobId) return;
     const nodesByBranch = branchNodeIds(job, nodeIds, cancelled);
@@ -139,7 +120,7 @@ export const projectActions = {
     engineStore.setState({ branchJob: null, tokenPieces });
   },
   failBranchJob(jobId: string, error: ErrorPayload): void {
-    flushBranchTokens();
+    branchTokenBuffer.flush();
     engineStore.setState((s) => (s.branchJob?.jobId === jobId ? { branchJob: { ...s.branchJob, status: "error", error, cancelling: false } } : {}));
   },
   dismissBranchJob(): void {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultSamplerSettings, reportsRawProbabilities, samplerSettingsSchema } from "../../engine/common/sampling.js";
+import { samplerFormFields, samplerLimits } from "../../engine/common/samplerDefaults.js";
+import { generationDefaultsSchema } from "../../engine/common/project/schema.js";
+import { defaultGenerationDefaults } from "../../engine/common/project/types.js";
 import { clampThreads, defaultThreads } from "../../engine/node/threads.js";
 
 describe("sampler settings", () => {
@@ -18,6 +21,19 @@ describe("sampler settings", () => {
   it("reject out-of-range and unknown settings", () => {
     expect(samplerSettingsSchema.safeParse({ ...defaultSamplerSettings, topP: 2 }).success).toBe(false);
     expect(samplerSettingsSchema.safeParse({ ...defaultSamplerSettings, extra: 1 }).success).toBe(false);
+  });
+
+  it("are checked by the transport and file schemas from one table of ranges (the renderer's forms read the same table)", () => {
+    expect(defaultGenerationDefaults).toMatchObject(Object.fromEntries(samplerFormFields.map((f) => [f, defaultSamplerSettings[f]])));
+    for (const field of samplerFormFields) {
+      const { min, max, integer } = samplerLimits[field];
+      for (const value of [min, max, min - 1, max + 1, (min + max) / 2, min + 0.5]) {
+        const engine = samplerSettingsSchema.safeParse({ ...defaultSamplerSettings, [field]: value }).success;
+        expect(engine).toBe(value >= min && value <= max && (!integer || Number.isInteger(value)));
+        // The project's saved defaults accept what a request may ask for (top-k: any count, for older files).
+        if (engine) expect(generationDefaultsSchema.safeParse({ ...defaultGenerationDefaults, [field]: value }).success).toBe(true);
+      }
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import type { ScoreArgs, ScoreResult } from "../protocol.js";
 import type { TranscriptFormat } from "../project/transcriptFormat.js";
+import { renderTurns, turnCue } from "../project/transcript.js";
 import { cacheKey } from "../hash.js";
 import { forwardBackward, forwardFilter, logSumExp } from "./hmm.js";
 import { defaultThresholds, degeneracy, labelState, labelTurn, type PersonaLabel } from "./labels.js";
@@ -35,19 +36,10 @@ export type Scorer = (items: (ScoreArgs & { slot: number })[]) => Promise<ScoreR
 
 const logMeanExp = (xs: number[]) => logSumExp(xs) - Math.log(xs.length);
 
-function render(frame: string, turns: readonly Turn[], format: TranscriptFormat): string {
-  let text = frame;
-  turns.forEach((turn, i) => {
-    text += turn.speaker === null ? turn.text : (i === 0 ? format.frameSeparator : format.turnSeparator) + turn.speaker + format.speakerSuffix + turn.text;
-  });
-  return text;
-}
-
-/** The cue before a turn's text: separator and speaker tag. */
+/** The cue before a turn's text: separator and speaker tag (nothing for raw text). */
 function cue(turns: readonly Turn[], index: number, format: TranscriptFormat): string {
   const turn = turns[index]!;
-  if (turn.speaker === null) return "";
-  return (index === 0 ? format.frameSeparator : format.turnSeparator) + turn.speaker + format.speakerSuffix;
+  return turn.speaker === null ? "" : turnCue(format, turn.speaker, index === 0);
 }
 
 /** Every (frame, paraphrase) pair gets its own score slot (its own KV cache). */
@@ -104,7 +96,7 @@ function planEvidence(turns: readonly Turn[], config: PersonaConfig, format: Tra
     for (const s of slots) {
       const from = config.historyTurns == null ? 0 : Math.max(0, t - config.historyTurns);
       const window = turns.slice(from, t + 1);
-      const prefix = render(s.frame.paraphrases[s.paraphrase]!, window.slice(0, -1), format) + cue(window, window.length - 1, format);
+      const prefix = renderTurns(s.frame.paraphrases[s.paraphrase]!, window.slice(0, -1), format) + cue(window, window.length - 1, format);
       items.push({ slot: s.slot + slotOffset, prefix, continuation: turn.text });
       index.push({ turn: t, slot: s.slot });
     }
@@ -153,7 +145,7 @@ function planEvidence(turns: readonly Turn[], config: PersonaConfig, format: Tra
 async function runProbes(turns: readonly Turn[], config: PersonaConfig, format: TranscriptFormat, score: Scorer, slot: number) {
   const neutralFrame = config.frames.find((f) => f.state === "neutral")?.paraphrases[0] ?? "";
   const ask = async (history: readonly Turn[], probe: PersonaProbe) => {
-    const prefix = render(neutralFrame, history, format) + probe.text;
+    const prefix = renderTurns(neutralFrame, history, format) + probe.text;
     const [yes, no] = await score([
       { slot, prefix, continuation: probe.answer },
       { slot, prefix, continuation: probe.otherAnswer },

@@ -1,7 +1,8 @@
 import { MasqueError } from "../errors.js";
 import { migrateLine } from "./migrations.js";
 import { applyPatch, emptyState, recordsOf } from "./patch.js";
-import { currentHeader, headerSchema, lineSchema } from "./schema.js";
+import { expandSets, journalPatch, type FieldSet, type JournalPatch } from "./journalLine.js";
+import { currentHeader, headerSchema, lineSchema, recordSchema } from "./schema.js";
 import { defaultGenerationDefaults, type Patch, type ProjectMeta, type ProjectRecord, type ProjectState, type Tree, type TreeNode } from "./types.js";
 
 /**
@@ -20,6 +21,8 @@ export interface DecodedProject {
   patchLines: number;
   /** UTF-8 bytes of the lines from the first patch on (drives compaction). */
   journalBytes: number;
+  /** The header's format version: an older file is rewritten before anything is appended to it. */
+  version: number;
 }
 
 const encoder = (value: unknown) => JSON.stringify(value);
@@ -31,8 +34,14 @@ export function encodeProject(state: ProjectState, writer: string, writtenAt: st
   return lines.join("\n") + "\n";
 }
 
-export function encodePatch(patch: Patch): string {
-  return encoder({ kind: "patch", puts: patch.puts, dels: patch.dels }) + "\n";
+/**
+ * One journal line for a patch. Given the state it applies to, puts that change only a few
+ * fields of a stored record are written as field sets (journalLine.ts); without it, whole.
+ */
+export function encodePatch(patch: Patch, before?: ProjectState): string {
+  const line: JournalPatch = before === undefined ? patch : journalPatch(patch, before);
+  // JSON leaves out `sets` when there are none, so such a line reads as it always did.
+  return encoder({ kind: "patch", puts: line.puts, dels: line.dels, sets: line.sets }) + "\n";
 }
 
 /** What a damaged file's rebuilt project record is made of (see `decodeProject`). */
@@ -94,7 +103,9 @@ export function decodeProject(text: string, options: DecodeOptions = {}): Decode
     const line = parsed.data;
     if (line.kind === "patch") {
       state ??= build();
-      state = applyPatch(state, line as Patch).state;
+      const sets: ReturnType<typeof expandLineSets> | null = line.sets === undefined ? null : expandLineSets(state, line.sets);
+      if (sets === null || sets.ok) state = applyPatch(state, { puts: [...(line.puts as ProjectRecord[]), ...(sets?.records ?? [])], dels: line.dels }).state;
+      else bad.push(i + 1);
       patchLines++;
     } else if (state === null) records.push(line as ProjectRecord);
     else state = applyPatch(state, { puts: [line as ProjectRecord], dels: [] }).state;
@@ -105,7 +116,20 @@ export function decodeProject(text: string, options: DecodeOptions = {}): Decode
   const metaLost = rebuilt !== null && state.meta === rebuilt;
   if (metaLost) warnings.push("The project record (name and settings) was damaged and has been rebuilt with default settings; every other record was kept.");
   const checked = checkIntegrity(state, warnings);
-  return { state: checked.state, warnings, damaged: bad.length > 0 || checked.repaired || metaLost, patchLines, journalBytes };
+  return { state: checked.state, warnings, damaged: bad.length > 0 || checked.repaired || metaLost, patchLines, journalBytes, version: header.data.version };
+}
+
+/** A line's field sets as whole records, each validated; not ok (the line is damaged) if any record is missing or invalid. */
+function expandLineSets(state: ProjectState, sets: readonly FieldSet[]): { ok: true; records: ProjectRecord[] } | { ok: false } {
+  const { records, missing } = expandSets(state, sets);
+  if (missing.length > 0) return { ok: false };
+  const valid: ProjectRecord[] = [];
+  for (const record of records) {
+    const parsed = recordSchema.safeParse(record);
+    if (!parsed.success) return { ok: false };
+    valid.push(parsed.data as ProjectRecord);
+  }
+  return { ok: true, records: valid };
 }
 
 /** UTF-8 length without encoding a copy (engine/common has no Buffer). */

@@ -15,7 +15,7 @@ export function projectLineJsonSchema(): Record<string, unknown> {
     $id: `https://masque.local/schemas/project-v${PROJECT_FORMAT_VERSION}.json`,
     title: `Masque project file, format version ${PROJECT_FORMAT_VERSION}: one JSON value per line`,
     description:
-      "A .masque file is JSON Lines. Line 1 is a header. Then one line per record of the compacted project (meta, tree, node), then one 'patch' line per change made since (records to put, records to delete, applied in order). A reader stops at the first line that does not parse or validate: a torn last write is dropped, never fatal.",
+      "A .masque file is JSON Lines. Line 1 is a header. Then one line per record of the compacted project (meta, tree, node), then one 'patch' line per change made since (records to delete, records to put, and field sets that replace some fields of a stored record, applied in that order). A line that does not parse or validate is set aside alone: a torn last write is dropped, never fatal.",
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== "$schema")),
     $defs: { ...((schema.$defs as object | undefined) ?? {}), ref: z.toJSONSchema(refSchema) },
   };

@@ -55,6 +55,13 @@ const migrations: Record<number, (line: Line) => Line> = {
     const tracked = Math.max(0, ...rollouts.map((r) => (Array.isArray(r?.states) ? (r.states as unknown[]).length : 0)));
     return { ...record, spec: { ...spec, turns: tracked > 0 ? tracked : spec.turns, legacyTotalTurns: spec.turns } };
   }),
+  /**
+   * 5 → 6: a patch line may carry field sets (`sets`: a put written as the fields it changes,
+   * so a small edit of a large node appends a small line). A version-5 line is a valid
+   * version-6 line; the version moved so that an older Masque refuses these files instead of
+   * silently ignoring the sets. (A later record migration must also look into `sets`.)
+   */
+  5: (line) => line,
 };
 
 /** Brings a raw line from `version` to the current version. */

@@ -3,44 +3,34 @@ import type { Patch, ProjectRecord, ProjectState, RecordRef } from "./types.js";
 export const emptyPatch = (): Patch => ({ puts: [], dels: [] });
 
 type CollectionKind = RecordRef["kind"];
-const collectionOf = {
-  tree: "trees",
-  node: "nodes",
-  simulacrum: "simulacra",
-  scene: "scenes",
-  experiment: "experiments",
-} as const satisfies Record<CollectionKind, keyof ProjectState>;
 
-type Collections = { [K in CollectionKind]: Map<string, Extract<ProjectRecord, { kind: K }>> };
-
-function mutableCollections(state: ProjectState): Collections {
-  return {
-    tree: new Map(state.trees),
-    node: new Map(state.nodes),
-    simulacrum: new Map(state.simulacra),
-    scene: new Map(state.scenes),
-    experiment: new Map(state.experiments),
-  };
-}
-
-function lookup(state: ProjectState, ref: RecordRef): ProjectRecord | undefined {
-  return (state[collectionOf[ref.kind]] as ReadonlyMap<string, ProjectRecord>).get(ref.id);
-}
+type Collections = Record<CollectionKind, ReadonlyMap<string, ProjectRecord>>;
 
 /**
- * Applies a patch and returns the new state with the patch that undoes it. Every command's
- * undo comes from here, so no command can forget to declare how it is undone.
+ * Applies a patch: removals first, then puts, in order. Returns the new state with the patch
+ * that undoes it; every command's undo comes from here, so no command can forget to declare
+ * how it is undone. The one applier: the engine's session and the renderer's mirror both use
+ * it. A collection is copied only when the patch touches its kind, so a tree put (navigation)
+ * keeps the node Map's identity and everything memoised on it stays valid.
  */
-export function applyPatch(state: ProjectState, patch: Patch): { state: ProjectState; inverse: Patch } {
-  const c = mutableCollections(state);
+export function applyPatch<S extends ProjectState>(state: S, patch: Patch): { state: S; inverse: Patch } {
+  const current: Collections = { tree: state.trees, node: state.nodes, simulacrum: state.simulacra, scene: state.scenes, experiment: state.experiments };
+  const copied = new Set<CollectionKind>();
+  const writable = (kind: CollectionKind): Map<string, ProjectRecord> => {
+    if (!copied.has(kind)) {
+      copied.add(kind);
+      current[kind] = new Map(current[kind]);
+    }
+    return current[kind] as Map<string, ProjectRecord>;
+  };
   let meta = state.meta;
   let nextSeq = state.nextSeq;
   const inverse: Patch = emptyPatch();
   for (const ref of patch.dels) {
-    const old = lookup(state, ref);
+    const old = current[ref.kind].get(ref.id);
     if (old === undefined) continue;
     inverse.puts.push(old);
-    c[ref.kind].delete(ref.id);
+    writable(ref.kind).delete(ref.id);
   }
   for (const record of patch.puts) {
     if (record.kind === "meta") {
@@ -48,19 +38,17 @@ export function applyPatch(state: ProjectState, patch: Patch): { state: ProjectS
       meta = record;
       continue;
     }
-    const collection = c[record.kind] as Map<string, ProjectRecord>;
-    const old = collection.get(record.id);
+    const old = current[record.kind].get(record.id);
     if (old) inverse.puts.push(old);
     else inverse.dels.push({ kind: record.kind, id: record.id });
-    collection.set(record.id, record);
+    writable(record.kind).set(record.id, record);
     if (record.kind === "node") nextSeq = Math.max(nextSeq, record.seq + 1);
   }
   // Undo must restore in reverse order: puts of removed records first, then removals.
   inverse.puts.reverse();
-  return {
-    state: { meta, trees: c.tree, nodes: c.node, simulacra: c.simulacrum, scenes: c.scene, experiments: c.experiment, nextSeq },
-    inverse,
-  };
+  // Each collection holds only its own kind: records are filed by `record.kind` above.
+  const next = { ...state, meta, trees: current.tree, nodes: current.node, simulacra: current.simulacrum, scenes: current.scene, experiments: current.experiment, nextSeq } as S;
+  return { state: next, inverse };
 }
 
 /** An empty project around `meta`. */

@@ -1,14 +1,15 @@
 import { z } from "zod";
 import { boundedJson } from "../formats/limits.js";
 import { loreLimits } from "../lore/lorebook.js";
-import { MAX_SEED } from "../sampling.js";
+import { MAX_SEED, samplerShape } from "../sampling.js";
 import { PROJECT_FORMAT, PROJECT_FORMAT_VERSION } from "./types.js";
 
 /**
  * The on-disk schema of a project file, one JSON value per line. Everything read from a
  * file is validated here; ids are checked for shape (never trusted to be well-formed) and
  * graph integrity (parents, trees) is checked after all lines are read.
- * docs/project.schema.json is generated from these schemas (`npm run schema`).
+ * docs/project.schema.json is generated from these schemas (`npm run schema`); schemaTypes.ts
+ * makes the build fail when they and the documented types in types.ts disagree.
  */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const text = (max: number) => z.string().max(max);
@@ -31,14 +32,8 @@ function isRealDate(value: string): boolean {
   return day.getUTCFullYear() === y && day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && (sec === undefined || Number.isNaN(sec) || sec < 60);
 }
 
-const samplerSchema = z.object({
-  temperature: z.number(),
-  topK: z.number().int(),
-  topP: z.number(),
-  minP: z.number(),
-  repeatPenalty: z.number(),
-  repeatLastTokens: z.number().int(),
-});
+/** Sampler settings as recorded: any numbers (a record states what was used), whole where they must be. */
+const samplerSchema = z.object(samplerShape(false));
 
 export const generationRecordSchema = z.object({
   modelSha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -137,14 +132,13 @@ export const nodeGenerationSchema = z.object({
   replay: z.object({ matched: z.boolean(), at: isoDate, firstMismatch: z.number().int().nullable() }).optional(),
 });
 
+const { repeatLastTokens: _window, ...formSampler } = samplerShape(true);
 export const generationDefaultsSchema = z.object({
   n: z.number().int().min(1).max(16),
   maxTokens: z.number().int().min(1).max(100_000),
-  temperature: z.number().min(0).max(10),
+  ...formSampler,
+  // Files written before the sampler had one definition accepted any top-k; they stay readable.
   topK: z.number().int().min(0),
-  topP: z.number().min(0).max(1),
-  minP: z.number().min(0).max(1),
-  repeatPenalty: z.number().min(1).max(10),
   stop: z.array(text(256)).max(16),
 });
 
@@ -312,11 +306,22 @@ export const headerSchema = z.object({
   writer: text(100),
 });
 
-/** A change appended after the compacted records: applied in order on open. */
+/**
+ * A put written as the fields it changes (format 6): the record's kind and id, and its changed
+ * top-level fields. Read back onto the stored record, and the result validated as a record.
+ */
+export const fieldSetSchema = z.object({
+  kind: z.enum(["tree", "node", "simulacrum", "scene", "experiment"]),
+  id: idSchema,
+  fields: z.record(z.string().max(100), z.unknown()).refine((f) => !("kind" in f) && !("id" in f), "a field set cannot change a record's kind or id"),
+});
+
+/** A change appended after the compacted records: applied in order on open (removals, puts, then field sets). */
 export const patchLineSchema = z.object({
   kind: z.literal("patch"),
   puts: z.array(recordSchema),
   dels: z.array(refSchema),
+  sets: z.array(fieldSetSchema).optional(),
 });
 
 export const lineSchema = z.discriminatedUnion("kind", [metaSchema, treeSchema, nodeSchema, simulacrumSchema, sceneSchema, experimentSchema, patchLineSchema]);

@@ -8,9 +8,10 @@ import type { Patch, ProjectRecord, ProjectState, RecordRef } from "./types.js";
 export interface ProjectStorage {
   /**
    * Durably appends one patch; resolves only once all of it is on disk (that is the
-   * acknowledgement). A rejection means nothing was written.
+   * acknowledgement). A rejection means nothing was written. `before` is the state the patch
+   * applies to, so a small edit of a large record can be written as its changed fields.
    */
-  append(patch: Patch): Promise<void>;
+  append(patch: Patch, before?: ProjectState): Promise<void>;
   /** Rewrites the file as the compacted state. */
   compact(state: ProjectState): Promise<void>;
   /** Patch lines since the last compaction. */
@@ -294,7 +295,7 @@ export class ProjectSession implements ProjectEditor {
    */
   private async commit(patch: Patch): Promise<{ inverse: Patch; warning?: string }> {
     const { state, inverse } = applyPatch(this.current, patch);
-    await this.storage.append(patch);
+    await this.storage.append(patch, this.current);
     this.current = state;
     if (!this.shouldCompact()) return { inverse };
     try {

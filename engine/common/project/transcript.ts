@@ -86,20 +86,43 @@ export function renderPrompt(
     // The context window: the oldest turns after the frame are left out (contextWindow.ts).
     if (i < droppedTurns) continue;
     const start = text.length;
-    if (node.speaker === null) text += node.text;
-    else {
-      text += (turns === 0 ? format.frameSeparator : format.turnSeparator) + node.speaker + format.speakerSuffix + node.text;
-      turns++;
-    }
+    text += turnText(format, node.speaker, node.text, turns === 0);
+    if (node.speaker !== null) turns++;
     spans.push({ nodeId: node.id, start, end: text.length, role: "turn" });
     writeLore(lore.afterTurn.get(i) ?? [], "\n", "");
   }
   if (nextSpeaker !== null) {
     const start = text.length;
-    text += (turns === 0 ? format.frameSeparator : format.turnSeparator) + nextSpeaker + format.speakerSuffix;
+    text += turnCue(format, nextSpeaker, turns === 0);
     spans.push({ nodeId: null, start, end: text.length, role: "cue" });
   }
   return { text, scene, stops: stopsFor(scene, format), spans, lore: lore.activation };
+}
+
+/**
+ * The separator, speaker tag and suffix that open a spoken turn: the frame separator before
+ * the document's first turn, else the turn separator (`\n\nUser:` / `\nUser:` by default).
+ */
+export function turnCue(format: TranscriptFormat, speaker: string, first: boolean): string {
+  return (first ? format.frameSeparator : format.turnSeparator) + speaker + format.speakerSuffix;
+}
+
+/** A turn as the document holds it: raw text as is (loom mode), a spoken turn after its cue. */
+export function turnText(format: TranscriptFormat, speaker: string | null, text: string, first: boolean): string {
+  return speaker === null ? text : turnCue(format, speaker, first) + text;
+}
+
+/**
+ * A frame followed by turns, without lore or a context window: the documents the persona
+ * tracker scores turns in (its frames in place of the scene's). Here the first turn of the
+ * list opens with the frame separator even when it is raw text, where renderPrompt gives it
+ * to the first spoken turn; the two differ only for a list that starts with raw text before
+ * a spoken turn, and the tracker keeps its rule so evidence stored on nodes stays valid.
+ */
+export function renderTurns(frame: string, turns: readonly { speaker: string | null; text: string }[], format: TranscriptFormat): string {
+  let text = frame;
+  turns.forEach((turn, i) => (text += turnText(format, turn.speaker, turn.text, i === 0)));
+  return text;
 }
 
 export function stopsFor(scene: Scene | null, format: TranscriptFormat): string[] {

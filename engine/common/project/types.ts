@@ -4,6 +4,7 @@ import type { PersonaConfig, TurnEvidence } from "../persona/types.js";
 import type { GenerationRecord, StopReason } from "../generationRecord.js";
 import type { ContextPolicy, ContextWindow } from "./contextWindow.js";
 import type { TranscriptFormat } from "./transcriptFormat.js";
+import { defaultSamplerSettings, type SamplerFormField, type SamplerSettings } from "../samplerDefaults.js";
 
 export type { TranscriptFormat };
 
@@ -13,7 +14,7 @@ export type { TranscriptFormat };
  * pushed to the renderer. Ids are opaque strings minted by the engine.
  */
 export const PROJECT_FORMAT = "masque-project";
-export const PROJECT_FORMAT_VERSION = 5;
+export const PROJECT_FORMAT_VERSION = 6;
 
 export interface ProjectMeta {
   kind: "meta";
@@ -37,16 +38,12 @@ export type PersonaSettings = PersonaConfig & {
 /** A turn's persona evidence, valid while `key` (frames, probes, model) is unchanged. */
 export type NodePersona = Pick<TurnEvidence, "frames" | "pmi" | "probes" | "neutralMean" | "degenerate"> & { key: string };
 
-export interface GenerationDefaults {
+/** The generate control's defaults: the sampler settings the forms show, and branch count, length and stops. */
+export type GenerationDefaults = Pick<SamplerSettings, SamplerFormField> & {
   n: number;
   maxTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  minP: number;
-  repeatPenalty: number;
   stop: string[];
-}
+};
 
 export interface Tree {
   kind: "tree";
@@ -186,7 +183,7 @@ export interface ExperimentSpec {
   legacyTotalTurns?: number;
   seed: number;
   maxTokens: number;
-  sampling: { temperature: number; topK: number; topP: number; minP: number; repeatPenalty: number; repeatLastTokens: number };
+  sampling: SamplerSettings;
   /** User lines for scripted rollouts (the model plays user turns when empty). */
   script: string[];
   labeller: ExperimentLabeller;
@@ -274,16 +271,8 @@ export interface ProjectState {
   nextSeq: number;
 }
 
-export const defaultGenerationDefaults: GenerationDefaults = {
-  n: 3,
-  maxTokens: 64,
-  temperature: 1,
-  topK: 0,
-  topP: 1,
-  minP: 0,
-  repeatPenalty: 1,
-  stop: [],
-};
+const { repeatLastTokens: _window, ...formSamplerDefaults } = defaultSamplerSettings;
+export const defaultGenerationDefaults: GenerationDefaults = { n: 3, maxTokens: 64, ...formSamplerDefaults, stop: [] };
 
 /** The whole open project, sent once on open; after that clients apply `project.patch` events. */
 export interface ProjectSnapshot {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { MasqueError } from "../../common/errors.js";
 import { isLoopbackHost, type EngineDialect, type RemoteCapabilities, type RemoteEndpointInfo } from "../../common/remoteEngine.js";
+import { defaultSamplerSettings } from "../../common/samplerDefaults.js";
 import { sha256File } from "../modelFile.js";
 import { completionBody, readChunk } from "./dialects.js";
 import { EndpointError, publicEndpoint, requestJson, type RequestOptions } from "./endpointHttp.js";
@@ -56,7 +57,7 @@ export async function probeEndpoint(
 
   // Capabilities, from real requests: two seeded draws and, where a server may have it, echo.
   const ask = (width: number) =>
-    requestJson(base, "/v1/completions", { ...completionBody(dialect, model.id, { prompt: PROBE_TEXT, maxTokens: 3, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0, repeatPenalty: 1, repeatLastTokens: 64 }, seed: 12345, stop: [], topLogprobs: width }, width), stream: false }, req).then((r) => readChunk(r as Record<string, unknown>, width));
+    requestJson(base, "/v1/completions", { ...completionBody(dialect, model.id, { prompt: PROBE_TEXT, maxTokens: 3, sampling: defaultSamplerSettings, seed: 12345, stop: [], topLogprobs: width }, width), stream: false }, req).then((r) => readChunk(r as Record<string, unknown>, width));
   // A server may cap alternatives lower (OpenAI's API and some vLLM setups allow 5): ask again with 5.
   let width = PROBE_ALTERNATIVES;
   const first = await ask(width).catch((error: unknown) => {

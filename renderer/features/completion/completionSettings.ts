@@ -1,4 +1,4 @@
-import { defaultSamplerSettings, MAX_SEED, type SamplerSettings } from "../../../engine/common/samplerDefaults.js";
+import { defaultSamplerSettings, MAX_SEED, samplerFormFields, samplerLimits, type SamplerFormField, type SamplerLimit, type SamplerSettings } from "../../../engine/common/samplerDefaults.js";
 import { createViewStore } from "../../state/createViewStore";
 import { MAX_STOP_LENGTH, MAX_STOP_SEQUENCES, parseStopSequences } from "./parseStopSequences";
 
@@ -20,13 +20,7 @@ export type NumericSetting = Exclude<keyof CompletionSettings, "prompt" | "stop"
 
 export const DEFAULT_MAX_TOKENS = 128;
 
-const samplerDefaults = {
-  temperature: String(defaultSamplerSettings.temperature),
-  topK: String(defaultSamplerSettings.topK),
-  topP: String(defaultSamplerSettings.topP),
-  minP: String(defaultSamplerSettings.minP),
-  repeatPenalty: String(defaultSamplerSettings.repeatPenalty),
-};
+const samplerDefaults = Object.fromEntries(samplerFormFields.map((f) => [f, String(defaultSamplerSettings[f])])) as Record<SamplerFormField, string>;
 
 export const useCompletionSettings = createViewStore<CompletionSettings>({
   prompt: "",
@@ -40,19 +34,12 @@ export function resetSampler(): void {
   useCompletionSettings.set(samplerDefaults);
 }
 
-interface Rule {
-  min: number;
-  max: number;
-  integer: boolean;
+interface Rule extends SamplerLimit {
   optional?: boolean;
 }
 
 const rules: Record<NumericSetting, Rule> = {
-  temperature: { min: 0, max: 10, integer: false },
-  topK: { min: 0, max: 1_000_000, integer: true },
-  topP: { min: 0, max: 1, integer: false },
-  minP: { min: 0, max: 1, integer: false },
-  repeatPenalty: { min: 1, max: 10, integer: false },
+  ...samplerLimits,
   maxTokens: { min: 1, max: 100_000, integer: true },
   seed: { min: 0, max: MAX_SEED, integer: true, optional: true },
 };

@@ -1,6 +1,4 @@
-import { useEffect, useState } from "react";
-import type { PersonaSettings } from "../../../engine/common/project/types.js";
-import { engine } from "../../engineClient";
+import { useState } from "react";
 import { useEngineState } from "../../state/engineState";
 import { pickTree } from "../../state/projectQueries";
 import { Callout } from "../../ui/Callout";
@@ -27,25 +25,7 @@ import { useLabView } from "./labView";
 import { inputClass } from "../../ui/inputClass";
 import { mergeClasses } from "../../ui/mergeClasses";
 import { SamplingFields } from "./SamplingFields";
-
-/** The tracker settings an experiment on this tree would use: the project's, else the pair's suggestion. */
-function usePersonaSettings(treeId: string | null): PersonaSettings | null | undefined {
-  const stored = useEngineState((s) => s.project?.meta.persona ?? null);
-  const [suggested, setSuggested] = useState<{ treeId: string; settings: PersonaSettings | null } | null>(null);
-  useEffect(() => {
-    if (stored !== null || treeId === null) return;
-    let live = true;
-    engine.call("personaSuggest", { treeId }).then(
-      (settings) => live && setSuggested({ treeId, settings }),
-      () => live && setSuggested({ treeId, settings: null }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [stored, treeId]);
-  if (stored !== null) return stored;
-  return suggested?.treeId === treeId ? suggested.settings : undefined;
-}
+import { usePersonaSettings } from "../persona/usePersonaSettings";
 
 /**
  * R rollouts × H turns from a chosen node of a tree (default: its root), labelled by the
@@ -66,7 +46,8 @@ export function NewExperimentDialog() {
   const start = startId === undefined ? undefined : nodes?.get(startId);
   const startOptions = useStartOptions(tree);
   const scenes = useEngineState((s) => s.project?.scenes ?? null);
-  const persona = usePersonaSettings(tree?.id ?? null);
+  // The tracker settings an experiment on this tree would use (undefined while asked for).
+  const persona = usePersonaSettings(tree?.id ?? null).settled;
   const defaultName = tree?.name ?? "";
   const parsed = parseExperiment(form, defaultName);
   const maxTokens = Number(form.maxTokens);

@@ -1,5 +1,5 @@
 import type { EngineArgs } from "../../../engine/common/api/handlers.js";
-import { defaultSamplerSettings, MAX_SEED, type SamplerSettings } from "../../../engine/common/samplerDefaults.js";
+import { defaultSamplerSettings, MAX_SEED, samplerFormFields as samplerFields, samplerLimits, type SamplerSettings } from "../../../engine/common/samplerDefaults.js";
 import { createViewStore } from "../../state/createViewStore";
 
 /**
@@ -39,8 +39,6 @@ export interface ExperimentForm {
 
 export type ExperimentField = keyof ExperimentForm;
 
-const samplerFields = ["temperature", "topK", "topP", "minP", "repeatPenalty"] as const;
-
 export const initialExperimentForm: ExperimentForm = {
   name: "",
   condition: "",
@@ -56,11 +54,7 @@ export const initialExperimentForm: ExperimentForm = {
   maxTokens: "48",
   labeller: "tracker",
   confident: "",
-  temperature: String(defaultSamplerSettings.temperature),
-  topK: String(defaultSamplerSettings.topK),
-  topP: String(defaultSamplerSettings.topP),
-  minP: String(defaultSamplerSettings.minP),
-  repeatPenalty: String(defaultSamplerSettings.repeatPenalty),
+  ...(Object.fromEntries(samplerFields.map((f) => [f, String(defaultSamplerSettings[f])])) as Record<(typeof samplerFields)[number], string>),
 };
 
 /** Kept between openings, so a second condition starts from the first one's numbers. */
@@ -144,23 +138,19 @@ export function parseExperiment(form: ExperimentForm, defaultName = ""): { ok: t
   const confident = form.labeller !== "tracker" || form.confident.trim() === "" ? null : real(form.confident, 0.5, 1);
   if (form.labeller === "tracker" && form.confident.trim() !== "" && confident === null) errors.confident = "0.5–1";
   const sampling: Partial<SamplerSettings> = {};
-  const limits: Record<(typeof samplerFields)[number], [number, number]> = {
-    temperature: [0, 10],
-    topK: [0, 1_000_000],
-    topP: [0, 1],
-    minP: [0, 1],
-    repeatPenalty: [1, 10],
-  };
   for (const f of samplerFields) {
-    const v = real(form[f], ...limits[f]);
-    if (v === null || (f === "topK" && !Number.isInteger(v))) errors[f] = `${limits[f][0]}–${limits[f][1]}`;
+    const { min, max, integer } = samplerLimits[f];
+    const v = real(form[f], min, max);
+    if (v === null || (integer && !Number.isInteger(v))) errors[f] = `${min}–${max}`;
     else if (v !== defaultSamplerSettings[f]) sampling[f] = v;
   }
   const values = sweepValues(form);
   if (form.sweep !== "none") {
     if (values.length < 2) errors.sweepValues = form.sweep === "scene" ? "Pick at least two scenes" : "At least two different values";
     else if (values.length > 12) errors.sweepValues = "At most 12 values";
-    else if (form.sweep === "temperature" && values.some((v) => real(v, 0, 10) === null)) errors.sweepValues = "Temperatures from 0 to 10";
+    else if (form.sweep === "temperature" && values.some((v) => real(v, samplerLimits.temperature.min, samplerLimits.temperature.max) === null)) {
+      errors.sweepValues = `Temperatures from ${samplerLimits.temperature.min} to ${samplerLimits.temperature.max}`;
+    }
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const condition = form.condition.trim();

@@ -16,7 +16,7 @@ import { PersonaProbesEditor } from "./PersonaProbesEditor";
 import { PersonaScoreSection } from "./PersonaScoreSection";
 import { templateSettings } from "./personaTemplate";
 import { usePersonaView } from "./personaView";
-import { usePersonaSettings } from "./usePersona";
+import { usePersonaSettings } from "./usePersonaSettings";
 
 const sourceBadge = {
   project: <Badge tone="accent">saved for the project</Badge>,

@@ -1,36 +1,10 @@
-import { useEffect, useMemo } from "react";
+import { useMemo } from "react";
 import type { PersonaSettings } from "../../../engine/common/project/types.js";
 import { useEngineState } from "../../state/engineState";
 import { useActivePath, useCurrentTree } from "../tree/useTree";
-import { fetchSuggestion } from "./personaActions";
-import { parsePersonaForm } from "./personaForm";
 import { trackPath, treeLabels, type PersonaTurn } from "./personaTracking";
-import { usePersonaView } from "./personaView";
+import { usePersonaSettings } from "./usePersonaSettings";
 import { labNodeLabels } from "../lab/labLabels";
-
-export type PersonaSource = "project" | "suggested" | "none";
-
-/**
- * The persona settings in force for the shown tree: the project's, else the engine's
- * suggestion for the tree's built-in pair (asked once per tree). `live` is what the ribbon
- * uses: valid unsaved edits, so the filter settings can be tried before saving.
- */
-export function usePersonaSettings(): { treeId: string | null; effective: PersonaSettings | null; source: PersonaSource; live: PersonaSettings | null; suggestion: PersonaSettings | null | undefined } {
-  const treeId = useCurrentTree()?.id ?? null;
-  const saved = useEngineState((s) => s.project?.meta.persona ?? null);
-  const suggestion = usePersonaView((s) => (treeId === null ? undefined : s.suggestions.get(treeId)));
-  const form = usePersonaView((s) => (s.formTreeId === treeId ? s.form : null));
-  useEffect(() => {
-    if (treeId !== null && suggestion === undefined) void fetchSuggestion(treeId);
-  }, [treeId, suggestion]);
-  const effective = saved ?? suggestion ?? null;
-  const live = useMemo(() => {
-    if (form === null) return effective;
-    const parsed = parsePersonaForm(form);
-    return parsed.ok ? parsed.value : effective;
-  }, [form, effective]);
-  return { treeId, effective, source: saved !== null ? "project" : suggestion ? "suggested" : "none", live, suggestion };
-}
 
 /** The active path's tracked turns under the live settings (empty when there are none). */
 export function usePathPersona(): { turns: PersonaTurn[]; settings: PersonaSettings | null } {

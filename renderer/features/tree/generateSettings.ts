@@ -1,4 +1,5 @@
 import type { GenerationDefaults } from "../../../engine/common/project/types.js";
+import { samplerFormFields, type SamplerFormField } from "../../../engine/common/samplerDefaults.js";
 import { createViewStore } from "../../state/createViewStore";
 import { parseSettings, type ParsedSettings } from "../completion/completionSettings";
 
@@ -7,7 +8,7 @@ import { parseSettings, type ParsedSettings } from "../completion/completionSett
  * (meta.defaults), so a project opened later shows its own; a touched field is an override.
  * Values stay strings while typed, as in the playground.
  */
-export type GenerateField = "n" | "maxTokens" | "temperature" | "topK" | "topP" | "minP" | "repeatPenalty" | "seed" | "stop";
+export type GenerateField = "n" | "maxTokens" | SamplerFormField | "seed" | "stop";
 export type GenerateForm = Record<GenerateField, string>;
 
 export const useGenerateSettings = createViewStore<{ overrides: Partial<GenerateForm>; open: boolean }>({ overrides: {}, open: false });
@@ -25,11 +26,7 @@ export function formValues(defaults: GenerationDefaults, overrides: Partial<Gene
   return {
     n: overrides.n ?? String(defaults.n),
     maxTokens: overrides.maxTokens ?? String(defaults.maxTokens),
-    temperature: overrides.temperature ?? String(defaults.temperature),
-    topK: overrides.topK ?? String(defaults.topK),
-    topP: overrides.topP ?? String(defaults.topP),
-    minP: overrides.minP ?? String(defaults.minP),
-    repeatPenalty: overrides.repeatPenalty ?? String(defaults.repeatPenalty),
+    ...(Object.fromEntries(samplerFormFields.map((f) => [f, overrides[f] ?? String(defaults[f])])) as Record<SamplerFormField, string>),
     seed: overrides.seed ?? "",
     stop: overrides.stop ?? formatStopSequences(defaults.stop),
   };
