@@ -2,7 +2,6 @@ import { demoGroundTruth } from "../common/demo/demoGroundTruth.js";
 import { createHandlers, dispatch, type EngineHandlers } from "../common/api/handlers.js";
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
-import { listModels } from "./modelLibrary.js";
 import { ModelLibraryService } from "./modelLibraryService.js";
 import { commandContext, ProjectManager } from "./projectManager.js";
 import { defaultRemoteTimeouts, RemoteRuntime, type RemoteTimeouts } from "./remote/remoteRuntime.js";
@@ -61,7 +60,6 @@ export function createEngine(options: EngineOptions): Engine {
       engineVersion: ENGINE_VERSION,
       nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
       cores: coreCount(),
-      listModels: async () => listModels([...options.modelFolders, library.downloadManager.folder, ...(await library.settingsStore.get()).modelFolders], options.envModel),
       ids: commandContext,
       // A remote server identified as serving a known file (a loopback llama-server) counts as that file.
       groundTruth: (sha256) => demoGroundTruth(remote.fileSha256For(sha256) ?? sha256),

@@ -41,6 +41,14 @@ export interface ModelLibraryServiceOptions {
   tunables?: Partial<DownloadTunables>;
 }
 
+/** The app's model folders: its own models/ and MASQUE_MODELS_DIR when set (scanned, never written to). */
+export function defaultModelFolders(appRoot: string): string[] {
+  const folders = [join(appRoot, "models")];
+  const extra = process.env.MASQUE_MODELS_DIR;
+  if (extra) folders.push(resolve(extra));
+  return folders;
+}
+
 /** The user's downloads folder (inside the per-user data folder, which honours MASQUE_HOME). */
 export const defaultDownloadsFolder = () => join(dataDir(), "models");
 

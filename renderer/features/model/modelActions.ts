@@ -16,14 +16,9 @@ function loadArgs(path: string, backend: BackendSettings | undefined): LoadModel
   return args;
 }
 
-/** Re-reads the models the engine offers (MASQUE_MODEL, the models folders, downloads) and the library around them. */
+/** Re-reads the models the engine offers (MASQUE_MODEL, the models folders, downloads, recent files). */
 export async function refreshModels(): Promise<void> {
-  await Promise.all([
-    engine.call("listModels", {}).then(engineActions.setModels, () => {
-      // The list is a convenience; typing a path still works.
-    }),
-    refreshLibrary(),
-  ]);
+  await refreshLibrary();
 }
 
 /** Loads the model at `path` (or the path typed in the form) with the saved backend settings. */
