@@ -2,9 +2,9 @@ import type { LoadModelArgs } from "../../../engine/common/protocol.js";
 import type { BackendSettings } from "../../../engine/common/settings.js";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { engineActions, readEngineState } from "../../state/engineState";
-import { endFirstRun } from "../modelLibrary/firstRun";
-import { refreshLibrary } from "../modelLibrary/modelLibraryActions";
-import { useSettings } from "../settings/settingsView";
+import { endFirstRun } from "./firstRun";
+import { refreshLibrary } from "./modelLibraryActions";
+import { useSettings } from "./settingsView";
 import { useModelForm } from "./modelForm";
 
 /** The saved backend settings as load arguments; "auto" is left to the engine (which measures threads). */

@@ -3,7 +3,7 @@ import { Button } from "../../ui/Button";
 import { Icon } from "../../ui/Icon";
 import { Kbd } from "../../ui/Kbd";
 import { openLibrary } from "../library/libraryActions";
-import { FirstRunGate } from "../modelLibrary/FirstRunGate";
+import { FirstRunGate } from "../model/FirstRunGate";
 import { openDialog } from "./ProjectDialogs";
 import { RecentProjects } from "./RecentProjects";
 

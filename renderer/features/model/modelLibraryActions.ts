@@ -1,6 +1,6 @@
 import { engine, errorPayloadOf } from "../../engineClient";
 import { applyDownloadList } from "../../state/downloadState";
-import { applySettingsView, refreshSettings } from "../settings/settingsActions";
+import { applySettingsView, refreshSettings } from "./settingsActions";
 import { useModelLibrary } from "./modelLibraryView";
 
 /** Re-reads the library's folders and models (GGUF headers only: no weights are loaded). */
