@@ -48,11 +48,12 @@ export function createEngine(options: EngineOptions): Engine {
   const library = new ModelLibraryService({ appModelFolders: options.modelFolders, envModel: options.envModel, hiddenModels: options.hiddenModels ?? [] });
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) listener(event);
-    // Remembers recent models and the last project in the user's settings (recent models are files, not servers).
+    // Remembers recent models in the user's settings (recent models are files, not servers).
     if (!(event.type === "model.changed" && event.loaded?.remote !== undefined)) library.observe(event);
   };
-  const projects = new ProjectManager(({ patch, canUndo, canRedo, warning }) =>
-    emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo, ...(warning === undefined ? {} : { warning }) }),
+  const projects = new ProjectManager(
+    ({ patch, canUndo, canRedo, warning }) => emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo, ...(warning === undefined ? {} : { warning }) }),
+    library.settingsStore,
   );
   const handlers = createHandlers(
     active,

@@ -214,18 +214,15 @@ export class ModelLibraryService implements ModelLibraryPort {
 
   /**
    * Keeps settings in step with the engine: a loaded model goes to the top of the recent
-   * list, an opened project becomes the last project. Wire it to the engine's events.
+   * list (the ProjectManager remembers projects). Wire it to the engine's events.
    */
   observe(event: EngineEvent): void {
-    let write: Promise<unknown> | null = null;
-    if (event.type === "model.changed" && event.loaded !== null) {
-      const { model } = event.loaded;
-      write = this.settingsStore.rememberModel({ path: model.path, name: model.name ?? model.fileName, sha256: model.sha256 });
-    } else if (event.type === "project.opened" && event.snapshot !== null) {
-      write = this.settingsStore.update({ lastProject: event.snapshot.path });
-    }
-    // Settings are a convenience: failing to save them must not fail a load or an open.
-    write?.catch((error: unknown) => process.stderr.write(`Masque could not save settings: ${errorMessage(error)}\n`));
+    if (event.type !== "model.changed" || event.loaded === null) return;
+    const { model } = event.loaded;
+    // Settings are a convenience: failing to save them must not fail a load.
+    this.settingsStore
+      .rememberModel({ path: model.path, name: model.name ?? model.fileName, sha256: model.sha256 })
+      .catch((error: unknown) => process.stderr.write(`Masque could not save settings: ${errorMessage(error)}\n`));
   }
 
   /** Pauses running downloads (their partial files resume on the next start). */

@@ -40,7 +40,7 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
     return;
   }
   if (!useDemo || engine.projects.current() !== null) return;
-  const last = (await engine.library.settingsStore.get()).lastProject;
+  const last = (await engine.projects.recent())[0]?.path;
   try {
     if (last && existsSync(last)) {
       await engine.handlers.projectOpen({ path: last });
