@@ -1,5 +1,5 @@
 import { demoGroundTruth } from "../common/demo/demoGroundTruth.js";
-import { createHandlers, dispatch, type EngineHandlers } from "../common/api/handlers.js";
+import { createHandlers, dispatch, type EngineArgs, type EngineHandlers, type EngineMethod, type EngineResult } from "../common/api/handlers.js";
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
 import { ModelLibraryService } from "./modelLibraryService.js";
@@ -27,6 +27,11 @@ export interface Engine {
   handlers: EngineHandlers;
   /** Validates a call from a transport and runs it. */
   dispatch(method: unknown, args: unknown): Promise<unknown>;
+  /**
+   * The same, typed from the handlers (the CLI and tests): method names, arguments and results
+   * are checked by the compiler, and the arguments are still validated as a transport's are.
+   */
+  call<K extends EngineMethod>(method: K, args: EngineArgs<K>): Promise<EngineResult<K>>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** The embedded runtime (node-llama-cpp). */
   runtime: LlamaRuntime;
@@ -78,6 +83,7 @@ export function createEngine(options: EngineOptions): Engine {
     projects,
     library,
     dispatch: (method, args) => dispatch(handlers, method, args),
+    call: <K extends EngineMethod>(method: K, args: EngineArgs<K>) => dispatch(handlers, method, args) as Promise<EngineResult<K>>,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
