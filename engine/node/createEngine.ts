@@ -9,7 +9,7 @@ import { RuntimeSwitch } from "./remote/runtimeSwitch.js";
 import { coreCount } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
 
-/** What a host passes in: the edges of the engine (STYLE rule 5). */
+/** What a host passes in: the edges of the engine (each host passes its own adapters). */
 export interface EngineOptions {
   /** Folders scanned for .gguf files. */
   modelFolders: string[];

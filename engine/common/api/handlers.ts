@@ -18,7 +18,7 @@ import { createRemoteHandlers } from "./remoteHandlers.js";
 // Only merges the handler maps (and validates calls into them). The handler modules import the
 // wrapper (handler.ts), the ports (ports.ts) and the job runner (jobs.ts), never this module.
 
-/** Builds the engine's handler map. The API type is inferred from this (STYLE rule 2). */
+/** Builds the engine's handler map. The API type is inferred from this, so no transport can drift from it. */
 export function createHandlers(
   runtime: RuntimePort,
   host: HostPort,
