@@ -73,20 +73,9 @@ async function readHeader(path: string, fileSize: number, llama: Llama | undefin
 
 /** The facts the runtime keeps about a loaded GGUF (hashed: records name the model by sha256). */
 export async function readModelInfo(path: string, llama: Llama): Promise<ModelInfo> {
-  const d = await readModelDetails(path, { sha256: true, llama });
-  return {
-    path: d.path,
-    fileName: d.fileName,
-    fileSize: d.fileSize,
-    sha256: d.sha256!,
-    architecture: d.architecture,
-    name: d.name,
-    parameterCount: d.parameterCount,
-    trainContextSize: d.trainContextSize,
-    vocabType: d.vocabType,
-    vocabSize: d.vocabSize,
-    addsBos: d.addsBos,
-  };
+  // The library's extras (quantization, layers, licence, tuning) are not part of a loaded model's facts.
+  const { fileType: _fileType, layers: _layers, embeddingLength: _embedding, license: _license, tuning: _tuning, sha256, ...info } = await readModelDetails(path, { sha256: true, llama });
+  return { ...info, sha256: sha256! };
 }
 
 /** "MOSTLY_Q4_K_M" → "Q4_K_M", "ALL_F32" → "F32". */
