@@ -58,7 +58,7 @@ export class SettingsStore {
 
   /**
    * Back to the defaults, saved (the warnings from a bad file are cleared). The recent
-   * projects stay: they are the user's work, not a setting.
+   * projects stay: a reset is about where models are found and how they load (the UI says so).
    */
   reset(): Promise<Settings> {
     return this.lock.run(async () => {
