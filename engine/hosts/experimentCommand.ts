@@ -24,7 +24,7 @@ export function parseSweep(raw: string): { factor: (typeof FACTORS)[number]; val
 
 /**
  * `masque experiment`: the attractor lab from the command line, on the same engine code as
- * the app. Starts a tree from a library scene, runs R rollouts × H turns and writes the
+ * the app. Starts a tree from a built-in character's scene, runs R rollouts × H turns and writes the
  * results file (JSON) and, with --csv, one row per labelled turn. With --sweep it runs one
  * experiment per value of a factor, everything else fixed, and prints them side by side.
  */
@@ -33,7 +33,7 @@ export const experimentCommand = {
   usage: "masque experiment (--model M.gguf | --endpoint URL [--endpoint URL …]) --scene S --rollouts R --turns H [--seed N] [--out results.json] [--csv turns.csv] [--sweep factor=a|b|…]",
   details: [
     "--turns       turns of the tracked character per rollout (the other participants' turns come on top)",
-    "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
+    "--scene       a built-in character, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
     "--seed        default: random (printed, so the run can be repeated)",
     "--max-tokens  per turn (default 48)",
     "--labeller    tracker (default) or demo-ground-truth",
@@ -110,7 +110,7 @@ export const experimentCommand = {
       const maxTokens = int("max-tokens", 48);
       const base: Pick<EngineArgs<"experimentCreate">, "rollouts" | "turns" | "seed" | "maxTokens" | "labeller" | "contextPolicy"> = { rollouts, turns, seed, maxTokens, labeller, contextPolicy: context };
       const startTree = async () => {
-        const { treeId } = await call("libraryUse", { entryId: scene });
+        const { treeId } = await call("characterUse", { entryId: scene });
         return engine.projects.current()!.state.trees.get(treeId)!.rootId;
       };
       const runOne = (experimentId: string, jobId: string) =>
@@ -140,9 +140,9 @@ export const experimentCommand = {
         }
       } else {
         const rootId = await startTree();
-        // Scene values are library entries: add each one's scene to the project first.
+        // Scene values are built-in characters: add each one's scene to the project first.
         const sweepValues =
-          sweep.factor === "scene" ? await Promise.all(sweep.values.map(async (entryId) => (await call("libraryAddScene", { entryId })).sceneId)) : sweep.values;
+          sweep.factor === "scene" ? await Promise.all(sweep.values.map(async (entryId) => (await call("characterAddScene", { entryId })).sceneId)) : sweep.values;
         const made = await call("sweepCreate", { ...base, name: scene, nodeId: rootId, factor: sweep.factor, values: sweepValues });
         for (const [i, experimentId] of made.experimentIds.entries()) {
           ids.push(experimentId);

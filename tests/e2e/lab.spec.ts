@@ -48,10 +48,10 @@ async function newExperiment(page: Page, fields: { tree?: string; name: string; 
 
 test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout in the tree", async ({ page }) => {
   test.setTimeout(360_000);
-  // A project with the kind and the mean Lily of the built-in pair (the library's own trees).
+  // A project with the kind and the mean Lily of the built-in pair (the built-in characters' own trees).
   await call("projectCreate", { name: "Attractor lab", rootText: "Once upon a time" });
-  await call("libraryUse", { entryId: "kind-child/luigi" });
-  await call("libraryUse", { entryId: "kind-child/waluigi" });
+  await call("characterUse", { entryId: "kind-child/luigi" });
+  await call("characterUse", { entryId: "kind-child/waluigi" });
 
   await page.goto(server.openUrl);
   await page.getByTestId("tab-lab").click();

@@ -43,7 +43,7 @@ async function fillBasics(page: Page, fields: { name?: string; rollouts: string;
 test("a failed job says why and can be deleted; the start node is explicit and shown", async ({ page }) => {
   test.setTimeout(180_000);
   await call("projectCreate", { name: "Jobs", rootText: "" });
-  const { treeId } = await call("libraryUse", { entryId: "demo/luigi", treeName: "Helpful" });
+  const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: "Helpful" });
   const tree = (await project()).trees.find((t) => t.id === treeId)!;
   // A first turn, made the active node.
   await call("perform", { command: "addChildren", args: { parentId: tree.rootId, children: [{ text: " Can you help me?", speaker: "User" }] } });
@@ -100,7 +100,7 @@ test("a failed job says why and can be deleted; the start node is explicit and s
 test("a sweep over the stated rule: created, run one after another, compared side by side", async ({ page }) => {
   test.setTimeout(240_000);
   await call("projectCreate", { name: "Sweep", rootText: "" });
-  await call("libraryUse", { entryId: "demo/luigi", treeName: "Helpful" });
+  await call("characterUse", { entryId: "demo/luigi", treeName: "Helpful" });
   await openLab(page);
   await page.getByTestId("experiment-new-button").click();
   await fillBasics(page, { name: "Rule", rollouts: "24", turns: "6", seed: "4" });
@@ -142,7 +142,7 @@ test("a sweep over the stated rule: created, run one after another, compared sid
 test("the README walkthrough: Self-play 12 turns pressed three times never hits the context limit", async ({ page }) => {
   test.setTimeout(180_000);
   await call("projectCreate", { name: "Walkthrough", rootText: "" });
-  const { treeId } = await call("libraryUse", { entryId: "demo/luigi", treeName: "Helpful assistant" });
+  const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: "Helpful assistant" });
   await page.goto(server.openUrl);
   await expect.poll(async () => (await call("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
   await page.getByTestId("tab-tree").click();

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 async function demoTree(name: string): Promise<string> {
-  const { treeId } = await call("libraryUse", { entryId: "demo/luigi", treeName: name });
+  const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: name });
   return state().trees.get(treeId)!.rootId;
 }
 
@@ -131,7 +131,7 @@ describe("context window (masque-demo, 256-token context)", () => {
 
   it("refuses to create an experiment whose start node cannot fit, and creates nothing", async () => {
     const before = state().experiments.size;
-    const { treeId } = await call("libraryUse", { entryId: "demo/luigi", treeName: "huge frame" });
+    const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: "huge frame" });
     const huge = await call("perform", { command: "newTree", args: { name: "huge", rootText: "word ".repeat(400), sceneId: state().trees.get(treeId)!.sceneId } });
     void huge;
     const hugeTree = [...state().trees.values()].find((t) => t.name === "huge")!;

@@ -44,7 +44,7 @@ describe("the demo model's moody scene: tone is not intent", () => {
   let trackerLab: { lw: { lower: number; upper: number }; wl: { lower: number; upper: number } } | null = null;
 
   it(`the lab on ground truth recovers the planted chain from ${ROLLOUTS} rollouts × ${TRACKED} tracked turns`, async () => {
-    ({ treeId } = await call("libraryUse", { entryId: ENTRY }));
+    ({ treeId } = await call("characterUse", { entryId: ENTRY }));
     const nodeId = state().trees.get(treeId)!.rootId;
     expect(state().nodes.get(nodeId)!.text).toBe(condition.paraphrases[0]);
     const { experimentId } = await call("experimentCreate", {

@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 async function labExperiment(entryId: string, seed: number) {
-  const { treeId } = await call("libraryUse", { entryId });
+  const { treeId } = await call("characterUse", { entryId });
   const nodeId = state().trees.get(treeId)!.rootId;
   const { experimentId } = await call("experimentCreate", {
     name: entryId,

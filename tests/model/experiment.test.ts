@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 async function experiment(entryId: string, name: string, seed = 42) {
-  const { treeId } = await call("libraryUse", { entryId, treeName: name });
+  const { treeId } = await call("characterUse", { entryId, treeName: name });
   // A 260K-parameter model gives weak evidence: name a state from a 0.6 posterior on.
   const suggested = (await call("personaSuggest", { treeId }))!;
   await call("personaConfigure", { persona: { ...suggested, thresholds: { ...suggested.thresholds, confident: 0.6 } } });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPersonaSettings, gatherEvidence, trackEvidence, type PersonaConfig, type Turn } from "../../engine/common/persona/tracker.js";
-import { libraryEntry } from "../../engine/common/library/libraryEntries.js";
+import { characterEntry } from "../../engine/common/characters/characterEntries.js";
 import { defaultFormat } from "../../engine/common/project/transcript.js";
 import { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
 import { validatePersona } from "../../engine/node/validation/personaValidation.js";
@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.dispose());
 
-const kind = libraryEntry("kind-child/luigi")!.scene.frame;
-const mean = libraryEntry("kind-child/waluigi")!.scene.frame;
+const kind = characterEntry("kind-child/luigi")!.scene.frame;
+const mean = characterEntry("kind-child/waluigi")!.scene.frame;
 const config: PersonaConfig = {
   ...defaultPersonaSettings,
   states: ["kind", "mean"],
@@ -105,7 +105,7 @@ describe("persona scores stored on project nodes", () => {
     try {
       await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
       await call("projectCreate", { name: "Persona", rootText: "" });
-      const { treeId } = await call("libraryUse", { entryId: "assistant/luigi" });
+      const { treeId } = await call("characterUse", { entryId: "assistant/luigi" });
       const state = () => engine.projects.current()!.state;
       await call("selfPlay", { jobId: "sp", nodeId: state().trees.get(treeId)!.rootId, turns: 6, maxTokens: 16, seed: 1 });
       const first = await call("personaScore", { jobId: "ps1", treeId, scope: "active-path" });

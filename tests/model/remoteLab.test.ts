@@ -73,7 +73,7 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     try {
       await call("remoteConnect", { endpoints: [{ url: first.url }] });
       await call("projectCreate", { name: "Experiments", rootText: "", path: project });
-      const { treeId } = await call("libraryUse", { entryId: "demo/luigi" });
+      const { treeId } = await call("characterUse", { entryId: "demo/luigi" });
       const nodeId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
       const { experimentId } = await call("experimentCreate", { name: "demo/luigi × 32", nodeId, rollouts: 32, turns: 16, seed: 5, maxTokens: 48, labeller: "demo-ground-truth", condition: "demo/luigi" });
       engine.subscribe((e) => {

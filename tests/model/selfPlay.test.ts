@@ -23,7 +23,7 @@ afterAll(() => engine.dispose());
 describe.each(Object.keys(TEST_MODELS) as (keyof typeof TEST_MODELS)[])("self-play on %s", (model) => {
   it("runs 6 turns that alternate speakers and stop at speaker tags", async () => {
     await call("loadModel", { path: testModel(model), gpu: "off", threads: 1 });
-    const { treeId } = await call("libraryUse", { entryId: "assistant/luigi", treeName: model });
+    const { treeId } = await call("characterUse", { entryId: "assistant/luigi", treeName: model });
     const rootId = state().trees.get(treeId)!.rootId;
     const nodesBefore = state().nodes.size;
     const { nodeIds, cancelled } = await call("selfPlay", {
@@ -65,7 +65,7 @@ describe.each(Object.keys(TEST_MODELS) as (keyof typeof TEST_MODELS)[])("self-pl
 describe("scripted and counterfactual turns (stories260K)", () => {
   it("takes user turns from a script and regenerates a turn under another frame", async () => {
     await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-    const { treeId } = await call("libraryUse", { entryId: "tutor/luigi" });
+    const { treeId } = await call("characterUse", { entryId: "tutor/luigi" });
     const rootId = state().trees.get(treeId)!.rootId;
     const script = ["How do I add fractions?", "And subtract them?"];
     const { nodeIds } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 4, maxTokens: 24, seed: 9, script });
@@ -73,7 +73,7 @@ describe("scripted and counterfactual turns (stories260K)", () => {
     expect(turns.map((t) => [t.speaker, t.origin])).toEqual([["Student", "human"], ["Tutor", "generated"], ["Student", "human"], ["Tutor", "generated"]]);
     expect(turns[0]!.text).toBe(" How do I add fractions?");
 
-    const { sceneId: saboteur } = await call("libraryUse", { entryId: "tutor/waluigi" });
+    const { sceneId: saboteur } = await call("characterUse", { entryId: "tutor/waluigi" });
     const { nodeIds: cf } = await call("counterfactual", { jobId: `cf${job++}`, nodeId: nodeIds[1]!, sceneId: saboteur, rest: true, maxTokens: 24, seed: 3 });
     expect(cf).toHaveLength(3);
     const first = state().nodes.get(cf[0]!)!;
@@ -104,7 +104,7 @@ describe("scripted and counterfactual turns (stories260K)", () => {
 describe("narrative scenes and prompts of generated nodes (stories260K)", () => {
   it("self-plays a narrative scene as raw continuations, and shows the exact prompt that produced a node", async () => {
     await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-    const { treeId } = await call("libraryUse", { entryId: "kind-child/luigi" });
+    const { treeId } = await call("characterUse", { entryId: "kind-child/luigi" });
     const rootId = state().trees.get(treeId)!.rootId;
     const { nodeIds } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 3, maxTokens: 16, seed: 2 });
     expect(nodeIds).toHaveLength(3);
@@ -112,7 +112,7 @@ describe("narrative scenes and prompts of generated nodes (stories260K)", () => 
     const last = state().nodes.get(nodeIds[2]!)!;
     const shown = await call("showPrompt", { nodeId: last.id, of: "node" });
     expect(shown.text).toBe(state().nodes.get(rootId)!.text + state().nodes.get(nodeIds[0]!)!.text + state().nodes.get(nodeIds[1]!)!.text);
-    const { sceneId } = await call("libraryAddScene", { entryId: "kind-child/waluigi" });
+    const { sceneId } = await call("characterAddScene", { entryId: "kind-child/waluigi" });
     expect(state().scenes.get(sceneId)!.name).toBe("Mean Lily");
     expect([...state().trees.values()].some((t) => t.sceneId === sceneId)).toBe(false);
   });

