@@ -1,4 +1,4 @@
-// Lint enforces the import direction of STYLE.md (rule 1), so reviewers don't have to:
+// Lint enforces the direction of imports, so reviewers don't have to:
 //   renderer -> engine/common (types only); electron -> engine; engine imports neither;
 //   engine/common imports no node:* module and no node-llama-cpp.
 import tseslint from "typescript-eslint";

@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Two suites, split by cost (STYLE rule 8): unit tests need no model and run in
+// Two suites, split by cost: unit tests need no model and run in
 // milliseconds; model tests load the real GGUF test models and run one file at a time,
 // because llama.cpp threads and a 2-core machine do not mix with parallel workers.
 import { mkdtempSync } from "node:fs";

@@ -1,4 +1,4 @@
-import { libraryEntry } from "../engine/common/library/libraryEntries.js";
+import { characterEntry } from "../engine/common/characters/characterEntries.js";
 import { defaultPersonaSettings, gatherEvidence, type PersonaConfig, type Turn } from "../engine/common/persona/tracker.js";
 import { defaultFormat } from "../engine/common/project/transcript.js";
 import { LlamaRuntime } from "../engine/node/llamaRuntime.js";
@@ -11,7 +11,7 @@ import { LlamaRuntime } from "../engine/node/llamaRuntime.js";
 export async function personaBench(modelPath: string, rounds: number) {
   const runtime = new LlamaRuntime();
   await runtime.load({ path: modelPath, gpu: "off", threads: 1, parallel: 8 });
-  const frame = (id: string) => libraryEntry(id)!.scene.frame;
+  const frame = (id: string) => characterEntry(id)!.scene.frame;
   const config: PersonaConfig = {
     ...defaultPersonaSettings,
     states: ["kind", "mean"],

@@ -22,7 +22,7 @@ export async function remoteLabBench(rounds: number, rollouts = 32, turns = 16) 
       if (remote) await call("remoteConnect", { endpoints: [{ url: server.url }] });
       else await call("loadModel", { path: demoModelPath(repoRoot), gpu: "off", threads: 1, parallel: 4 });
       await call("projectCreate", { name: "bench", rootText: "" });
-      const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi" });
+      const { treeId } = await call<{ treeId: string }>("characterUse", { entryId: "demo/luigi" });
       const nodeId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
       const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { name: "bench", nodeId, rollouts, turns, seed: 5, maxTokens: 48, labeller: "demo-ground-truth" });
       const t0 = performance.now();

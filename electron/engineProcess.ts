@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { CallReply } from "../engine/common/bridge.js";
 import { toErrorPayload } from "../engine/common/errors.js";
 import { createEngine } from "../engine/node/createEngine.js";
-import { defaultModelFolders } from "../engine/node/modelLibrary.js";
+import { defaultModelFolders } from "../engine/node/modelLibraryService.js";
 import { hiddenModelsFor, startEngine } from "../engine/node/startup.js";
 import { isEngineRequest, type EngineMessage } from "./engineMessages.js";
 

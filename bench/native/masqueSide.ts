@@ -1,4 +1,4 @@
-import { libraryEntry } from "../../engine/common/library/libraryEntries.js";
+import { characterEntry } from "../../engine/common/characters/characterEntries.js";
 import { defaultPersonaSettings, gatherEvidenceMany, type PersonaConfig, type Turn } from "../../engine/common/persona/tracker.js";
 import { defaultFormat } from "../../engine/common/project/transcript.js";
 import { deriveSeeds } from "../../engine/common/seeds.js";
@@ -88,7 +88,7 @@ export async function primeRollouts(runtime: LlamaRuntime, prompts: readonly str
 
 /** Persona config of the bench: luigi, waluigi and a neutral frame (three KV caches per transcript). */
 export function benchPersonaConfig(): PersonaConfig {
-  const frame = (id: string) => libraryEntry(id)!.scene.frame;
+  const frame = (id: string) => characterEntry(id)!.scene.frame;
   return {
     ...defaultPersonaSettings,
     states: ["luigi", "waluigi"],

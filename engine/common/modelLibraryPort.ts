@@ -86,6 +86,8 @@ export interface ModelDetails {
   /** "spm", "bpe", "wpm", "ugm", … (tokenizer.ggml.model, named as llama.cpp does). */
   vocabType: string;
   vocabSize: number;
+  /** Whether the tokenizer prepends a BOS token (tokenizer.ggml.add_bos_token; SentencePiece models by default). */
+  addsBos: boolean;
   /** The llama.cpp file type (quantization), e.g. "Q8_0", "Q4_K_M", "F16"; null when unrecorded. */
   fileType: string | null;
   layers: number | null;

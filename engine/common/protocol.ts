@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { GenerationRecord, StopReason } from "./generationRecord.js";
-import type { DownloadInfo } from "./modelLibraryPort.js";
+import type { DownloadInfo, ModelDetails } from "./modelLibraryPort.js";
 import type { ProjectRecord, ProjectSnapshot, RecordRef } from "./project/types.js";
 import type { RemoteEngineInfo } from "./remoteEngine.js";
 import { MAX_SEED, samplerSettingsSchema } from "./sampling.js";
@@ -67,20 +67,14 @@ export const detokenizeArgs = z.strictObject({
 });
 export const emptyArgs = z.strictObject({});
 
-/** What the library knows about a GGUF file (read from its header, not its weights). */
-export interface ModelInfo {
-  path: string;
-  fileName: string;
-  fileSize: number;
+/**
+ * The model the runtime has loaded: the facts of its GGUF header that generation needs (a
+ * remote engine fills them from what its server reports), always with the sha256 that
+ * generation records name the model by.
+ */
+export type ModelInfo = Pick<ModelDetails, "path" | "fileName" | "fileSize" | "architecture" | "name" | "parameterCount" | "trainContextSize" | "vocabType" | "vocabSize" | "addsBos"> & {
   sha256: string;
-  architecture: string;
-  name: string | null;
-  parameterCount: number;
-  trainContextSize: number;
-  vocabType: string;
-  vocabSize: number;
-  addsBos: boolean;
-}
+};
 
 /** The runtime actually in use, as opposed to what was asked for. */
 export interface BackendInfo {

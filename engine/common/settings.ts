@@ -2,12 +2,12 @@ import { z } from "zod";
 
 /**
  * Per-user settings (settings.json in the app-data folder): the model folders a user added,
- * recently used models, default backend settings and the last project. The store in
+ * recently used models, default backend settings and recently opened projects. The store in
  * engine/node validates with these schemas on every read; the renderer imports the types.
  */
 
 /** The settings file format version (bump it with a migration in settingsStore.ts). */
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 const MAX_PATH = 4096;
 const absolutePath = z
@@ -43,12 +43,23 @@ export const recentModelSchema = z.strictObject({
 /** A recently loaded model. */
 export type RecentModel = z.infer<typeof recentModelSchema>;
 
+/** A project the user opened, for the start screen's recent list. */
+export const recentProjectSchema = z.strictObject({
+  path: absolutePath,
+  name: z.string().max(500),
+  openedAt: z.string().max(40),
+});
+/** A recently opened project. */
+export type RecentProject = z.infer<typeof recentProjectSchema>;
+
 /** How many recent models are remembered. */
 export const RECENT_MODELS_LIMIT = 20;
+/** How many recent projects are remembered. */
+export const RECENT_PROJECTS_LIMIT = 20;
 /** How many folders a user can add. */
 export const MODEL_FOLDERS_LIMIT = 50;
 
-/** settings.json, version 1. */
+/** settings.json, version 2. */
 export const settingsSchema = z.strictObject({
   version: z.literal(SETTINGS_VERSION),
   /** Folders the user added to the library (the app's models/ and the downloads folder are always scanned). */
@@ -56,6 +67,16 @@ export const settingsSchema = z.strictObject({
   /** Newest first. */
   recentModels: z.array(recentModelSchema).max(RECENT_MODELS_LIMIT),
   backend: backendSettingsSchema,
+  /** Newest first; the first is the project a start reopens. */
+  recentProjects: z.array(recentProjectSchema).max(RECENT_PROJECTS_LIMIT),
+});
+
+/**
+ * settings.json, version 1: the last project only (the recent list was a separate
+ * recent-projects.json beside it). Read by the store's migration to version 2.
+ */
+export const settingsV1Schema = settingsSchema.omit({ recentProjects: true }).extend({
+  version: z.literal(1),
   lastProject: absolutePath.nullable(),
 });
 /** Validated per-user settings. */
@@ -66,7 +87,7 @@ export const settingsPatchSchema = z.strictObject({
   modelFolders: settingsSchema.shape.modelFolders.optional(),
   recentModels: settingsSchema.shape.recentModels.optional(),
   backend: backendSettingsSchema.partial().optional(),
-  lastProject: settingsSchema.shape.lastProject.optional(),
+  recentProjects: settingsSchema.shape.recentProjects.optional(),
 });
 /** A validated settings patch. */
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -81,7 +102,7 @@ export function defaultSettings(): Settings {
     modelFolders: [],
     recentModels: [],
     backend: { gpu: "auto", gpuLayers: "auto", contextSize: DEFAULT_CONTEXT_SIZE, threads: "auto" },
-    lastProject: null,
+    recentProjects: [],
   };
 }
 
@@ -91,7 +112,7 @@ export function applySettingsPatch(settings: Settings, patch: SettingsPatch): Se
     ...settings,
     ...(patch.modelFolders === undefined ? {} : { modelFolders: dedupe(patch.modelFolders) }),
     ...(patch.recentModels === undefined ? {} : { recentModels: patch.recentModels }),
-    ...(patch.lastProject === undefined ? {} : { lastProject: patch.lastProject }),
+    ...(patch.recentProjects === undefined ? {} : { recentProjects: patch.recentProjects }),
     // An explicit `undefined` (possible in-process, never over JSON) keeps the current value.
     backend: { ...settings.backend, ...Object.fromEntries(Object.entries(patch.backend ?? {}).filter(([, v]) => v !== undefined)) },
   };

@@ -4,7 +4,7 @@ import { basename, extname, resolve } from "node:path";
 import { cardFileToSimulacrum, cardToPng, MAX_CARD_BYTES, readCardFile, sceneForSimulacrum, simulacrumPicture, simulacrumToCard, simulacrumToCharx } from "../common/cards/characterCard.js";
 import { charxLimits } from "../common/cards/charx.js";
 import { MasqueError } from "../common/errors.js";
-import { adoptSimulacrum } from "../common/api/libraryHandlers.js";
+import { adoptSimulacrum } from "../common/api/characterHandlers.js";
 import { emptyState } from "../common/project/patch.js";
 import { ProjectSession } from "../common/project/session.js";
 import { defaultGenerationDefaults, type ProjectState, type Simulacrum } from "../common/project/types.js";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import type { ExperimentResults } from "../common/experiments/results.js";
-import type { LoadedModel } from "../common/protocol.js";
 import { MAX_SEED } from "../common/samplerDefaults.js";
+import type { EngineArgs } from "../common/api/handlers.js";
 import { createEngine, type Engine } from "../node/createEngine.js";
 import { endpointChoice, endpointCliHelp, endpointCliOptions, resumableExperiment } from "./endpointOptions.js";
 
@@ -24,7 +24,7 @@ export function parseSweep(raw: string): { factor: (typeof FACTORS)[number]; val
 
 /**
  * `masque experiment`: the attractor lab from the command line, on the same engine code as
- * the app. Starts a tree from a library scene, runs R rollouts × H turns and writes the
+ * the app. Starts a tree from a built-in character's scene, runs R rollouts × H turns and writes the
  * results file (JSON) and, with --csv, one row per labelled turn. With --sweep it runs one
  * experiment per value of a factor, everything else fixed, and prints them side by side.
  */
@@ -33,7 +33,7 @@ export const experimentCommand = {
   usage: "masque experiment (--model M.gguf | --endpoint URL [--endpoint URL …]) --scene S --rollouts R --turns H [--seed N] [--out results.json] [--csv turns.csv] [--sweep factor=a|b|…]",
   details: [
     "--turns       turns of the tracked character per rollout (the other participants' turns come on top)",
-    "--scene       a built-in library entry, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
+    "--scene       a built-in character, e.g. kind-child/luigi, assistant/luigi+rule, demo/luigi",
     "--seed        default: random (printed, so the run can be repeated)",
     "--max-tokens  per turn (default 48)",
     "--labeller    tracker (default) or demo-ground-truth",
@@ -92,7 +92,7 @@ export const experimentCommand = {
     const sweep = typeof values.sweep === "string" ? parseSweep(values.sweep) : null;
     if (values.project === undefined) process.env.MASQUE_HOME ??= mkdtempSync(join(tmpdir(), "masque-cli-"));
     const engine = createEngine({ modelFolders: [], ...(remote === null ? {} : { remoteApiKey: remote.apiKey }) });
-    const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+    const call: Engine["call"] = (method, args) => engine.call(method, args);
     const unsubscribe = followProgress(engine, io);
     const load = (path: string) =>
       call("loadModel", { path, ...(values.threads ? { threads: int("threads") } : {}), ...(values.parallel ? { parallel: int("parallel") } : {}) });
@@ -103,13 +103,14 @@ export const experimentCommand = {
         const path = resolve(values.project);
         await (existsSync(path) ? call("projectOpen", { path }) : call("projectCreate", { name: "Experiments", rootText: "", path }));
       }
-      const loaded = remote !== null ? await call<LoadedModel>("remoteConnect", remote.connect) : ((await load(model)) as LoadedModel);
+      const loaded = remote !== null ? await call("remoteConnect", remote.connect) : await load(model);
       if (typeof values.project !== "string") await call("projectCreate", { name: "Experiment", rootText: "" });
       const labeller = (values.labeller as string | undefined) ?? "tracker";
+      if (labeller !== "tracker" && labeller !== "demo-ground-truth") throw new MasqueError("bad-request", "--labeller must be tracker or demo-ground-truth.");
       const maxTokens = int("max-tokens", 48);
-      const base = { rollouts, turns, seed, maxTokens, labeller, contextPolicy: context };
+      const base: Pick<EngineArgs<"experimentCreate">, "rollouts" | "turns" | "seed" | "maxTokens" | "labeller" | "contextPolicy"> = { rollouts, turns, seed, maxTokens, labeller, contextPolicy: context };
       const startTree = async () => {
-        const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: scene });
+        const { treeId } = await call("characterUse", { entryId: scene });
         return engine.projects.current()!.state.trees.get(treeId)!.rootId;
       };
       const runOne = (experimentId: string, jobId: string) =>
@@ -123,7 +124,7 @@ export const experimentCommand = {
       if (sweep === null) {
         const earlier = resumableExperiment(engine.projects.current()!.state, { condition: scene, rollouts, turns, seed, maxTokens, labeller, modelSha256: loaded.model.sha256 });
         if (earlier !== null) io.err(`Resuming ${earlier.name}: ${earlier.rollouts.length} of ${rollouts} rollouts already done.\n`);
-        const experimentId = earlier?.id ?? (await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} × ${rollouts}`, nodeId: await startTree(), condition: scene })).experimentId;
+        const experimentId = earlier?.id ?? (await call("experimentCreate", { ...base, name: `${scene} × ${rollouts}`, nodeId: await startTree(), condition: scene })).experimentId;
         ids.push(experimentId);
         await runOne(experimentId, "cli");
       } else if (sweep.factor === "model") {
@@ -133,22 +134,22 @@ export const experimentCommand = {
         for (const [i, path] of sweep.values.map((v) => resolve(v)).entries()) {
           await load(path);
           const name = path.split(/[\\/]/).pop()!;
-          const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { ...base, name: `${scene} · ${name}`, nodeId: rootId, condition: name });
+          const { experimentId } = await call("experimentCreate", { ...base, name: `${scene} · ${name}`, nodeId: rootId, condition: name });
           ids.push(experimentId);
           await runOne(experimentId, `cli-${i}`);
         }
       } else {
         const rootId = await startTree();
-        // Scene values are library entries: add each one's scene to the project first.
+        // Scene values are built-in characters: add each one's scene to the project first.
         const sweepValues =
-          sweep.factor === "scene" ? await Promise.all(sweep.values.map(async (entryId) => (await call<{ sceneId: string }>("libraryAddScene", { entryId })).sceneId)) : sweep.values;
-        const made = await call<{ experimentIds: string[] }>("sweepCreate", { ...base, name: scene, nodeId: rootId, factor: sweep.factor, values: sweepValues });
+          sweep.factor === "scene" ? await Promise.all(sweep.values.map(async (entryId) => (await call("characterAddScene", { entryId })).sceneId)) : sweep.values;
+        const made = await call("sweepCreate", { ...base, name: scene, nodeId: rootId, factor: sweep.factor, values: sweepValues });
         for (const [i, experimentId] of made.experimentIds.entries()) {
           ids.push(experimentId);
           await runOne(experimentId, `cli-${i}`);
         }
       }
-      const all = await Promise.all(ids.map((experimentId) => call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId })));
+      const all = await Promise.all(ids.map((experimentId) => call("experimentResults", { experimentId })));
       if (out !== null) {
         const file = sweep === null ? all[0]!.results : { format: "masque-sweep-results", version: 1, factor: sweep.factor, values: sweep.values, experiments: all.map((r) => r.results) };
         await writeFile(out, JSON.stringify(file, null, 2) + "\n");

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createEngine } from "../node/createEngine.js";
-import { defaultModelFolders } from "../node/modelLibrary.js";
+import { defaultModelFolders } from "../node/modelLibraryService.js";
 import { hiddenModelsFor, startEngine } from "../node/startup.js";
 import { startWebServer } from "./webServer.js";
 

@@ -1,8 +1,7 @@
 import { demoGroundTruth } from "../common/demo/demoGroundTruth.js";
-import { createHandlers, dispatch, type EngineHandlers } from "../common/api/handlers.js";
+import { createHandlers, dispatch, type EngineArgs, type EngineHandlers, type EngineMethod, type EngineResult } from "../common/api/handlers.js";
 import type { EngineEvent } from "../common/protocol.js";
 import { LlamaRuntime } from "./llamaRuntime.js";
-import { listModels } from "./modelLibrary.js";
 import { ModelLibraryService } from "./modelLibraryService.js";
 import { commandContext, ProjectManager } from "./projectManager.js";
 import { defaultRemoteTimeouts, RemoteRuntime, type RemoteTimeouts } from "./remote/remoteRuntime.js";
@@ -10,7 +9,7 @@ import { RuntimeSwitch } from "./remote/runtimeSwitch.js";
 import { coreCount } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
 
-/** What a host passes in: the edges of the engine (STYLE rule 5). */
+/** What a host passes in: the edges of the engine (each host passes its own adapters). */
 export interface EngineOptions {
   /** Folders scanned for .gguf files. */
   modelFolders: string[];
@@ -28,6 +27,11 @@ export interface Engine {
   handlers: EngineHandlers;
   /** Validates a call from a transport and runs it. */
   dispatch(method: unknown, args: unknown): Promise<unknown>;
+  /**
+   * The same, typed from the handlers (the CLI and tests): method names, arguments and results
+   * are checked by the compiler, and the arguments are still validated as a transport's are.
+   */
+  call<K extends EngineMethod>(method: K, args: EngineArgs<K>): Promise<EngineResult<K>>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** The embedded runtime (node-llama-cpp). */
   runtime: LlamaRuntime;
@@ -49,11 +53,12 @@ export function createEngine(options: EngineOptions): Engine {
   const library = new ModelLibraryService({ appModelFolders: options.modelFolders, envModel: options.envModel, hiddenModels: options.hiddenModels ?? [] });
   const emit = (event: EngineEvent) => {
     for (const listener of listeners) listener(event);
-    // Remembers recent models and the last project in the user's settings (recent models are files, not servers).
+    // Remembers recent models in the user's settings (recent models are files, not servers).
     if (!(event.type === "model.changed" && event.loaded?.remote !== undefined)) library.observe(event);
   };
-  const projects = new ProjectManager(({ patch, canUndo, canRedo, warning }) =>
-    emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo, ...(warning === undefined ? {} : { warning }) }),
+  const projects = new ProjectManager(
+    ({ patch, canUndo, canRedo, warning }) => emit({ type: "project.patch", puts: patch.puts, dels: patch.dels, canUndo, canRedo, ...(warning === undefined ? {} : { warning }) }),
+    library.settingsStore,
   );
   const handlers = createHandlers(
     active,
@@ -61,7 +66,6 @@ export function createEngine(options: EngineOptions): Engine {
       engineVersion: ENGINE_VERSION,
       nodeLlamaCppVersion: NODE_LLAMA_CPP_VERSION,
       cores: coreCount(),
-      listModels: async () => listModels([...options.modelFolders, library.downloadManager.folder, ...(await library.settingsStore.get()).modelFolders], options.envModel),
       ids: commandContext,
       // A remote server identified as serving a known file (a loopback llama-server) counts as that file.
       groundTruth: (sha256) => demoGroundTruth(remote.fileSha256For(sha256) ?? sha256),
@@ -79,6 +83,7 @@ export function createEngine(options: EngineOptions): Engine {
     projects,
     library,
     dispatch: (method, args) => dispatch(handlers, method, args),
+    call: <K extends EngineMethod>(method: K, args: EngineArgs<K>) => dispatch(handlers, method, args) as Promise<EngineResult<K>>,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

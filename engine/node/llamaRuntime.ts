@@ -24,7 +24,8 @@ import { deriveSeeds } from "../common/seeds.js";
 import { TextStream } from "../common/textStream.js";
 import { AsyncLock } from "./asyncLock.js";
 import { BatchScheduler } from "./batchOrder.js";
-import { errorMessage, inspectModelFile } from "./modelFile.js";
+import { errorMessage } from "./modelFile.js";
+import { readModelInfo } from "./modelDetails.js";
 import { serializeSampling } from "./serialSampling.js";
 import { clampThreads, coreCount, defaultThreads } from "./threads.js";
 import { ENGINE_VERSION, NODE_LLAMA_CPP_VERSION } from "./version.js";
@@ -85,7 +86,7 @@ export class LlamaRuntime implements RuntimePort {
       const precision = args.precision ?? "exact";
       const parallel = args.parallel ?? DEFAULT_PARALLEL;
       const llama = await this.getLlamaFor(gpu);
-      const info = await inspectModelFile(args.path, llama);
+      const info = await readModelInfo(args.path, llama);
       const threads = clampThreads(args.threads ?? defaultThreads(info.parameterCount));
       let model: LlamaModel;
       try {

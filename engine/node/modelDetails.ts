@@ -2,12 +2,13 @@ import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { GgmlType, GgufFileType, GgufInsights, readGgufFileInfo, type GgufTensorInfo, type Llama } from "node-llama-cpp";
 import type { ModelDetails } from "../common/modelLibraryPort.js";
+import type { ModelInfo } from "../common/protocol.js";
 import { checkGgufBounds } from "./ggufBounds.js";
 import { checkComplete, checkMagic, classifyGgufError, sha256File, statModelFile, vocabTypeName } from "./modelFile.js";
 
 type Metadata = Record<string, unknown> & {
   general?: { architecture?: string; name?: string; file_type?: number; license?: string; finetune?: string; basename?: string };
-  tokenizer?: { ggml?: { model?: string; tokens?: readonly unknown[] } };
+  tokenizer?: { ggml?: { model?: string; tokens?: readonly unknown[]; add_bos_token?: boolean } };
 };
 
 const cache = new Map<string, Omit<ModelDetails, "sha256">>();
@@ -16,7 +17,8 @@ const INSTRUCT = /\b(instruct|chat|it|rlhf|sft|dpo|orpo|assistant)\b/i;
 /**
  * A GGUF's details from its header and tensor table, without loading the weights (no
  * llama.cpp context, no memory for tensors): what the library shows before a model is
- * loaded. Bad files fail with the same typed errors as loading (not-gguf, corrupt-gguf, …).
+ * loaded, and what the runtime checks before llama.cpp ever sees a file, so most bad files are
+ * rejected here with a precise typed error (not-gguf, unsupported-gguf, corrupt-gguf, …).
  * `sha256` hashes the whole file (cached per path, size and mtime). `llama` is reused for
  * GgufInsights when given; otherwise node-llama-cpp's shared backend-less instance is used.
  */
@@ -49,6 +51,7 @@ async function readHeader(path: string, fileSize: number, llama: Llama | undefin
   const architecture = String(general.architecture ?? "unknown");
   const arch = (metadata[architecture] ?? {}) as { context_length?: number; block_count?: number; embedding_length?: number };
   const name = general.name ?? null;
+  const tokenizerModel = metadata.tokenizer?.ggml?.model;
   return {
     path,
     fileName: basename(path),
@@ -57,14 +60,22 @@ async function readHeader(path: string, fileSize: number, llama: Llama | undefin
     name,
     parameterCount: insights.totalParameters,
     trainContextSize: Number(arch.context_length ?? 0),
-    vocabType: vocabTypeName(metadata.tokenizer?.ggml?.model),
+    vocabType: vocabTypeName(tokenizerModel),
     vocabSize: metadata.tokenizer?.ggml?.tokens?.length ?? 0,
+    addsBos: metadata.tokenizer?.ggml?.add_bos_token ?? tokenizerModel === "llama",
     fileType: fileTypeName(general.file_type) ?? dominantTensorType(info.fullTensorInfo ?? []),
     layers: typeof arch.block_count === "number" ? arch.block_count : null,
     embeddingLength: typeof arch.embedding_length === "number" ? arch.embedding_length : null,
     license: typeof general.license === "string" ? general.license : null,
     tuning: tuningOf([general.finetune, name, general.basename, basename(path)]),
   };
+}
+
+/** The facts the runtime keeps about a loaded GGUF (hashed: records name the model by sha256). */
+export async function readModelInfo(path: string, llama: Llama): Promise<ModelInfo> {
+  // The library's extras (quantization, layers, licence, tuning) are not part of a loaded model's facts.
+  const { fileType: _fileType, layers: _layers, embeddingLength: _embedding, license: _license, tuning: _tuning, sha256, ...info } = await readModelDetails(path, { sha256: true, llama });
+  return { ...info, sha256: sha256! };
 }
 
 /** "MOSTLY_Q4_K_M" → "Q4_K_M", "ALL_F32" → "F32". */

@@ -2,11 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import { readGgufFileInfo, GgufInsights, UnsupportedError } from "node-llama-cpp";
-import type { Llama } from "node-llama-cpp";
+import { UnsupportedError } from "node-llama-cpp";
 import { MasqueError } from "../common/errors.js";
-import { checkGgufBounds } from "./ggufBounds.js";
-import type { ModelInfo } from "../common/protocol.js";
 
 const hashCache = new Map<string, string>();
 
@@ -21,52 +18,6 @@ export async function sha256File(path: string): Promise<string> {
   const digest = hash.digest("hex");
   hashCache.set(key, digest);
   return digest;
-}
-
-/**
- * Reads a GGUF's header (no weights) and returns its details, or a MasqueError that says
- * what is wrong with the file. This runs before llama.cpp ever sees the file, so most bad
- * files are rejected here with a precise message.
- */
-export async function inspectModelFile(path: string, llama: Llama): Promise<ModelInfo> {
-  const fileSize = await statModelFile(path);
-  await checkMagic(path);
-  await checkGgufBounds(path, fileSize);
-  let info;
-  try {
-    info = await readGgufFileInfo(path, { readTensorInfo: true, logWarnings: false });
-  } catch (error) {
-    throw classifyGgufError(error, path);
-  }
-  const metadata = info.metadata as unknown as Record<string, unknown> & {
-    general?: { architecture?: string; name?: string };
-    tokenizer?: { ggml?: { model?: string; tokens?: readonly unknown[]; add_bos_token?: boolean } };
-  };
-  const architecture = String(metadata.general?.architecture ?? "unknown");
-  const archMeta = (metadata[architecture] ?? {}) as { context_length?: number };
-  let insights: GgufInsights;
-  try {
-    insights = await GgufInsights.from(info, llama);
-  } catch (error) {
-    throw classifyGgufError(error, path);
-  }
-  checkComplete(path, fileSize, info.fullTensorInfo ?? [], insights.modelSize);
-  const parameterCount = insights.totalParameters;
-  const tokenizerModel = metadata.tokenizer?.ggml?.model;
-  const sha256 = await sha256File(path);
-  return {
-    path,
-    fileName: basename(path),
-    fileSize,
-    sha256,
-    architecture,
-    name: metadata.general?.name ?? null,
-    parameterCount,
-    trainContextSize: Number(archMeta.context_length ?? 0),
-    vocabType: vocabTypeName(tokenizerModel),
-    vocabSize: metadata.tokenizer?.ggml?.tokens?.length ?? 0,
-    addsBos: metadata.tokenizer?.ggml?.add_bos_token ?? tokenizerModel === "llama",
-  };
 }
 
 /**

@@ -41,6 +41,14 @@ export interface ModelLibraryServiceOptions {
   tunables?: Partial<DownloadTunables>;
 }
 
+/** The app's model folders: its own models/ and MASQUE_MODELS_DIR when set (scanned, never written to). */
+export function defaultModelFolders(appRoot: string): string[] {
+  const folders = [join(appRoot, "models")];
+  const extra = process.env.MASQUE_MODELS_DIR;
+  if (extra) folders.push(resolve(extra));
+  return folders;
+}
+
 /** The user's downloads folder (inside the per-user data folder, which honours MASQUE_HOME). */
 export const defaultDownloadsFolder = () => join(dataDir(), "models");
 
@@ -206,18 +214,15 @@ export class ModelLibraryService implements ModelLibraryPort {
 
   /**
    * Keeps settings in step with the engine: a loaded model goes to the top of the recent
-   * list, an opened project becomes the last project. Wire it to the engine's events.
+   * list (the ProjectManager remembers projects). Wire it to the engine's events.
    */
   observe(event: EngineEvent): void {
-    let write: Promise<unknown> | null = null;
-    if (event.type === "model.changed" && event.loaded !== null) {
-      const { model } = event.loaded;
-      write = this.settingsStore.rememberModel({ path: model.path, name: model.name ?? model.fileName, sha256: model.sha256 });
-    } else if (event.type === "project.opened" && event.snapshot !== null) {
-      write = this.settingsStore.update({ lastProject: event.snapshot.path });
-    }
-    // Settings are a convenience: failing to save them must not fail a load or an open.
-    write?.catch((error: unknown) => process.stderr.write(`Masque could not save settings: ${errorMessage(error)}\n`));
+    if (event.type !== "model.changed" || event.loaded === null) return;
+    const { model } = event.loaded;
+    // Settings are a convenience: failing to save them must not fail a load.
+    this.settingsStore
+      .rememberModel({ path: model.path, name: model.name ?? model.fileName, sha256: model.sha256 })
+      .catch((error: unknown) => process.stderr.write(`Masque could not save settings: ${errorMessage(error)}\n`));
   }
 
   /** Pauses running downloads (their partial files resume on the next start). */

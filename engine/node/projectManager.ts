@@ -1,19 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { MasqueError } from "../common/errors.js";
 import { commands, type CommandContext } from "../common/project/commands.js";
 import { applyPatch, emptyState } from "../common/project/patch.js";
 import { ProjectSession, type PatchEvent } from "../common/project/session.js";
 import { defaultGenerationDefaults, type ProjectState } from "../common/project/types.js";
-import type { ProjectPort, RecentProject } from "../common/api/projectPort.js";
-import { dataDir, projectsDir } from "./appDirs.js";
-import { writeFileAtomic } from "./atomicWrite.js";
+import type { ProjectPort } from "../common/api/projectPort.js";
+import type { RecentProject } from "../common/settings.js";
+import { projectsDir } from "./appDirs.js";
 import { createProjectFile, openProjectFile, PROJECT_EXTENSION, type StorageOptions } from "./projectFile.js";
+import type { SettingsStore } from "./settingsStore.js";
 
 export { PROJECT_EXTENSION };
-const RECENT_LIMIT = 20;
 
 export const commandContext: CommandContext = {
   newId: () => randomBytes(9).toString("base64url"),
@@ -50,11 +50,14 @@ export async function createProjectSession(path: string, name: string, rootText:
   return session;
 }
 
-/** Opens, creates and switches projects; remembers recent ones in the data folder. */
+/** Opens, creates and switches projects; remembers recent ones in the user's settings. */
 export class ProjectManager implements ProjectPort {
   private session: ProjectSession | null = null;
 
-  constructor(private readonly onPatch: (event: PatchEvent) => void) {}
+  constructor(
+    private readonly onPatch: (event: PatchEvent) => void,
+    private readonly settings: SettingsStore,
+  ) {}
 
   current(): ProjectSession | null {
     return this.session;
@@ -82,17 +85,9 @@ export class ProjectManager implements ProjectPort {
     return this.switchTo(new ProjectSession(state, full, storage, commandContext, this.onPatch));
   }
 
+  /** Recently opened projects whose files still exist, newest first. */
   async recent(): Promise<RecentProject[]> {
-    try {
-      const raw = JSON.parse(await readFile(recentFile(), "utf8")) as unknown;
-      if (!Array.isArray(raw)) return [];
-      return raw
-        .filter((r): r is RecentProject => typeof r?.path === "string" && typeof r?.name === "string" && typeof r?.openedAt === "string")
-        .filter((r) => existsSync(r.path))
-        .slice(0, RECENT_LIMIT);
-    } catch {
-      return [];
-    }
+    return (await this.settings.get()).recentProjects.filter((r) => existsSync(r.path));
   }
 
   async close(): Promise<void> {
@@ -110,15 +105,8 @@ export class ProjectManager implements ProjectPort {
     if (this.session !== null && this.session !== session) await this.session.close().catch(() => undefined);
     this.session = session;
     // The project is open: failing to update the recent list (a full disk) must not say otherwise.
-    await this.remember(session).catch(() => undefined);
+    await this.settings.rememberProject({ path: session.path, name: session.state.meta.name }).catch(() => undefined);
     return session;
-  }
-
-  private async remember(session: ProjectSession): Promise<void> {
-    const entry: RecentProject = { path: session.path, name: session.state.meta.name, openedAt: new Date().toISOString() };
-    const list = [entry, ...(await this.recent()).filter((r) => r.path !== session.path)].slice(0, RECENT_LIMIT);
-    await mkdir(dataDir(), { recursive: true });
-    await writeFileAtomic(recentFile(), JSON.stringify(list, null, 2));
   }
 
   private async freshPath(name: string): Promise<string> {
@@ -132,7 +120,6 @@ export class ProjectManager implements ProjectPort {
   }
 }
 
-const recentFile = () => join(dataDir(), "recent-projects.json");
 
 /** Project paths come from users and files: absolute, with our extension, in an existing-able folder. */
 function checkProjectPath(path: string): string {

@@ -1,19 +1,26 @@
 import { mkdir, readFile, rename } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, extname, join } from "node:path";
 import {
   applySettingsPatch,
   defaultSettings,
   RECENT_MODELS_LIMIT,
+  RECENT_PROJECTS_LIMIT,
+  recentProjectSchema,
   SETTINGS_VERSION,
   settingsPatchSchema,
   settingsSchema,
+  settingsV1Schema,
   type RecentModel,
+  type RecentProject,
   type Settings,
   type SettingsPatch,
 } from "../common/settings.js";
 import { dataDir } from "./appDirs.js";
 import { AsyncLock } from "./asyncLock.js";
 import { writeFileAtomic } from "./atomicWrite.js";
+
+/** Where version 1 kept the recent projects, beside settings.json. */
+const LEGACY_RECENT_PROJECTS = "recent-projects.json";
 
 /** settings.json in the per-user data folder (honours MASQUE_HOME). */
 export const defaultSettingsFile = () => join(dataDir(), "settings.json");
@@ -22,7 +29,9 @@ export const defaultSettingsFile = () => join(dataDir(), "settings.json");
  * Per-user settings, persisted as settings.json with atomic writes and validated on read.
  * A file that does not parse or validate is renamed to settings.json.bad and the defaults
  * are used, with a warning the UI shows; a file from a newer Masque is set aside as
- * settings.json.newer rather than overwritten silently. Writes are serialised.
+ * settings.json.newer rather than overwritten silently. Writes are serialised. A version 1 file
+ * is migrated when read (its recent projects came from recent-projects.json beside it; that
+ * file is only read, never written, and the next save writes version 2).
  */
 export class SettingsStore {
   private current: Settings | null = null;
@@ -47,11 +56,15 @@ export class SettingsStore {
     return this.mutate((s) => applySettingsPatch(s, parsed));
   }
 
-  /** Back to the defaults, saved (the warnings from a bad file are cleared). */
+  /**
+   * Back to the defaults, saved (the warnings from a bad file are cleared). The recent
+   * projects stay: a reset is about where models are found and how they load (the UI says so).
+   */
   reset(): Promise<Settings> {
     return this.lock.run(async () => {
+      const { recentProjects } = await this.load();
       this.loadWarnings = [];
-      return this.save(defaultSettings());
+      return this.save({ ...defaultSettings(), recentProjects });
     });
   }
 
@@ -60,6 +73,14 @@ export class SettingsStore {
     return this.mutate((s) => ({
       ...s,
       recentModels: [{ ...model, lastUsed: now.toISOString() }, ...s.recentModels.filter((r) => r.path !== model.path)].slice(0, RECENT_MODELS_LIMIT),
+    }));
+  }
+
+  /** Puts a project at the top of the recent list (one entry per path, newest first). */
+  rememberProject(project: Omit<RecentProject, "openedAt">, now: Date = new Date()): Promise<Settings> {
+    return this.mutate((s) => ({
+      ...s,
+      recentProjects: [{ ...project, openedAt: now.toISOString() }, ...s.recentProjects.filter((r) => r.path !== project.path)].slice(0, RECENT_PROJECTS_LIMIT),
     }));
   }
 
@@ -82,8 +103,11 @@ export class SettingsStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
         this.loadWarnings = [`Could not read your settings (${(error as Error).message}); using the defaults for now.`];
+        this.current = defaultSettings();
+      } else {
+        // Version 1 wrote the recent projects even when it never wrote settings.json.
+        this.current = { ...defaultSettings(), recentProjects: await this.legacyRecentProjects(null) };
       }
-      this.current = defaultSettings();
       return this.current;
     }
     this.current = await this.parse(text);
@@ -101,13 +125,35 @@ export class SettingsStore {
     if (typeof version === "number" && version > SETTINGS_VERSION) {
       return this.setAside(".newer", `Your settings were saved by a newer Masque (settings version ${version}).`);
     }
-    // Version 1 is the first format; a migration from each older version goes here when one exists.
-    const parsed = settingsSchema.safeParse(raw);
+    const parsed = version === 1 ? settingsV1Schema.safeParse(raw) : settingsSchema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ");
       return this.setAside(".bad", `Your settings file did not validate (${issues}).`);
     }
+    if (parsed.data.version === 1) {
+      const { lastProject, ...rest } = parsed.data;
+      return { ...rest, version: SETTINGS_VERSION, recentProjects: await this.legacyRecentProjects(lastProject) };
+    }
     return parsed.data;
+  }
+
+  /**
+   * Version 1's recent projects: recent-projects.json beside settings.json (unversioned; each
+   * entry validated, bad ones skipped) with the last project first. An unreadable file gives
+   * what could be read: a recent list is a convenience, not the user's work.
+   */
+  private async legacyRecentProjects(lastProject: string | null): Promise<RecentProject[]> {
+    let list: RecentProject[] = [];
+    try {
+      const raw = JSON.parse(await readFile(join(dirname(this.path), LEGACY_RECENT_PROJECTS), "utf8")) as unknown;
+      if (Array.isArray(raw)) list = raw.flatMap((r) => recentProjectSchema.safeParse(r).data ?? []);
+    } catch {
+      // Absent or unreadable: nothing to carry over.
+    }
+    if (lastProject !== null && !list.some((r) => r.path === lastProject)) {
+      list.unshift({ path: lastProject, name: basename(lastProject, extname(lastProject)), openedAt: "" });
+    }
+    return list.filter((r, i) => list.findIndex((o) => o.path === r.path) === i).slice(0, RECENT_PROJECTS_LIMIT);
   }
 
   /** Moves the unusable file aside (so nothing is lost) and starts from the defaults. */

@@ -40,7 +40,7 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
     return;
   }
   if (!useDemo || engine.projects.current() !== null) return;
-  const last = (await engine.library.settingsStore.get()).lastProject;
+  const last = (await engine.projects.recent())[0]?.path;
   try {
     if (last && existsSync(last)) {
       await engine.handlers.projectOpen({ path: last });
@@ -49,8 +49,8 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
     await engine.handlers.projectCreate({ name: "Welcome to Masque", rootText: "" });
     // The harder demo: tone and intent disagree now and then, so the tracker errs. Created
     // first, so that the helpful scene is the newest tree, the one the window opens on.
-    const { treeId: moodyId } = await engine.handlers.libraryUse({ entryId: "demo-moody/mixed", treeName: "Moody assistant (demo)" });
-    const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
+    const { treeId: moodyId } = await engine.handlers.characterUse({ entryId: "demo-moody/mixed", treeName: "Moody assistant (demo)" });
+    const { treeId } = await engine.handlers.characterUse({ entryId: "demo/luigi", treeName: "Helpful assistant (demo)" });
     // The empty first tree that every new project starts with is not needed here.
     const first = [...engine.projects.current()!.state.trees.values()].find((t) => t.id !== treeId && t.id !== moodyId);
     if (first) await engine.handlers.perform({ command: "deleteTree", args: { treeId: first.id } });

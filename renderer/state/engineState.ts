@@ -1,5 +1,4 @@
 import type { ErrorPayload } from "../../engine/common/errors.js";
-import type { ModelEntry } from "../../engine/common/api/ports.js";
 import type { CompletionResult, EngineEvent, GeneratedToken, LoadedModel } from "../../engine/common/protocol.js";
 import type { Connection, Transport } from "../engineClient";
 import { applyDownload } from "./downloadState";
@@ -79,9 +78,6 @@ export const engineActions = {
   },
   setHostError(hostError: ErrorPayload | null): void {
     engineStore.setState({ hostError });
-  },
-  setModels(models: ModelEntry[]): void {
-    engineStore.setState({ models });
   },
   /** The renderer's own load request: shown at once, before the engine's event arrives. */
   loadStarted(path: string): void {

@@ -1,6 +1,5 @@
 import { create } from "zustand";
 import type { ErrorPayload } from "../../engine/common/errors.js";
-import type { ModelEntry } from "../../engine/common/api/ports.js";
 import type { CompletionResult, GeneratedToken, LoadedModel } from "../../engine/common/protocol.js";
 import type { Connection, Transport } from "../engineClient";
 import type { BranchJob } from "./branchJob";
@@ -43,7 +42,6 @@ export interface EngineState {
   loaded: LoadedModel | null;
   /** The path being loaded, from `model.loading` until `model.changed`. */
   loadingPath: string | null;
-  models: ModelEntry[] | null;
   job: CompletionJob | null;
   /** The open project, mirrored from `project.opened` and `project.patch`; null when none is open. */
   project: ProjectMirror | null;
@@ -67,7 +65,6 @@ export const engineStore = create<EngineState>()(() => ({
   hostError: null,
   loaded: null,
   loadingPath: null,
-  models: null,
   job: null,
   project: null,
   projectKnown: false,

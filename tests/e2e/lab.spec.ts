@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import type { ProjectSnapshot } from "../../engine/common/project/types.js";
 import { repoRoot, testModel } from "../testModels.js";
+import type { EngineArgs, EngineMethod } from "../../engine/common/api/handlers.js";
 import { apiCall, startWebMode, type WebModeServer } from "./webMode.js";
 
 // The attractor lab end to end: a real web-mode server with the stories260K model. Two trees
@@ -19,7 +19,9 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-const call = <T>(method: string, args: unknown) => apiCall<T>(server, method, args);
+const call = <K extends EngineMethod>(method: K, args: EngineArgs<K>) => apiCall(server, method, args);
+/** The open project (these tests always have one). */
+const project = async () => (await call("projectGet", {}))!;
 
 const done = async (page: Page) => Number(await page.getByTestId("experiment-progress").getAttribute("data-done"));
 
@@ -46,17 +48,17 @@ async function newExperiment(page: Page, fields: { tree?: string; name: string; 
 
 test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout in the tree", async ({ page }) => {
   test.setTimeout(360_000);
-  // A project with the kind and the mean Lily of the built-in pair (the library's own trees).
+  // A project with the kind and the mean Lily of the built-in pair (the built-in characters' own trees).
   await call("projectCreate", { name: "Attractor lab", rootText: "Once upon a time" });
-  await call("libraryUse", { entryId: "kind-child/luigi" });
-  await call("libraryUse", { entryId: "kind-child/waluigi" });
+  await call("characterUse", { entryId: "kind-child/luigi" });
+  await call("characterUse", { entryId: "kind-child/waluigi" });
 
   await page.goto(server.openUrl);
   await page.getByTestId("tab-lab").click();
   await expect(page.getByTestId("tab-lab")).toHaveAttribute("aria-selected", "true");
   await expect(page.getByTestId("experiment-row")).toHaveCount(0);
   // The model loads at start; creating an experiment waits for it.
-  await expect.poll(async () => (await call<{ loaded: unknown }>("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
+  await expect.poll(async () => (await call("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
 
   // The dialog flags a sampler that is not the full distribution.
   await page.getByTestId("experiment-new-button").click();
@@ -71,7 +73,7 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   // tracker's confident threshold goes down to 0.6 (stored as the project's persona settings).
   await newExperiment(page, { tree: "Kind Lily", name: "Kind Lily", condition: "kind frame", rollouts: "32", seed: "7", confident: "0.6" });
   await expect(page.getByTestId("experiment-row")).toHaveCount(1);
-  const persona = (await call<ProjectSnapshot>("projectGet", {})).meta.persona;
+  const persona = (await project()).meta.persona;
   expect(persona?.thresholds.confident).toBe(0.6);
   await expect(page.getByTestId("experiment-progress")).toHaveAttribute("data-total", "192");
   await expect(page.getByTestId("experiment-progress")).toHaveAttribute("data-done", "0");
@@ -165,7 +167,7 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   await expect(page.getByTestId("experiment-name")).toHaveText("Kind Lily");
 
   // Show rollout 3 in the tree: the tree tab opens with its last turn active.
-  const snapshot = await call<ProjectSnapshot>("projectGet", {});
+  const snapshot = await project();
   const kind = snapshot.experiments.find((e) => e.name === "Kind Lily")!;
   const last = kind.rollouts.find((r) => r.index === 3)!.nodeIds.at(-1)!;
   await page.getByTestId("rollout-show-input").fill("3");

@@ -2,8 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import type { ProjectSnapshot } from "../../engine/common/project/types.js";
 import { repoRoot } from "../testModels.js";
+import type { EngineArgs, EngineMethod } from "../../engine/common/api/handlers.js";
 import { apiCall, startWebMode, type WebModeServer } from "./webMode.js";
 
 // Lab jobs end to end on the built-in demo model (ground-truth labels, fast): a failed job
@@ -21,11 +21,13 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-const call = <T>(method: string, args: unknown) => apiCall<T>(server, method, args);
+const call = <K extends EngineMethod>(method: K, args: EngineArgs<K>) => apiCall(server, method, args);
+/** The open project (these tests always have one). */
+const project = async () => (await call("projectGet", {}))!;
 
 async function openLab(page: Page) {
   await page.goto(server.openUrl);
-  await expect.poll(async () => (await call<{ loaded: unknown }>("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
+  await expect.poll(async () => (await call("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
   await page.getByTestId("tab-lab").click();
 }
 
@@ -41,8 +43,8 @@ async function fillBasics(page: Page, fields: { name?: string; rollouts: string;
 test("a failed job says why and can be deleted; the start node is explicit and shown", async ({ page }) => {
   test.setTimeout(180_000);
   await call("projectCreate", { name: "Jobs", rootText: "" });
-  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi", treeName: "Helpful" });
-  const tree = (await call<ProjectSnapshot>("projectGet", {})).trees.find((t) => t.id === treeId)!;
+  const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: "Helpful" });
+  const tree = (await project()).trees.find((t) => t.id === treeId)!;
   // A first turn, made the active node.
   await call("perform", { command: "addChildren", args: { parentId: tree.rootId, children: [{ text: " Can you help me?", speaker: "User" }] } });
   await openLab(page);
@@ -70,7 +72,7 @@ test("a failed job says why and can be deleted; the start node is explicit and s
   await expect(page.getByTestId("experiment-start-node")).toHaveText("turn 1");
 
   // Its start node disappears; the run fails and says why, not "running?" forever.
-  const snapshot = await call<ProjectSnapshot>("projectGet", {});
+  const snapshot = await project();
   const startId = snapshot.experiments.find((e) => e.name === "From turn 1")!.spec.nodeId;
   await call("perform", { command: "deleteSubtree", args: { nodeId: startId } });
   await page.getByTestId("experiment-run-button").click();
@@ -88,7 +90,7 @@ test("a failed job says why and can be deleted; the start node is explicit and s
   await page.getByTestId("experiment-delete-button").click();
   await page.getByTestId("experiment-delete-confirm").click();
   await expect(page.getByTestId("experiment-row")).toHaveCount(1);
-  expect((await call<ProjectSnapshot>("projectGet", {})).experiments.map((e) => e.name)).toEqual(["Helpful"]);
+  expect((await project()).experiments.map((e) => e.name)).toEqual(["Helpful"]);
 
   // A queued experiment can be cancelled (it never ran), and deleted.
   await page.getByTestId("experiment-cancel-button").click();
@@ -98,7 +100,7 @@ test("a failed job says why and can be deleted; the start node is explicit and s
 test("a sweep over the stated rule: created, run one after another, compared side by side", async ({ page }) => {
   test.setTimeout(240_000);
   await call("projectCreate", { name: "Sweep", rootText: "" });
-  await call("libraryUse", { entryId: "demo/luigi", treeName: "Helpful" });
+  await call("characterUse", { entryId: "demo/luigi", treeName: "Helpful" });
   await openLab(page);
   await page.getByTestId("experiment-new-button").click();
   await fillBasics(page, { name: "Rule", rollouts: "24", turns: "6", seed: "4" });
@@ -109,7 +111,7 @@ test("a sweep over the stated rule: created, run one after another, compared sid
   await page.getByTestId("experiment-create-button").click();
   await expect(page.getByTestId("experiment-row")).toHaveCount(3);
   await expect(page.locator('[data-testid="experiment-row"][data-status="complete"]')).toHaveCount(3, { timeout: 180_000 });
-  const snapshot = await call<ProjectSnapshot>("projectGet", {});
+  const snapshot = await project();
   const sweeps = new Set(snapshot.experiments.map((e) => e.spec.sweep?.id));
   expect(sweeps.size).toBe(1);
   expect(snapshot.experiments.map((e) => e.spec.condition).sort()).toEqual(["The assistant is always polite.", "The assistant must never insult the user.", "no rule"]);
@@ -140,14 +142,14 @@ test("a sweep over the stated rule: created, run one after another, compared sid
 test("the README walkthrough: Self-play 12 turns pressed three times never hits the context limit", async ({ page }) => {
   test.setTimeout(180_000);
   await call("projectCreate", { name: "Walkthrough", rootText: "" });
-  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi", treeName: "Helpful assistant" });
+  const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: "Helpful assistant" });
   await page.goto(server.openUrl);
-  await expect.poll(async () => (await call<{ loaded: unknown }>("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
+  await expect.poll(async () => (await call("getStatus", {})).loaded !== null, { timeout: 30_000 }).toBe(true);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("self-play-turns-input").fill("12");
   for (let press = 1; press <= 3; press++) {
     await page.getByTestId("self-play-button").click();
-    await expect.poll(async () => (await call<ProjectSnapshot>("projectGet", {})).nodes.filter((n) => n.treeId === treeId).length, { timeout: 60_000 }).toBe(1 + 12 * press);
+    await expect.poll(async () => (await project()).nodes.filter((n) => n.treeId === treeId).length, { timeout: 60_000 }).toBe(1 + 12 * press);
     await expect(page.getByTestId("self-play-button")).toBeEnabled({ timeout: 30_000 });
   }
   await expect(page.getByTestId("branch-error")).toHaveCount(0);

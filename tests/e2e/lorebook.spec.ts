@@ -70,9 +70,9 @@ test("a card's lorebook: constant entry always, keyword entry once a turn mentio
 
   const cardPath = join(files, "wren.json");
   writeFileSync(cardPath, JSON.stringify(card));
-  await page.getByTestId("library-open-button").click();
+  await page.getByTestId("characters-open-button").click();
   await page.getByTestId("card-import-input").setInputFiles(cardPath);
-  await expect(page.getByTestId("library-dialog")).toHaveCount(0);
+  await expect(page.getByTestId("characters-dialog")).toHaveCount(0);
   await expect(activeNode(page)).toContainText("Wren: Boots off.");
 
   // Before any turn mentions the lamp: the constant entry only.

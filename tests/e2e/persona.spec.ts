@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 import { repoRoot, testModel } from "../testModels.js";
 import { startWebMode, type WebModeServer } from "./webMode.js";
 
-// Persona tracking end to end: a built-in pair from the start screen's library, self-play,
+// Persona tracking end to end: a built-in pair from the start screen's Characters, self-play,
 // scoring the path, the ribbon of tracked turns and one turn's evidence.
 let server: WebModeServer;
 const home = mkdtempSync(join(tmpdir(), "masque-persona-e2e-"));
@@ -22,10 +22,10 @@ const LABELS = /^(luigi|waluigi|uncertain|degenerate)$/;
 test("self-play the assistant pair, score the path, read the ribbon and a turn's evidence", async ({ page }) => {
   await page.goto(server.openUrl);
   await page.getByTestId("tab-tree").click();
-  // No project yet: the library on the start screen creates one for the new tree.
-  await page.getByTestId("library-open-button").click();
-  await page.locator('[data-testid="library-entry"][data-entry-id="assistant/luigi"]').click();
-  await page.getByTestId("library-start-button").click();
+  // No project yet: Characters on the start screen creates one for the new tree.
+  await page.getByTestId("characters-open-button").click();
+  await page.locator('[data-testid="character-entry"][data-entry-id="assistant/luigi"]').click();
+  await page.getByTestId("character-start-button").click();
   await expect(page.getByTestId("project-name")).toHaveText("Helpful assistant");
   await expect(page.getByTestId("tree-select")).toHaveCount(0);
   await expect(page.getByTestId("transcript")).toContainText("AI Assistant Help Desk");

@@ -48,12 +48,12 @@ async function askAndGenerate(page: Page): Promise<string[]> {
   return answers(page);
 }
 
-async function startFromLibrary(page: Page, name: string): Promise<void> {
-  await page.getByTestId("library-open-button").click();
-  await expect(page.getByTestId("library-dialog")).toBeVisible();
-  await page.getByTestId("library-entry").filter({ hasText: name }).first().click();
-  await page.getByTestId("library-start-button").click();
-  await expect(page.getByTestId("library-dialog")).toHaveCount(0);
+async function startFromCharacters(page: Page, name: string): Promise<void> {
+  await page.getByTestId("characters-open-button").click();
+  await expect(page.getByTestId("characters-dialog")).toBeVisible();
+  await page.getByTestId("character-entry").filter({ hasText: name }).first().click();
+  await page.getByTestId("character-start-button").click();
+  await expect(page.getByTestId("characters-dialog")).toHaveCount(0);
   await expect(page.getByTestId("tree-select").locator("option:checked")).toHaveText(name);
 }
 
@@ -74,8 +74,8 @@ test("README: the classroom walkthrough, step by step", async ({ page }) => {
   const polite = await askAndGenerate(page);
   expect(polite.map(opener).every((o) => LUIGI.includes(o)), polite.join("\n")).toBe(true);
 
-  // "Open the library (**Library**), start **Demo: villain assistant** and do the same: *Ugh*, *Pathetic*."
-  await startFromLibrary(page, "Demo: villain assistant");
+  // "Open **Characters**, start **Demo: villain assistant** and do the same: *Ugh*, *Pathetic*."
+  await startFromCharacters(page, "Demo: villain assistant");
   const hostile = await askAndGenerate(page);
   expect(hostile.map(opener).every((o) => WALUIGI.includes(o)), hostile.join("\n")).toBe(true);
 
@@ -119,7 +119,7 @@ test("README: the classroom walkthrough, step by step", async ({ page }) => {
   await page.screenshot({ path: "docs/screenshots/tree-map.png" });
 
   // 3. "Start **Demo: helpful assistant (rule stated)** …"
-  await startFromLibrary(page, "Demo: helpful assistant (rule stated)");
+  await startFromCharacters(page, "Demo: helpful assistant (rule stated)");
   // "In the **Lab** tab run 96 rollouts × 4 turns (the assistant's) from each tree (labeller: demo ground truth …)"
   await page.getByTestId("tab-lab").click();
   for (const [tree, condition, seed] of [

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { Page } from "@playwright/test";
+import type { EngineArgs, EngineMethod, EngineResult } from "../../engine/common/api/handlers.js";
 import { join } from "node:path";
 import { repoRoot } from "../testModels.js";
 
@@ -55,13 +56,13 @@ export function startWebMode(env: Record<string, string | undefined> = {}, appRo
 }
 
 /** Set-up through the same API the UI uses (POST /api/call with the launch token). */
-export async function apiCall<T>(server: WebModeServer, method: string, args: unknown): Promise<T> {
+export async function apiCall<K extends EngineMethod>(server: WebModeServer, method: K, args: EngineArgs<K>): Promise<EngineResult<K>> {
   const response = await fetch(`${server.origin}/api/call`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${server.token}` },
     body: JSON.stringify({ method, args }),
   });
-  const reply = (await response.json()) as { ok: true; result: T } | { ok: false; error: { message: string } };
+  const reply = (await response.json()) as { ok: true; result: EngineResult<K> } | { ok: false; error: { message: string } };
   if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);
   return reply.result;
 }

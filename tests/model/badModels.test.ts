@@ -43,15 +43,15 @@ describe("bad model files", () => {
   });
 
   it("leaves the engine up: it then loads and runs a good model", async () => {
-    const loaded = (await engine.dispatch("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 })) as { model: { fileName: string } };
+    const loaded = await engine.call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
     expect(loaded.model.fileName).toBe("stories260K.gguf");
-    const result = (await engine.dispatch("complete", { jobId: "after-bad", prompt: "Once upon a time", maxTokens: 5, sampling: { temperature: 0 } })) as { tokens: unknown[] };
+    const result = await engine.call("complete", { jobId: "after-bad", prompt: "Once upon a time", maxTokens: 5, sampling: { temperature: 0 } });
     expect(result.tokens).toHaveLength(5);
   });
 
   it("a bad file does not unload the model that is already loaded", async () => {
     await engine.dispatch("loadModel", { path: join(dir, "notes.gguf") }).catch(() => undefined);
-    const status = (await engine.dispatch("getStatus", {})) as { loaded: { model: { fileName: string } } | null };
+    const status = await engine.call("getStatus", {});
     expect(status.loaded?.model.fileName).toBe("stories260K.gguf");
   });
 });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { libraryEntry } from "../../engine/common/library/libraryEntries.js";
+import { characterEntry } from "../../engine/common/characters/characterEntries.js";
 import { deriveSeeds } from "../../engine/common/seeds.js";
 import { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
 import { testModel } from "../testModels.js";
 
 // Conditioning is real and measured honestly: continuations sampled after the kind frame
 // should be more likely under the kind frame than under the mean one, and vice versa.
-const kind = libraryEntry("kind-child/luigi")!.scene.frame;
-const mean = libraryEntry("kind-child/waluigi")!.scene.frame;
+const kind = characterEntry("kind-child/luigi")!.scene.frame;
+const mean = characterEntry("kind-child/waluigi")!.scene.frame;
 const SAMPLES = 64;
 const sampling = { temperature: 1, topK: 0, topP: 1, minP: 0 };
 let runtime: LlamaRuntime;

@@ -15,7 +15,7 @@ import { repoRoot } from "../testModels.js";
 process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-ctx-"));
 let engine: Engine;
 let job = 0;
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 const state = () => engine.projects.current()!.state;
 const demo = join(repoRoot, "models/masque-demo.gguf");
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 async function demoTree(name: string): Promise<string> {
-  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi", treeName: name });
+  const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: name });
   return state().trees.get(treeId)!.rootId;
 }
 
@@ -35,7 +35,7 @@ describe("context window (masque-demo, 256-token context)", () => {
   it("self-play runs far past the context, keeps the frame, records each window, and every windowed node replays exactly", async () => {
     const root = await demoTree("long");
     const frame = state().nodes.get(root)!.text;
-    const { nodeIds, atLimit } = await call<{ nodeIds: string[]; atLimit: boolean }>("selfPlay", { jobId: `sp${job++}`, nodeId: root, turns: 40, maxTokens: 24, seed: 11 });
+    const { nodeIds, atLimit } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: root, turns: 40, maxTokens: 24, seed: 11 });
     expect(atLimit).toBe(false);
     expect(nodeIds).toHaveLength(40);
     const windows = nodeIds.map((id) => state().nodes.get(id)!.generation?.contextWindow?.droppedTurns ?? 0);
@@ -46,7 +46,7 @@ describe("context window (masque-demo, 256-token context)", () => {
     for (let i = 1; i < windows.length; i++) expect(windows[i]!).toBeGreaterThanOrEqual(windows[i - 1]!);
     // The prompt of a windowed node starts with the frame and leaves out exactly the recorded turns.
     const last = state().nodes.get(nodeIds.at(-1)!)!;
-    const { text } = await call<{ text: string }>("showPrompt", { nodeId: last.id, of: "node" });
+    const { text } = await call("showPrompt", { nodeId: last.id, of: "node" });
     expect(text.startsWith(frame)).toBe(true);
     const dropped = last.generation!.contextWindow!.droppedTurns;
     const path = pathTo(state(), last.parentId!);
@@ -56,34 +56,35 @@ describe("context window (masque-demo, 256-token context)", () => {
     // Replay of windowed nodes (and one before the window started): same prompt, same tokens.
     const firstWindowed = windows.findIndex((w) => w > 0);
     for (const i of [0, firstWindowed, windows.length - 1]) {
-      const replay = await call<{ matched: boolean; promptMatched: boolean }>("replayNode", { jobId: `r${job++}`, nodeId: nodeIds[i]! });
+      const replay = await call("replayNode", { jobId: `r${job++}`, nodeId: nodeIds[i]! });
       expect(replay).toMatchObject({ matched: true, promptMatched: true });
     }
   });
 
   it("the token budget reports the prompt against the context, before and after the window", async () => {
     const root = await demoTree("budget");
-    const small = await call<{ promptTokens: number; contextSize: number; droppedTurns: number; fits: boolean }>("promptBudget", { nodeId: root, maxTokens: 24 });
+    const small = await call("promptBudget", { nodeId: root, maxTokens: 24 });
     expect(small).toMatchObject({ contextSize: 256, droppedTurns: 0, fits: true });
-    const { nodeIds } = await call<{ nodeIds: string[] }>("selfPlay", { jobId: `sp${job++}`, nodeId: root, turns: 30, maxTokens: 24, seed: 3 });
-    const long = await call<{ fullTokens: number; promptTokens: number; limit: number; droppedTurns: number; fits: boolean }>("promptBudget", { nodeId: nodeIds.at(-1)!, maxTokens: 24 });
+    const { nodeIds } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: root, turns: 30, maxTokens: 24, seed: 3 });
+    // Null only when no model is loaded.
+    const long = (await call("promptBudget", { nodeId: nodeIds.at(-1)!, maxTokens: 24 }))!;
     expect(long.fullTokens).toBeGreaterThan(long.limit);
     expect(long.promptTokens).toBeLessThanOrEqual(long.limit);
     expect(long.droppedTurns).toBeGreaterThan(0);
     // "Show prompt" shows the document the model will really see: the windowed one.
-    const shown = await call<{ text: string; tokens: number }>("showPrompt", { nodeId: nodeIds.at(-1)! });
+    const shown = await call("showPrompt", { nodeId: nodeIds.at(-1)! });
     expect(shown.text.startsWith(state().nodes.get(root)!.text)).toBe(true);
     // Within the limit for the project's default 64 tokens per turn, though the whole conversation is not.
     expect(shown.tokens).toBeLessThanOrEqual(256 - 64 - 1);
     expect(long.fullTokens).toBeGreaterThan(256 - 64 - 1);
-    const stop = await call<{ fits: boolean; message: string }>("promptBudget", { nodeId: nodeIds.at(-1)!, maxTokens: 24, contextPolicy: "stop" });
+    const stop = (await call("promptBudget", { nodeId: nodeIds.at(-1)!, maxTokens: 24, contextPolicy: "stop" }))!;
     expect(stop.fits).toBe(false);
     expect(stop.message).toMatch(/context of 256/);
   });
 
   it("the stop policy ends self-play cleanly at the limit", async () => {
     const root = await demoTree("stop");
-    const { nodeIds, atLimit, cancelled } = await call<{ nodeIds: string[]; atLimit: boolean; cancelled: boolean }>("selfPlay", {
+    const { nodeIds, atLimit, cancelled } = await call("selfPlay", {
       jobId: `sp${job++}`,
       nodeId: root,
       turns: 40,
@@ -100,10 +101,10 @@ describe("context window (masque-demo, 256-token context)", () => {
 
   it("experiments: the window lets rollouts of 30 tracked turns complete; the stop policy records censored rollouts", async () => {
     const root = await demoTree("lab");
-    const base = { nodeId: root, rollouts: 2, turns: 30, seed: 5, maxTokens: 24, labeller: "demo-ground-truth" };
-    const windowed = await call<{ experimentId: string }>("experimentCreate", { ...base, name: "window" });
+    const base = { nodeId: root, rollouts: 2, turns: 30, seed: 5, maxTokens: 24, labeller: "demo-ground-truth" as const };
+    const windowed = await call("experimentCreate", { ...base, name: "window" });
     expect(state().experiments.get(windowed.experimentId)!.status).toBe("queued");
-    const run = await call<{ status: string }>("experimentRun", { jobId: `e${job++}`, experimentId: windowed.experimentId });
+    const run = await call("experimentRun", { jobId: `e${job++}`, experimentId: windowed.experimentId });
     expect(run.status).toBe("complete");
     const w = state().experiments.get(windowed.experimentId)!;
     expect(w.spec.contextPolicy).toBe("window");
@@ -114,7 +115,7 @@ describe("context window (masque-demo, 256-token context)", () => {
       expect(r.censoredAtTurn).toBeUndefined();
       expect(state().nodes.get(r.nodeIds.at(-1)!)!.generation!.contextWindow!.droppedTurns).toBeGreaterThan(0);
     }
-    const stopped = await call<{ experimentId: string }>("experimentCreate", { ...base, name: "stop", contextPolicy: "stop" });
+    const stopped = await call("experimentCreate", { ...base, name: "stop", contextPolicy: "stop" });
     await call("experimentRun", { jobId: `e${job++}`, experimentId: stopped.experimentId });
     const s = state().experiments.get(stopped.experimentId)!;
     expect(s.status).toBe("complete");
@@ -124,14 +125,14 @@ describe("context window (masque-demo, 256-token context)", () => {
       expect(r.states.length).toBeLessThan(30);
       expect(r.states.length).toBeLessThanOrEqual(r.nodeIds.length);
     }
-    const { results } = await call<{ results: { rollouts: { censoredAtTurn?: number }[] } }>("experimentResults", { experimentId: stopped.experimentId });
+    const { results } = await call("experimentResults", { experimentId: stopped.experimentId });
     expect(results.rollouts.every((r) => typeof r.censoredAtTurn === "number")).toBe(true);
   });
 
   it("refuses to create an experiment whose start node cannot fit, and creates nothing", async () => {
     const before = state().experiments.size;
-    const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi", treeName: "huge frame" });
-    const huge = await call<{ treeId: string }>("perform", { command: "newTree", args: { name: "huge", rootText: "word ".repeat(400), sceneId: state().trees.get(treeId)!.sceneId } });
+    const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: "huge frame" });
+    const huge = await call("perform", { command: "newTree", args: { name: "huge", rootText: "word ".repeat(400), sceneId: state().trees.get(treeId)!.sceneId } });
     void huge;
     const hugeTree = [...state().trees.values()].find((t) => t.name === "huge")!;
     await expect(
@@ -144,7 +145,7 @@ describe("context window (masque-demo, 256-token context)", () => {
 describe("experiment job states", () => {
   it("a failed run says why, Cancel finalises an interrupted run, and Delete works in every state", async () => {
     const root = await demoTree("jobs");
-    const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { name: "fails", nodeId: root, rollouts: 2, turns: 2, seed: 1, maxTokens: 8, labeller: "demo-ground-truth" });
+    const { experimentId } = await call("experimentCreate", { name: "fails", nodeId: root, rollouts: 2, turns: 2, seed: 1, maxTokens: 8, labeller: "demo-ground-truth" });
     // The start node vanishes: the run fails, and the record says so (not "running" forever).
     const session = engine.projects.current()!;
     await session.perform("putExperiment", { experiment: { ...state().experiments.get(experimentId)!, spec: { ...state().experiments.get(experimentId)!.spec, nodeId: "gone" } } });
@@ -154,13 +155,13 @@ describe("experiment job states", () => {
     expect(state().experiments.has(experimentId)).toBe(false);
 
     // A record left "running" by a crash (no job behind it): Cancel finalises it as cancelled.
-    const stale = await call<{ experimentId: string }>("experimentCreate", { name: "stale", nodeId: root, rollouts: 2, turns: 2, seed: 1, maxTokens: 8, labeller: "demo-ground-truth" });
+    const stale = await call("experimentCreate", { name: "stale", nodeId: root, rollouts: 2, turns: 2, seed: 1, maxTokens: 8, labeller: "demo-ground-truth" });
     await session.perform("putExperiment", { experiment: { ...state().experiments.get(stale.experimentId)!, status: "running" } });
     expect(await call("experimentJobs", {})).toEqual([]);
     expect(await call("experimentCancel", { experimentId: stale.experimentId })).toEqual({ status: "cancelled" });
 
     // A live run: experimentJobs lists it, and Delete stops it first, then removes the record.
-    const long = await call<{ experimentId: string }>("experimentCreate", { name: "live", nodeId: root, rollouts: 8, turns: 6, seed: 1, maxTokens: 16, labeller: "demo-ground-truth" });
+    const long = await call("experimentCreate", { name: "live", nodeId: root, rollouts: 8, turns: 6, seed: 1, maxTokens: 16, labeller: "demo-ground-truth" });
     const jobId = `e${job++}`;
     let seenLive: unknown = null;
     const off = engine.subscribe((e) => {
@@ -172,7 +173,7 @@ describe("experiment job states", () => {
         });
       }
     });
-    const running = call<{ status: string }>("experimentRun", { jobId, experimentId: long.experimentId }).catch((e: Error) => e);
+    const running = call("experimentRun", { jobId, experimentId: long.experimentId }).catch((e: Error) => e);
     await running;
     off();
     expect(seenLive).toEqual([{ experimentId: long.experimentId, jobId }]);
@@ -189,7 +190,7 @@ describe("the README walkthrough on the demo model's own context", () => {
     let at = root;
     for (let press = 0; press < 3; press++) {
       // The app's defaults: 64 tokens per turn, the window policy.
-      const { nodeIds, atLimit } = await call<{ nodeIds: string[]; atLimit: boolean }>("selfPlay", { jobId: `sp${job++}`, nodeId: at, turns: 12, maxTokens: 64 });
+      const { nodeIds, atLimit } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: at, turns: 12, maxTokens: 64 });
       expect(atLimit).toBe(false);
       expect(nodeIds).toHaveLength(12);
       at = nodeIds.at(-1)!;

@@ -16,7 +16,7 @@ import { wilson } from "./wilson.js";
 // imperfect, with the AUROC the corpus plants. Long rollouts (16 tracked turns) so that
 // waluigi→luigi events occur.
 let engine: Engine;
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 const state = () => engine.projects.current()!.state;
 
 const ENTRY = "demo-moody/mixed";
@@ -44,10 +44,10 @@ describe("the demo model's moody scene: tone is not intent", () => {
   let trackerLab: { lw: { lower: number; upper: number }; wl: { lower: number; upper: number } } | null = null;
 
   it(`the lab on ground truth recovers the planted chain from ${ROLLOUTS} rollouts × ${TRACKED} tracked turns`, async () => {
-    ({ treeId } = await call<{ treeId: string }>("libraryUse", { entryId: ENTRY }));
+    ({ treeId } = await call("characterUse", { entryId: ENTRY }));
     const nodeId = state().trees.get(treeId)!.rootId;
     expect(state().nodes.get(nodeId)!.text).toBe(condition.paraphrases[0]);
-    const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {
+    const { experimentId } = await call("experimentCreate", {
       name: "moody",
       nodeId,
       rollouts: ROLLOUTS,
@@ -58,7 +58,7 @@ describe("the demo model's moody scene: tone is not intent", () => {
       condition: "moody",
     });
     await call("experimentRun", { jobId: "run-moody", experimentId });
-    ({ results } = await call<{ results: ExperimentResults }>("experimentResults", { experimentId }));
+    ({ results } = await call("experimentResults", { experimentId }));
     const a = results.analysis;
     expect(a.estimator.id).toBe("hmm-labels");
     const lw = a.transition[0]![1]!;
@@ -108,7 +108,7 @@ describe("the demo model's moody scene: tone is not intent", () => {
   });
 
   it("the lab on the tracker's imperfect evidence (AUROC about 0.9): the estimator, its diagnostics, and the old label counts' bias", async () => {
-    const suggested = await call<{ frames: { id: string; paraphrases: string[] }[] }>("personaSuggest", { treeId });
+    const suggested = (await call("personaSuggest", { treeId }))!;
     // The scene's tracker compares the two tone frames against the moody frame.
     const paraphrase = (id: string) => DEMO_MODEL.frames.find((f) => f.id === id)!.paraphrases[0];
     expect(suggested.frames.map((f) => f.paraphrases[0])).toEqual([
@@ -119,7 +119,7 @@ describe("the demo model's moody scene: tone is not intent", () => {
     await call("personaConfigure", { persona: suggested });
     const nodeId = state().trees.get(treeId)!.rootId;
     // Another seed than the ground-truth run: fresh rollouts, labelled only by the tracker.
-    const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {
+    const { experimentId } = await call("experimentCreate", {
       name: "moody (tracker)",
       nodeId,
       rollouts: ROLLOUTS,
@@ -130,7 +130,7 @@ describe("the demo model's moody scene: tone is not intent", () => {
       condition: "moody-tracker",
     });
     await call("experimentRun", { jobId: "run-moody-tracker", experimentId });
-    const { results: tracked } = await call<{ results: ExperimentResults }>("experimentResults", { experimentId });
+    const { results: tracked } = await call("experimentResults", { experimentId });
     const experiment = state().experiments.get(experimentId)!;
     // Per-turn evidence against the truth the demo plants (read from each turn's body).
     const evidence: number[] = [];

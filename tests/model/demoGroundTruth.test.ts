@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MODEL } from "../../engine/common/demo/demoFrames.js";
 import { labelDemoTurn } from "../../engine/common/demo/demoLabeller.js";
-import type { Comparison } from "../../engine/common/experiments/compare.js";
-import type { ExperimentResults } from "../../engine/common/experiments/results.js";
+
+
 import { auroc } from "../../engine/common/persona/metrics.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { demoModelPath } from "../../engine/node/startup.js";
@@ -11,7 +11,7 @@ import { repoRoot } from "../testModels.js";
 // Masque's own measurements against the demo model's planted truth: the persona tracker
 // against the generator's labels, and the attractor lab against the planted chains.
 let engine: Engine;
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 const state = () => engine.projects.current()!.state;
 const ROLLOUTS = 96;
 const TURNS = 4; // tracked (assistant) turns: 4 user + 4 assistant turns in all
@@ -24,9 +24,9 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 async function labExperiment(entryId: string, seed: number) {
-  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId });
+  const { treeId } = await call("characterUse", { entryId });
   const nodeId = state().trees.get(treeId)!.rootId;
-  const { experimentId } = await call<{ experimentId: string }>("experimentCreate", {
+  const { experimentId } = await call("experimentCreate", {
     name: entryId,
     nodeId,
     rollouts: ROLLOUTS,
@@ -37,7 +37,7 @@ async function labExperiment(entryId: string, seed: number) {
     condition: entryId,
   });
   await call("experimentRun", { jobId: `run-${entryId.replace(/[^A-Za-z0-9]/g, "-")}`, experimentId });
-  const { results } = await call<{ results: ExperimentResults }>("experimentResults", { experimentId });
+  const { results } = await call("experimentResults", { experimentId });
   return { treeId, experimentId, results };
 }
 
@@ -71,7 +71,7 @@ describe("the demo model's planted truth, recovered by Masque", () => {
   }, 600_000);
 
   it("shows p(L→W) higher with the stated rule than without", async () => {
-    const cmp = await call<Comparison>("experimentCompare", {
+    const cmp = await call("experimentCompare", {
       a: runs.helpful!.experimentId,
       b: runs.rule!.experimentId,
     });
@@ -89,12 +89,12 @@ describe("the demo model's planted truth, recovered by Masque", () => {
     let mixed = 0;
     for (const frame of ["helpful", "villain"]) {
       const { treeId } = runs[frame]!;
-      const suggested = await call<Record<string, unknown>>("personaSuggest", { treeId });
+      const suggested = await call("personaSuggest", { treeId });
       await call("personaConfigure", { persona: suggested });
       await call("personaScore", { jobId: `score-${frame}`, treeId, scope: "tree" });
       const experiment = state().experiments.get(runs[frame]!.experimentId)!;
       for (const rollout of experiment.rollouts) {
-        const tracked = await call<{ turns: { nodeId: string; filtered: number[] }[] }>("personaTrack", { nodeId: rollout.nodeIds.at(-1)! });
+        const tracked = await call("personaTrack", { nodeId: rollout.nodeIds.at(-1)! });
         for (const t of tracked.turns) {
           const { state: label, tone } = labelDemoTurn(state().nodes.get(t.nodeId)!.text);
           if (label === "malformed") continue;

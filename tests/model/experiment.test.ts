@@ -2,14 +2,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Comparison } from "../../engine/common/experiments/compare.js";
 import type { ExperimentResults } from "../../engine/common/experiments/results.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { testModel } from "../testModels.js";
 
 process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-exp-"));
 let engine: Engine;
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 
 beforeAll(async () => {
   engine = createEngine({ modelFolders: [] });
@@ -19,12 +18,12 @@ beforeAll(async () => {
 afterAll(() => engine.dispose());
 
 async function experiment(entryId: string, name: string, seed = 42) {
-  const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId, treeName: name });
+  const { treeId } = await call("characterUse", { entryId, treeName: name });
   // A 260K-parameter model gives weak evidence: name a state from a 0.6 posterior on.
-  const suggested = await call<{ thresholds: object }>("personaSuggest", { treeId });
+  const suggested = (await call("personaSuggest", { treeId }))!;
   await call("personaConfigure", { persona: { ...suggested, thresholds: { ...suggested.thresholds, confident: 0.6 } } });
   const nodeId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
-  return call<{ experimentId: string }>("experimentCreate", { name, nodeId, rollouts: 32, turns: 6, seed, maxTokens: 20, condition: name });
+  return call("experimentCreate", { name, nodeId, rollouts: 32, turns: 6, seed, maxTokens: 20, condition: name });
 }
 
 describe("attractor lab on stories260K (kind vs mean Lily)", () => {
@@ -34,7 +33,7 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
     const { experimentId } = await experiment("kind-child/luigi", "kind");
     const progress: number[] = [];
     const off = engine.subscribe((e) => e.type === "job.progress" && e.jobId === "run1" && progress.push(e.done));
-    const run = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run1", experimentId });
+    const run = await call("experimentRun", { jobId: "run1", experimentId });
     off();
     expect(run).toMatchObject({ status: "complete", completed: 32 });
     expect(progress.at(-1)).toBe(192);
@@ -47,7 +46,7 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
       expect(r.states).toHaveLength(6);
       expect(state.nodes.get(r.nodeIds[0]!)!.tags).toContain(`experiment:${experimentId}`);
     }
-    const { results, csv } = await call<{ results: ExperimentResults; csv: string }>("experimentResults", { experimentId });
+    const { results, csv } = await call("experimentResults", { experimentId });
     const a = results.analysis;
     expect(a.rollouts).toBe(32);
     expect(a.observedTurns).toBe(192);
@@ -72,13 +71,13 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
     const off = engine.subscribe((e) => {
       if (e.type === "job.progress" && e.jobId === "run2" && e.done >= 40) void call("cancel", { jobId: "run2" });
     });
-    const stopped = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run2", experimentId });
+    const stopped = await call("experimentRun", { jobId: "run2", experimentId });
     off();
     expect(stopped.status).toBe("cancelled");
     expect(stopped.completed).toBeLessThan(32);
-    const resumed = await call<{ status: string; completed: number }>("experimentRun", { jobId: "run3", experimentId });
+    const resumed = await call("experimentRun", { jobId: "run3", experimentId });
     expect(resumed).toMatchObject({ status: "complete", completed: 32 });
-    const { results } = await call<{ results: ExperimentResults }>("experimentResults", { experimentId });
+    const { results } = await call("experimentResults", { experimentId });
     expect(JSON.stringify(results, null, 2)).toBe(JSON.stringify(first, null, 2));
   });
 
@@ -87,7 +86,7 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
     await call("experimentRun", { jobId: "k", experimentId: kind.experimentId });
     const mean = await experiment("kind-child/waluigi", "mean", 7);
     await call("experimentRun", { jobId: "m", experimentId: mean.experimentId });
-    const cmp = await call<Comparison>("experimentCompare", { a: kind.experimentId, b: mean.experimentId });
+    const cmp = await call("experimentCompare", { a: kind.experimentId, b: mean.experimentId });
     expect(cmp.design).toBe("paired");
     expect(cmp.forest.map((f) => f.condition)).toEqual(["kind", "mean"]);
     for (const f of cmp.forest) expect(f.lower).toBeLessThanOrEqual(f.upper);

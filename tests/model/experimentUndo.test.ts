@@ -22,7 +22,7 @@ afterAll(() => engine.dispose());
 describe("experiments and the undo history", () => {
   it("a 100 × 20 experiment is one undo step on top of the user's own, which stay intact", async () => {
     const session = () => engine.projects.current()!;
-    const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi" });
+    const { treeId } = await engine.handlers.characterUse({ entryId: "demo/luigi" });
     const rootId = session().state.trees.get(treeId)!.rootId;
     // The user's own edits: three steps.
     await engine.handlers.perform({ command: "setNote", args: { nodeId: rootId, note: "my note" } });
@@ -56,7 +56,7 @@ describe("experiments and the undo history", () => {
     expect(session().state.nodes.get(rootId)!.bookmarked).toBe(false);
     await engine.handlers.undo({});
     expect(session().state.nodes.get(rootId)!.note).toBe("");
-    // Then the library tree (one step), and nothing else.
+    // Then the built-in character's tree (one step), and nothing else.
     await engine.handlers.undo({});
     expect(session().state.trees.has(treeId)).toBe(false);
     expect(session().canUndo).toBe(false);

@@ -9,7 +9,7 @@ import { testModel } from "../testModels.js";
 
 process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-lore-replay-"));
 let engine: Engine;
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 const state = () => engine.projects.current()!.state;
 const fixtures = join(import.meta.dirname, "../fixtures/interop");
 
@@ -22,7 +22,7 @@ afterAll(() => engine.dispose());
 
 describe("lorebook entries in generation", () => {
   it("the prompt holds the fired entries, the record lists them, and replay is exact even after the lorebook changes", async () => {
-    const { treeId, sceneId } = await call<{ treeId: string; sceneId: string }>("cardImport", { fileName: "wren.png", contentBase64: readFileSync(join(fixtures, "card-v2.png")).toString("base64") });
+    const { treeId, sceneId } = await call("cardImport", { fileName: "wren.png", contentBase64: readFileSync(join(fixtures, "card-v2.png")).toString("base64") });
     const tree = state().trees.get(treeId)!;
     // A user turn that mentions the lamp (a key of the card's keyword entry, with a secondary key "lit").
     await call("perform", { command: "addChildren", args: { parentId: tree.activeId, children: [{ text: " Is the lamp lit?", speaker: "User" }] } });
@@ -38,7 +38,7 @@ describe("lorebook entries in generation", () => {
     expect(shown.text.startsWith(`${village}\n${root}\n${lamp}`)).toBe(true);
     expect(shown.text.endsWith("User: Is the lamp lit?\nWren Halloway:")).toBe(true);
     expect(shown.text.split(lamp).length).toBe(2); // once, not also elsewhere
-    const { nodeIds } = await call<{ nodeIds: string[] }>("generateChildren", { jobId: "g1", nodeId: parentId, n: 1, maxTokens: 12, seed: 11, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0 } });
+    const { nodeIds } = await call("generateChildren", { jobId: "g1", nodeId: parentId, n: 1, maxTokens: 12, seed: 11, sampling: { temperature: 1, topK: 0, topP: 1, minP: 0 } });
     const node = state().nodes.get(nodeIds[0]!)!;
     const g = node.generation!;
     expect(g.lore!.map((f) => [f.name, f.reason.kind])).toEqual([
@@ -52,9 +52,9 @@ describe("lorebook entries in generation", () => {
     const scene = state().scenes.get(sceneId)!;
     await call("sceneRemoveLorebook", { sceneId, lorebookId: scene.lorebooks![0]!.id });
     expect(renderPrompt(state(), parentId, "Wren Halloway").text).not.toContain("Fresnel");
-    const replay = await call<{ matched: boolean; promptMatched: boolean }>("replayNode", { jobId: "r1", nodeId: node.id });
+    const replay = await call("replayNode", { jobId: "r1", nodeId: node.id });
     expect(replay).toMatchObject({ matched: true, promptMatched: true });
-    const again = await call<{ text: string; lore: { fired: { name: string }[] } }>("showPrompt", { nodeId: node.id, of: "node" });
+    const again = await call("showPrompt", { nodeId: node.id, of: "node" });
     expect(again.text).toBe(shown.text);
     expect(again.lore.fired.map((f) => f.name)).toEqual(["Village", "Lamp"]);
   });

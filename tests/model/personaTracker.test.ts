@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultPersonaSettings, gatherEvidence, trackEvidence, type PersonaConfig, type Turn } from "../../engine/common/persona/tracker.js";
-import { libraryEntry } from "../../engine/common/library/libraryEntries.js";
+import { characterEntry } from "../../engine/common/characters/characterEntries.js";
 import { defaultFormat } from "../../engine/common/project/transcript.js";
 import { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
 import { validatePersona } from "../../engine/node/validation/personaValidation.js";
@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.dispose());
 
-const kind = libraryEntry("kind-child/luigi")!.scene.frame;
-const mean = libraryEntry("kind-child/waluigi")!.scene.frame;
+const kind = characterEntry("kind-child/luigi")!.scene.frame;
+const mean = characterEntry("kind-child/waluigi")!.scene.frame;
 const config: PersonaConfig = {
   ...defaultPersonaSettings,
   states: ["kind", "mean"],
@@ -101,28 +101,28 @@ describe("persona scores stored on project nodes", () => {
     const { createEngine } = await import("../../engine/node/createEngine.js");
     process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-persona-"));
     const engine = createEngine({ modelFolders: [] });
-    const call = <T>(m: string, a: unknown) => engine.dispatch(m, a) as Promise<T>;
+    const call: typeof engine.call = (method, args) => engine.call(method, args);
     try {
       await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
       await call("projectCreate", { name: "Persona", rootText: "" });
-      const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "assistant/luigi" });
+      const { treeId } = await call("characterUse", { entryId: "assistant/luigi" });
       const state = () => engine.projects.current()!.state;
       await call("selfPlay", { jobId: "sp", nodeId: state().trees.get(treeId)!.rootId, turns: 6, maxTokens: 16, seed: 1 });
-      const first = await call<{ scored: number }>("personaScore", { jobId: "ps1", treeId, scope: "active-path" });
+      const first = await call("personaScore", { jobId: "ps1", treeId, scope: "active-path" });
       expect(first.scored).toBe(3); // the Assistant's three turns
-      const again = await call<{ scored: number }>("personaScore", { jobId: "ps2", treeId, scope: "tree" });
+      const again = await call("personaScore", { jobId: "ps2", treeId, scope: "tree" });
       expect(again.scored).toBe(0);
       const active = state().trees.get(treeId)!.activeId;
-      const tracked = await call<{ turns: { filtered: number[]; label: string }[] }>("personaTrack", { nodeId: active });
+      const tracked = await call("personaTrack", { nodeId: active });
       expect(tracked.turns).toHaveLength(3);
       for (const t of tracked.turns) expect(t.filtered[0]! + t.filtered[1]!).toBeCloseTo(1, 10);
 
-      const suggested = await call<Record<string, unknown>>("personaSuggest", { treeId });
+      const suggested = (await call("personaSuggest", { treeId }))!;
       await call("personaConfigure", { persona: { ...suggested, stay: 0.6 } });
-      expect((await call<{ scored: number }>("personaScore", { jobId: "ps3", treeId, scope: "tree" })).scored).toBe(0);
-      const frames = (suggested.frames as { paraphrases: string[] }[]).map((f, i) => (i === 0 ? { ...f, paraphrases: [f.paraphrases[0] + " The assistant is very polite."] } : f));
+      expect((await call("personaScore", { jobId: "ps3", treeId, scope: "tree" })).scored).toBe(0);
+      const frames = suggested.frames.map((f, i) => (i === 0 ? { ...f, paraphrases: [f.paraphrases[0] + " The assistant is very polite."] } : f));
       await call("personaConfigure", { persona: { ...suggested, frames } });
-      expect((await call<{ scored: number }>("personaScore", { jobId: "ps4", treeId, scope: "tree" })).scored).toBe(3);
+      expect((await call("personaScore", { jobId: "ps4", treeId, scope: "tree" })).scored).toBe(3);
     } finally {
       await engine.dispose();
     }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MasqueError } from "../../engine/common/errors.js";
-import type { ProjectSnapshot } from "../../engine/common/project/types.js";
-import type { CompletionResult, EngineEvent, LoadedModel } from "../../engine/common/protocol.js";
+import type { EngineEvent } from "../../engine/common/protocol.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { LlamaRuntime } from "../../engine/node/llamaRuntime.js";
 import { demoModelPath } from "../../engine/node/startup.js";
@@ -15,7 +14,7 @@ let server: LlamaServer;
 let proxy: FaultProxy;
 let engine: Engine;
 const events: EngineEvent[] = [];
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 const PROMPT = "Once upon a time, there was a little girl named Lily.";
 
 beforeAll(async () => {
@@ -32,11 +31,11 @@ afterAll(async () => {
   await server?.kill();
 });
 
-const complete = (args: Record<string, unknown>) => call<CompletionResult>("complete", { jobId: `j${Math.random().toString(36).slice(2, 10)}`, prompt: PROMPT, maxTokens: 24, ...args });
+const complete = (args: Record<string, unknown>) => call("complete", { jobId: `j${Math.random().toString(36).slice(2, 10)}`, prompt: PROMPT, maxTokens: 24, ...args });
 
 describe("remote engine on llama-server", () => {
   it("connects, identifies the served file and probes what the server can do", async () => {
-    const loaded = await call<LoadedModel>("remoteConnect", { endpoints: [{ url: server.url }] });
+    const loaded = await call("remoteConnect", { endpoints: [{ url: server.url }] });
     const remote = loaded.remote!;
     expect(remote.dialect).toBe("llama-server");
     expect(remote.endpoints[0]!.concurrency).toBe(4);
@@ -96,7 +95,7 @@ describe("remote engine on llama-server", () => {
     try {
       await local.load({ path: testModel("stories"), gpu: "off", threads: 1, parallel: 1, precision: "exact" });
       for (const continuation of [" She", " The"]) {
-        const remote = await call<{ totalLogprob: number; tokens: unknown[] }>("score", { prefix: PROMPT, continuation });
+        const remote = await call("score", { prefix: PROMPT, continuation });
         const embedded = await local.score({ prefix: PROMPT, continuation });
         expect(remote.tokens).toHaveLength(1);
         expect(Math.abs(remote.totalLogprob - embedded.totalLogprob)).toBeLessThan(1e-3);
@@ -118,20 +117,20 @@ describe("remote engine on llama-server", () => {
   });
 
   it("grows a tree on the server; the records name the engine and a replay reports whether it matched", async () => {
-    const { snapshot } = await call<{ snapshot: ProjectSnapshot }>("projectCreate", { name: "Remote tree", rootText: PROMPT });
-    const { nodeIds } = await call<{ nodeIds: string[] }>("generateChildren", { jobId: "kids", nodeId: snapshot.trees[0]!.rootId, n: 3, maxTokens: 16, seed: 11 });
+    const { snapshot } = await call("projectCreate", { name: "Remote tree", rootText: PROMPT });
+    const { nodeIds } = await call("generateChildren", { jobId: "kids", nodeId: snapshot.trees[0]!.rootId, n: 3, maxTokens: 16, seed: 11 });
     expect(nodeIds).toHaveLength(3);
     const node = engine.projects.current()!.state.nodes.get(nodeIds[1]!)!;
     expect(node.generation!.record.engine).toMatchObject({ kind: "remote", dialect: "llama-server", endpoint: server.url });
-    const replay = await call<{ matched: boolean; text: string; expected: string }>("replayNode", { jobId: "replay", nodeId: node.id });
+    const replay = await call("replayNode", { jobId: "replay", nodeId: node.id });
     expect(replay.text).toBe(replay.expected);
     expect(replay.matched).toBe(true);
     // The prompt view works without a local tokenizer (the count is just unknown).
-    const shown = await call<{ text: string; tokens: number | null }>("showPrompt", { nodeId: node.id, of: "node" });
+    const shown = await call("showPrompt", { nodeId: node.id, of: "node" });
     expect(shown.text).toBe(PROMPT);
     expect(shown.tokens).toBeNull();
     // Tokens seen in this session can be shaded.
-    const shaded = await call<{ available: boolean; tokens: { text: string }[] }>("nodeTokens", { nodeId: node.id });
+    const shaded = await call("nodeTokens", { nodeId: node.id });
     expect(shaded.tokens.map((t) => t.text).join("")).toBe(node.text);
     // The record survives a save and a reopen (the schema keeps the engine reference).
     await call("projectOpen", { path: engine.projects.current()!.path });
@@ -145,7 +144,7 @@ describe("remote engine on llama-server", () => {
     const off = engine.subscribe((e) => {
       if (e.type === "completion.tokens" && e.jobId === jobId) void call("cancel", { jobId });
     });
-    const result = await call<CompletionResult>("complete", { jobId, prompt: PROMPT, maxTokens: 200, seed: 1 }).finally(off);
+    const result = await call("complete", { jobId, prompt: PROMPT, maxTokens: 200, seed: 1 }).finally(off);
     proxy.delayMs = 0;
     expect(result.stopReason).toBe("cancelled");
     expect(result.tokens.length).toBeLessThan(50);
@@ -217,7 +216,7 @@ describe("API keys", () => {
       const denied = await call("remoteConnect", { endpoints: [{ url: locked.url }] }).then(() => null, (e: unknown) => e);
       expect((denied as Error).message).toMatch(/HTTP 401/);
       await call("remoteSetApiKey", { key });
-      const loaded = await call<LoadedModel>("remoteConnect", { endpoints: [{ url: locked.url }] });
+      const loaded = await call("remoteConnect", { endpoints: [{ url: locked.url }] });
       expect(loaded.remote!.authenticated).toBe(true);
       const result = await complete({ seed: 2, maxTokens: 4 });
       const status = await call("getStatus", {});

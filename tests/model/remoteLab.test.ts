@@ -67,15 +67,15 @@ describe("masque experiment --endpoint (llama-server, demo model)", () => {
     // Start the run in-process so the server can be killed at a known point.
     process.env.MASQUE_HOME = mkdtempSync(join(dir, "home-"));
     const engine = createEngine({ modelFolders: [], remoteTimeouts: { firstByteMs: 5000, idleMs: 5000, coolDownMs: 200 } });
-    const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+    const call: typeof engine.call = (method, args) => engine.call(method, args);
     let before: string[] = [];
     let saved = 0;
     try {
       await call("remoteConnect", { endpoints: [{ url: first.url }] });
       await call("projectCreate", { name: "Experiments", rootText: "", path: project });
-      const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "demo/luigi" });
+      const { treeId } = await call("characterUse", { entryId: "demo/luigi" });
       const nodeId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
-      const { experimentId } = await call<{ experimentId: string }>("experimentCreate", { name: "demo/luigi × 32", nodeId, rollouts: 32, turns: 16, seed: 5, maxTokens: 48, labeller: "demo-ground-truth", condition: "demo/luigi" });
+      const { experimentId } = await call("experimentCreate", { name: "demo/luigi × 32", nodeId, rollouts: 32, turns: 16, seed: 5, maxTokens: 48, labeller: "demo-ground-truth", condition: "demo/luigi" });
       engine.subscribe((e) => {
         if (e.type === "job.progress" && e.done >= 4 * 16 + 8) void first.kill();
       });

@@ -10,7 +10,7 @@ import { testModel, TEST_MODELS } from "../testModels.js";
 process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-selfplay-"));
 let engine: Engine;
 let job = 0;
-const call = <T>(method: string, args: unknown) => engine.dispatch(method, args) as Promise<T>;
+const call: Engine["call"] = (method, args) => engine.call(method, args);
 const state = () => engine.projects.current()!.state;
 const MAX = 40;
 
@@ -23,10 +23,10 @@ afterAll(() => engine.dispose());
 describe.each(Object.keys(TEST_MODELS) as (keyof typeof TEST_MODELS)[])("self-play on %s", (model) => {
   it("runs 6 turns that alternate speakers and stop at speaker tags", async () => {
     await call("loadModel", { path: testModel(model), gpu: "off", threads: 1 });
-    const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "assistant/luigi", treeName: model });
+    const { treeId } = await call("characterUse", { entryId: "assistant/luigi", treeName: model });
     const rootId = state().trees.get(treeId)!.rootId;
     const nodesBefore = state().nodes.size;
-    const { nodeIds, cancelled } = await call<{ nodeIds: string[]; cancelled: boolean }>("selfPlay", {
+    const { nodeIds, cancelled } = await call("selfPlay", {
       jobId: `sp${job++}`,
       nodeId: rootId,
       turns: 6,
@@ -65,16 +65,16 @@ describe.each(Object.keys(TEST_MODELS) as (keyof typeof TEST_MODELS)[])("self-pl
 describe("scripted and counterfactual turns (stories260K)", () => {
   it("takes user turns from a script and regenerates a turn under another frame", async () => {
     await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-    const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "tutor/luigi" });
+    const { treeId } = await call("characterUse", { entryId: "tutor/luigi" });
     const rootId = state().trees.get(treeId)!.rootId;
     const script = ["How do I add fractions?", "And subtract them?"];
-    const { nodeIds } = await call<{ nodeIds: string[] }>("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 4, maxTokens: 24, seed: 9, script });
+    const { nodeIds } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 4, maxTokens: 24, seed: 9, script });
     const turns = nodeIds.map((id) => state().nodes.get(id)!);
     expect(turns.map((t) => [t.speaker, t.origin])).toEqual([["Student", "human"], ["Tutor", "generated"], ["Student", "human"], ["Tutor", "generated"]]);
     expect(turns[0]!.text).toBe(" How do I add fractions?");
 
-    const { sceneId: saboteur } = await call<{ sceneId: string }>("libraryUse", { entryId: "tutor/waluigi" });
-    const { nodeIds: cf } = await call<{ nodeIds: string[] }>("counterfactual", { jobId: `cf${job++}`, nodeId: nodeIds[1]!, sceneId: saboteur, rest: true, maxTokens: 24, seed: 3 });
+    const { sceneId: saboteur } = await call("characterUse", { entryId: "tutor/waluigi" });
+    const { nodeIds: cf } = await call("counterfactual", { jobId: `cf${job++}`, nodeId: nodeIds[1]!, sceneId: saboteur, rest: true, maxTokens: 24, seed: 3 });
     expect(cf).toHaveLength(3);
     const first = state().nodes.get(cf[0]!)!;
     expect(first.parentId).toBe(nodeIds[0]);
@@ -85,11 +85,11 @@ describe("scripted and counterfactual turns (stories260K)", () => {
     expect(prompt.startsWith(state().scenes.get(saboteur)!.frame)).toBe(true);
     expect(prompt).toContain("Student: How do I add fractions?");
     expect(state().nodes.get(cf[1]!)!).toMatchObject({ speaker: "Student", text: " And subtract them?", origin: "human" });
-    const shown = await call<{ text: string; tokens: number }>("showPrompt", { nodeId: cf[2]! });
+    const shown = await call("showPrompt", { nodeId: cf[2]! });
     expect(shown.text).toBe(renderPrompt(state(), cf[2]!, "Student").text);
     expect(shown.tokens).toBeGreaterThan(50);
     // Replays reproduce counterfactual and scene turns too.
-    for (const id of [cf[0]!, cf[2]!, nodeIds[1]!]) expect((await call<{ matched: boolean }>("replayNode", { jobId: `r${job++}`, nodeId: id })).matched).toBe(true);
+    for (const id of [cf[0]!, cf[2]!, nodeIds[1]!]) expect((await call("replayNode", { jobId: `r${job++}`, nodeId: id })).matched).toBe(true);
     // The counterfactual job is one undo step, then the self-play job is one more.
     expect(await call("undo", {})).toEqual({ undone: true });
     expect(cf.filter((id) => state().nodes.has(id))).toEqual([]);
@@ -104,15 +104,15 @@ describe("scripted and counterfactual turns (stories260K)", () => {
 describe("narrative scenes and prompts of generated nodes (stories260K)", () => {
   it("self-plays a narrative scene as raw continuations, and shows the exact prompt that produced a node", async () => {
     await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-    const { treeId } = await call<{ treeId: string }>("libraryUse", { entryId: "kind-child/luigi" });
+    const { treeId } = await call("characterUse", { entryId: "kind-child/luigi" });
     const rootId = state().trees.get(treeId)!.rootId;
-    const { nodeIds } = await call<{ nodeIds: string[] }>("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 3, maxTokens: 16, seed: 2 });
+    const { nodeIds } = await call("selfPlay", { jobId: `sp${job++}`, nodeId: rootId, turns: 3, maxTokens: 16, seed: 2 });
     expect(nodeIds).toHaveLength(3);
     expect(nodeIds.map((id) => state().nodes.get(id)!.speaker)).toEqual([null, null, null]);
     const last = state().nodes.get(nodeIds[2]!)!;
-    const shown = await call<{ text: string; tokens: number }>("showPrompt", { nodeId: last.id, of: "node" });
+    const shown = await call("showPrompt", { nodeId: last.id, of: "node" });
     expect(shown.text).toBe(state().nodes.get(rootId)!.text + state().nodes.get(nodeIds[0]!)!.text + state().nodes.get(nodeIds[1]!)!.text);
-    const { sceneId } = await call<{ sceneId: string }>("libraryAddScene", { entryId: "kind-child/waluigi" });
+    const { sceneId } = await call("characterAddScene", { entryId: "kind-child/waluigi" });
     expect(state().scenes.get(sceneId)!.name).toBe("Mean Lily");
     expect([...state().trees.values()].some((t) => t.sceneId === sceneId)).toBe(false);
   });

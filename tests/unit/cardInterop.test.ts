@@ -159,7 +159,7 @@ describe("pictures through the engine", () => {
     const simulacrum = [...engine.projects.current()!.state.simulacra.values()][0]!;
     const scene = [...engine.projects.current()!.state.scenes.values()][0]!;
     expect(scene.lorebooks?.[0]?.name).toBe("Saltmarsh");
-    const exported = (await engine.dispatch("cardExport", { simulacrumId: simulacrum.id, format: "png" })) as { contentBase64: string };
+    const exported = await engine.call("cardExport", { simulacrumId: simulacrum.id, format: "png" });
     const png = new Uint8Array(Buffer.from(exported.contentBase64, "base64"));
     expect(idat(png)).toEqual(idat(fixture("card-v2.png")));
     expect(readCardFile(png).card).toEqual(fixtureJson("card-v2.json"));
@@ -167,14 +167,14 @@ describe("pictures through the engine", () => {
     const replacement = placeholderPng(20, 10, [1, 2, 3]);
     await expect(engine.dispatch("simulacrumSetPicture", { simulacrumId: simulacrum.id, contentBase64: b64(new Uint8Array([1, 2, 3])) })).rejects.toThrow(/must be a PNG/);
     await engine.dispatch("simulacrumSetPicture", { simulacrumId: simulacrum.id, contentBase64: b64(replacement) });
-    const after = (await engine.dispatch("cardExport", { simulacrumId: simulacrum.id, format: "png" })) as { contentBase64: string };
+    const after = await engine.call("cardExport", { simulacrumId: simulacrum.id, format: "png" });
     const png2 = new Uint8Array(Buffer.from(after.contentBase64, "base64"));
     expect(idat(png2)).toEqual(idat(replacement));
     expect(readCardFile(png2).card).toEqual(fixtureJson("card-v2.json"));
     await engine.dispatch("undo", {});
     expect(engine.projects.current()!.state.simulacra.get(simulacrum.id)!.picture).toEqual(simulacrum.picture);
 
-    const charx = (await engine.dispatch("cardExport", { simulacrumId: simulacrum.id, format: "charx" })) as { fileName: string; contentBase64: string };
+    const charx = await engine.call("cardExport", { simulacrumId: simulacrum.id, format: "charx" });
     expect(charx.fileName).toBe("Wren_Halloway.charx");
     expect(readCardFile(new Uint8Array(Buffer.from(charx.contentBase64, "base64"))).card.spec).toBe("chara_card_v3");
   });

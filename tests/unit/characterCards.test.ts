@@ -150,7 +150,7 @@ describe("card import through the engine", () => {
       await expect(engine.dispatch("cardImport", { fileName: "bad.png", contentBase64: toBase64(bytes) })).rejects.toBeInstanceOf(MasqueError);
     }
     expect(engine.projects.current()!.state).toBe(before);
-    const { treeId } = (await engine.dispatch("cardImport", { fileName: "mara.png", contentBase64: toBase64(cardToPng(v2)) })) as { treeId: string };
+    const { treeId } = await engine.call("cardImport", { fileName: "mara.png", contentBase64: toBase64(cardToPng(v2)) });
     const state = engine.projects.current()!.state;
     const tree = state.trees.get(treeId)!;
     const scene = state.scenes.get(tree.sceneId!)!;
@@ -158,7 +158,7 @@ describe("card import through the engine", () => {
     const opening = [...state.nodes.values()].find((n) => n.parentId === tree.rootId)!;
     expect(opening).toMatchObject({ speaker: "Mara", origin: "import", text: " Shut the door, User, you're letting the rain in." });
     const simulacrum = [...state.simulacra.values()][0]!;
-    const exported = (await engine.dispatch("cardExport", { simulacrumId: simulacrum.id, format: "json" })) as { contentBase64: string };
+    const exported = await engine.call("cardExport", { simulacrumId: simulacrum.id, format: "json" });
     expect(JSON.parse(Buffer.from(exported.contentBase64, "base64").toString("utf8"))).toEqual(v2);
   });
 });

@@ -1,22 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_MODEL } from "../../engine/common/demo/demoFrames.js";
-import { libraryEntries, libraryEntry } from "../../engine/common/library/libraryEntries.js";
+import { characterEntries, characterEntry } from "../../engine/common/characters/characterEntries.js";
 
-// The demo model's ambiguous condition as shipped data: the moody scene in the library, and the
+// The demo model's ambiguous condition as shipped data: the moody scene among the built-in characters, and the
 // planted tracker AUROC recomputed from the frames' opener distributions.
 const frame = (id: string) => DEMO_MODEL.frames.find((f) => f.id === id)!;
 
 describe("the demo model's moody condition", () => {
-  it("is a library scene whose tracker frames are the two tone frames", () => {
-    const mixed = libraryEntry("demo-moody/mixed")!;
+  it("is a built-in scene whose tracker frames are the two tone frames", () => {
+    const mixed = characterEntry("demo-moody/mixed")!;
     expect(mixed.role).toBe("mixed");
     expect(mixed.scene.frame).toBe(frame(DEMO_MODEL.ambiguous.condition).paraphrases[0]);
     expect(mixed.simulacrum.pair).toBeNull();
-    expect(libraryEntry("demo-moody/luigi")!.scene.frame).toBe(frame(DEMO_MODEL.ambiguous.luigi).paraphrases[0]);
-    expect(libraryEntry("demo-moody/waluigi")!.scene.frame).toBe(frame(DEMO_MODEL.ambiguous.waluigi).paraphrases[0]);
+    expect(characterEntry("demo-moody/luigi")!.scene.frame).toBe(frame(DEMO_MODEL.ambiguous.luigi).paraphrases[0]);
+    expect(characterEntry("demo-moody/waluigi")!.scene.frame).toBe(frame(DEMO_MODEL.ambiguous.waluigi).paraphrases[0]);
     // No rule-stated variant: no rule belongs to a tone frame.
-    expect(libraryEntry("demo-moody/luigi+rule")).toBeUndefined();
-    expect(libraryEntries.filter((e) => e.pairId === "demo-moody").map((e) => e.id)).toEqual(["demo-moody/luigi", "demo-moody/waluigi", "demo-moody/mixed"]);
+    expect(characterEntry("demo-moody/luigi+rule")).toBeUndefined();
+    expect(characterEntries.filter((e) => e.pairId === "demo-moody").map((e) => e.id)).toEqual(["demo-moody/luigi", "demo-moody/waluigi", "demo-moody/mixed"]);
   });
 
   it("plants a symmetric chain, with tone that disagrees with intent at known rates", () => {

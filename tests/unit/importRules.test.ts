@@ -2,7 +2,7 @@ import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 import { repoRoot } from "../testModels.js";
 
-// The import direction of STYLE.md is enforced by lint; these cases prove the rules fire
+// The import direction (see eslint.config.js) is enforced by lint; these cases prove the rules fire
 // (and stay quiet on allowed imports), linting snippets as if they lived in each folder.
 const eslint = new ESLint({ cwd: repoRoot });
 

@@ -155,8 +155,8 @@ describe("writes on a nearly full disk", () => {
 
   it("projectCreate and projectOpen succeed for a project they opened even when the recent list cannot be written", async () => {
     const home = mkdtempSync(join(tmpdir(), "masque-storage-home-"));
-    // A folder where the recent-projects file should be: every write of it fails.
-    mkdirSync(join(home, "recent-projects.json"));
+    // A folder where the settings file (which keeps the recent projects) should be: every write of it fails.
+    mkdirSync(join(home, "settings.json"));
     const saved = process.env.MASQUE_HOME;
     process.env.MASQUE_HOME = home;
     const engine = createEngine({ modelFolders: [] });

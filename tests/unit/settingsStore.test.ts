@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { applySettingsPatch, defaultSettings, RECENT_MODELS_LIMIT } from "../../engine/common/settings.js";
+import { applySettingsPatch, defaultSettings, RECENT_MODELS_LIMIT, RECENT_PROJECTS_LIMIT } from "../../engine/common/settings.js";
 import { defaultSettingsFile, SettingsStore } from "../../engine/node/settingsStore.js";
+import { repoRoot } from "../testModels.js";
 
 let dir: string;
 let file: string;
@@ -34,23 +35,79 @@ describe("settings store", () => {
 
   it("persists across a new store instance, merging backend fields", async () => {
     const store = new SettingsStore(file);
-    await store.update({ backend: { gpu: "off", gpuLayers: 0 }, modelFolders: ["/models/a", "/models/a", "/models/b"], lastProject: "/p/x.masque" });
+    await store.update({ backend: { gpu: "off", gpuLayers: 0 }, modelFolders: ["/models/a", "/models/a", "/models/b"] });
+    await store.rememberProject({ path: "/p/x.masque", name: "x" }, new Date("2025-01-02T00:00:00Z"));
     await store.update({ backend: { threads: 3 } });
     await store.rememberModel({ path: "/models/a/m.gguf", name: "m", sha256: null }, new Date("2025-01-01T00:00:00Z"));
 
     const again = await new SettingsStore(file).get();
     expect(again.backend).toEqual({ gpu: "off", gpuLayers: 0, contextSize: 2048, threads: 3 });
     expect(again.modelFolders).toEqual(["/models/a", "/models/b"]);
-    expect(again.lastProject).toBe("/p/x.masque");
+    expect(again.recentProjects).toEqual([{ path: "/p/x.masque", name: "x", openedAt: "2025-01-02T00:00:00.000Z" }]);
     expect(again.recentModels).toEqual([{ path: "/models/a/m.gguf", name: "m", sha256: null, lastUsed: "2025-01-01T00:00:00.000Z" }]);
-    expect(JSON.parse(readFileSync(file, "utf8")).version).toBe(1);
+    expect(JSON.parse(readFileSync(file, "utf8")).version).toBe(2);
   });
 
-  it("resets to the defaults, on disk too", async () => {
+  it("resets to the defaults, on disk too, keeping the recent projects", async () => {
     const store = new SettingsStore(file);
     await store.update({ backend: { contextSize: 8192 }, modelFolders: ["/m"] });
     expect(await store.reset()).toEqual(defaultSettings());
     expect(await new SettingsStore(file).get()).toEqual(defaultSettings());
+    await store.rememberProject({ path: "/p/kept.masque", name: "kept" }, new Date("2025-01-03T00:00:00Z"));
+    await store.update({ backend: { threads: 2 } });
+    expect(await store.reset()).toEqual({ ...defaultSettings(), recentProjects: [{ path: "/p/kept.masque", name: "kept", openedAt: "2025-01-03T00:00:00.000Z" }] });
+  });
+
+  it("keeps recent projects newest first, one per path, at most the limit", async () => {
+    const store = new SettingsStore(file);
+    for (let i = 0; i < RECENT_PROJECTS_LIMIT + 3; i++) await store.rememberProject({ path: `/p/${i}.masque`, name: `${i}` });
+    await store.rememberProject({ path: "/p/5.masque", name: "five" });
+    const recent = (await new SettingsStore(file).get()).recentProjects;
+    expect(recent).toHaveLength(RECENT_PROJECTS_LIMIT);
+    expect(recent[0]).toMatchObject({ path: "/p/5.masque", name: "five" });
+    expect(recent.filter((r) => r.path === "/p/5.masque")).toHaveLength(1);
+  });
+
+  it("reads a version 1 file: the last project and recent-projects.json become the recent projects", async () => {
+    for (const name of ["settings.json", "recent-projects.json"]) copyFileSync(join(repoRoot, "tests/fixtures/settings-v1", name), join(dir, name));
+    const store = new SettingsStore(file);
+    const settings = await store.get();
+    expect(store.warnings).toEqual([]);
+    expect(settings).toEqual({
+      version: 2,
+      modelFolders: ["/home/ada/models"],
+      recentModels: [{ path: "/home/ada/models/stories260K.gguf", name: "stories260K", sha256: null, lastUsed: "2026-03-01T09:00:00.000Z" }],
+      backend: { gpu: "off", gpuLayers: 0, contextSize: 4096, threads: 2 },
+      // The last project first (the old list's entries are kept in order; the invalid one is dropped).
+      recentProjects: [
+        { path: "/home/ada/Masque/Waluigi-study.masque", name: "Waluigi-study", openedAt: "" },
+        { path: "/home/ada/Masque/Tutor.masque", name: "Tutor", openedAt: "2026-02-27T15:30:00.000Z" },
+        { path: "/home/ada/Masque/Old.masque", name: "Old", openedAt: "2026-01-05T08:00:00.000Z" },
+      ],
+    });
+    // Reading changes nothing on disk; the next save writes version 2.
+    expect(JSON.parse(readFileSync(file, "utf8")).version).toBe(1);
+    await store.rememberProject({ path: "/home/ada/Masque/Tutor.masque", name: "Tutor" });
+    const saved = JSON.parse(readFileSync(file, "utf8")) as { version: number; lastProject?: unknown; recentProjects: { path: string }[] };
+    expect(saved.version).toBe(2);
+    expect(saved.lastProject).toBeUndefined();
+    expect(saved.recentProjects.map((r) => r.path)).toEqual(["/home/ada/Masque/Tutor.masque", "/home/ada/Masque/Waluigi-study.masque", "/home/ada/Masque/Old.masque"]);
+    expect((await new SettingsStore(file).get()).recentProjects).toHaveLength(3);
+  });
+
+  it("carries over the old recent-projects.json when settings.json was never written", async () => {
+    copyFileSync(join(repoRoot, "tests/fixtures/settings-v1/recent-projects.json"), join(dir, "recent-projects.json"));
+    const store = new SettingsStore(file);
+    expect((await store.get()).recentProjects.map((r) => r.name)).toEqual(["Tutor", "Old"]);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("sets aside a version 1 file that does not validate", async () => {
+    writeFileSync(file, JSON.stringify({ version: 1, modelFolders: [], recentModels: [], backend: defaultSettings().backend, lastProject: "not/absolute" }));
+    const store = new SettingsStore(file);
+    expect(await store.get()).toEqual(defaultSettings());
+    expect(store.warnings[0]).toMatch(/did not validate \(lastProject: must be an absolute path/);
+    expect(existsSync(`${file}.bad`)).toBe(true);
   });
 
   it("keeps recent models newest first, one per path, at most the limit", async () => {
@@ -87,11 +144,11 @@ describe("settings store", () => {
   });
 
   it("sets aside a file from a newer Masque instead of misreading it", async () => {
-    writeFileSync(file, JSON.stringify({ version: 2, somethingNew: true }));
+    writeFileSync(file, JSON.stringify({ version: 3, somethingNew: true }));
     const store = new SettingsStore(file);
     expect(await store.get()).toEqual(defaultSettings());
     expect(store.warnings[0]).toMatch(/newer Masque.*settings\.json\.newer/);
-    expect(JSON.parse(readFileSync(`${file}.newer`, "utf8")).version).toBe(2);
+    expect(JSON.parse(readFileSync(`${file}.newer`, "utf8")).version).toBe(3);
   });
 
   it("rejects invalid updates and leaves the settings unchanged", async () => {
@@ -110,7 +167,7 @@ describe("settings store", () => {
 
 describe("settings patches", () => {
   it("replace top-level fields and merge the backend", () => {
-    const next = applySettingsPatch(defaultSettings(), { backend: { gpuLayers: 12, threads: undefined }, lastProject: null });
+    const next = applySettingsPatch(defaultSettings(), { backend: { gpuLayers: 12, threads: undefined }, recentProjects: [] });
     expect(next.backend).toEqual({ ...defaultSettings().backend, gpuLayers: 12 });
   });
 });

@@ -77,12 +77,12 @@ describe("engine commands that are one intent", () => {
     process.env.MASQUE_HOME = saved;
   });
 
-  it("a new project has nothing to undo, and starting a tree from the library is one undo step", async () => {
+  it("a new project has nothing to undo, and starting a tree from a built-in character is one undo step", async () => {
     await engine.handlers.projectCreate({ name: "Library", rootText: "" });
     const session = engine.projects.current()!;
     expect(session.canUndo).toBe(false);
     const before = stateText(session.state);
-    const { treeId } = await engine.handlers.libraryUse({ entryId: "demo/luigi" });
+    const { treeId } = await engine.handlers.characterUse({ entryId: "demo/luigi" });
     expect(session.state.trees.has(treeId)).toBe(true);
     expect(session.state.scenes.size).toBe(1);
     expect(await engine.handlers.undo({})).toEqual({ undone: true });

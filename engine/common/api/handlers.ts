@@ -6,7 +6,7 @@ import { createForkHandlers } from "./forkHandlers.js";
 import { createFormatHandlers } from "./formatHandlers.js";
 import { createGenerationHandlers } from "./generationHandlers.js";
 import type { JobMap } from "./jobs.js";
-import { createLibraryHandlers } from "./libraryHandlers.js";
+import { createCharacterHandlers } from "./characterHandlers.js";
 import { createModelHandlers } from "./modelHandlers.js";
 import { createModelLibraryHandlers } from "./modelLibraryHandlers.js";
 import { createPersonaHandlers } from "./personaHandlers.js";
@@ -18,7 +18,7 @@ import { createRemoteHandlers } from "./remoteHandlers.js";
 // Only merges the handler maps (and validates calls into them). The handler modules import the
 // wrapper (handler.ts), the ports (ports.ts) and the job runner (jobs.ts), never this module.
 
-/** Builds the engine's handler map. The API type is inferred from this (STYLE rule 2). */
+/** Builds the engine's handler map. The API type is inferred from this, so no transport can drift from it. */
 export function createHandlers(
   runtime: RuntimePort,
   host: HostPort,
@@ -32,7 +32,7 @@ export function createHandlers(
     ...createProjectHandlers(projects, emit),
     ...createGenerationHandlers(runtime, projects, emit, jobs),
     ...createForkHandlers(runtime, projects, emit, jobs),
-    ...createLibraryHandlers(projects, host.ids),
+    ...createCharacterHandlers(projects, host.ids),
     ...createPersonaHandlers(runtime, projects, emit, jobs),
     ...createExperimentHandlers(runtime, projects, host, emit, jobs, host.groundTruth ?? (() => null)),
     ...createFormatHandlers(projects, host),

@@ -25,7 +25,6 @@ export function createModelHandlers(runtime: RuntimePort, host: HostPort, emit: 
       loadingPath,
       counters: { ...runtime.counters },
     })),
-    listModels: handler(emptyArgs, () => host.listModels()),
     loadModel: handler(loadModelArgs, async (args) => {
       emit({ type: "model.loading", path: args.path });
       loadingPath = args.path;

@@ -14,14 +14,6 @@ import type { RemoteConnectArgs } from "../remoteEngine.js";
 // The ports the handlers are given: what engine/node (or a test) implements for them. This module
 // imports no handler module, so every handler module and the runner can import it.
 
-/** A GGUF file offered in the model picker. */
-export interface ModelEntry {
-  path: string;
-  fileName: string;
-  fileSize: number;
-  source: "env" | "folder";
-}
-
 export interface RuntimeCounters {
   promptTokensEvaluated: number;
   tokensGenerated: number;
@@ -64,12 +56,11 @@ export interface RuntimePort {
   nextTokenAlternatives(prompt: string, forced: readonly number[], k: number): Promise<TokenAlternative[]>;
 }
 
-/** The host's facts and services: versions, cores, where models are found. */
+/** The host's facts and services: versions, cores, ids, ground truth, remote engines. */
 export interface HostPort {
   engineVersion: string;
   nodeLlamaCppVersion: string;
   cores: number;
-  listModels(): Promise<ModelEntry[]>;
   /** Mints record ids and timestamps. */
   ids: CommandContext;
   /** A ground-truth turn labeller for a model (by sha256), when one is known (the built-in demo model). */

@@ -1,10 +1,5 @@
 import type { ProjectSession } from "../project/session.js";
-
-export interface RecentProject {
-  path: string;
-  name: string;
-  openedAt: string;
-}
+import type { RecentProject } from "../settings.js";
 
 /** Project files as the handlers see them; engine/node implements it on the file system. */
 export interface ProjectPort {

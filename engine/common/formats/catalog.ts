@@ -1,7 +1,7 @@
 /**
  * Every file format Masque reads or writes besides its own project file, with what a host
  * needs to offer it: a file extension, a MIME type, and whether it can be imported.
- * The formats themselves live one per file beside this one (STYLE rule 4).
+ * The formats themselves live one per file beside this one.
  */
 export const formatIds = ["native", "tree-json", "paths-jsonl", "csv", "graphml", "markdown", "loom", "sillytavern"] as const;
 export type FormatId = (typeof formatIds)[number];

@@ -1,5 +1,5 @@
-import { builtinPairs } from "../library/builtins.js";
-import { libraryEntry } from "../library/libraryEntries.js";
+import { builtinPairs } from "../characters/builtins.js";
+import { characterEntry } from "../characters/characterEntries.js";
 import { sceneForPath } from "../project/transcript.js";
 import type { PersonaSettings, ProjectState } from "../project/types.js";
 import { defaultPersonaSettings } from "./tracker.js";
@@ -15,8 +15,8 @@ export function suggestPersonaSettings(state: ProjectState, treeId: string): Per
   const pairId = scene?.builtinId?.split("/")[0];
   const pair = builtinPairs.find((p) => p.id === pairId);
   if (pair === undefined) return null;
-  const luigi = libraryEntry(`${pair.id}/luigi`)!;
-  const waluigi = libraryEntry(`${pair.id}/waluigi`)!;
+  const luigi = characterEntry(`${pair.id}/luigi`)!;
+  const waluigi = characterEntry(`${pair.id}/waluigi`)!;
   return {
     ...defaultPersonaSettings,
     states: ["luigi", "waluigi"],

@@ -5,7 +5,7 @@ import { treeFromNode, type TreeFromNodeMode } from "./treeFromNode.js";
 import type { CommandContext, Experiment, NodeGeneration, NodeOrigin, NodePersona, Patch, PersonaSettings, ProjectState, Scene, Simulacrum, Tree, TreeNode } from "./types.js";
 
 /**
- * Tree commands (STYLE rule 3). Each is a pure function from the state and its arguments to
+ * Tree commands. Each is a pure function from the state and its arguments to
  * a patch; applyPatch derives the undo, so every command is undoable by construction.
  * `undoable: false` marks navigation, which the undo stack skips.
  */

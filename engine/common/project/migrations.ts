@@ -2,7 +2,7 @@ import { MasqueError } from "../errors.js";
 import { PROJECT_FORMAT_VERSION } from "./types.js";
 
 /**
- * Format migrations (STYLE rule 4). `migrations[v]` turns one raw line of version v into
+ * Format migrations. `migrations[v]` turns one raw line of version v into
  * version v + 1. Each migration lands with a fixture of the version it reads in
  * tests/fixtures/, and a test that opens it. Version 1 is the first format.
  */

@@ -213,7 +213,7 @@ export function NewExperimentDialog() {
       {trackerMissing && (
         <Callout tone="warning" title="No persona frames for this tree">
           Its scene is not a built-in pair, so the tracker has nothing to compare turns against. Configure persona tracking first, or start
-          the tree from the library.
+          the tree from Characters.
         </Callout>
       )}
       <SamplingFields form={form} errors={errors} />

@@ -3,7 +3,7 @@ import { useEngineState } from "../../state/engineState";
 import { Badge } from "../../ui/Badge";
 import { cx } from "../../ui/cx";
 import { formatBytes, formatCount } from "../../ui/format";
-import { orderModels, sourceLabels, useModelLibrary } from "../modelLibrary/modelLibraryView";
+import { orderModels, sourceLabels, useModelLibrary } from "./modelLibraryView";
 import { loadModel } from "./modelActions";
 import { useModelForm } from "./modelForm";
 

@@ -3,7 +3,7 @@ import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
 import { Spinner } from "../../ui/Spinner";
 import { TextInput } from "../../ui/TextInput";
-import { BackendSummary } from "../settings/BackendSummary";
+import { BackendSummary } from "./BackendSummary";
 import { loadModel } from "./modelActions";
 import { useModelForm } from "./modelForm";
 

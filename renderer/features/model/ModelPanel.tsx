@@ -1,10 +1,10 @@
 import { Button } from "../../ui/Button";
 import { Icon } from "../../ui/Icon";
 import { Panel } from "../../ui/Panel";
-import { FirstRunGate } from "../modelLibrary/FirstRunGate";
-import { ModelLibraryDialog } from "../modelLibrary/ModelLibraryDialog";
-import { openModelLibrary } from "../modelLibrary/modelLibraryActions";
-import { useModelLibrary } from "../modelLibrary/modelLibraryView";
+import { FirstRunGate } from "./FirstRunGate";
+import { ModelLibraryDialog } from "./ModelLibraryDialog";
+import { openModelLibrary } from "./modelLibraryActions";
+import { useModelLibrary } from "./modelLibraryView";
 import { LoadedModelCard } from "./LoadedModelCard";
 import { ModelList } from "./ModelList";
 import { refreshModels } from "./modelActions";

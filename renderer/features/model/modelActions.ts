@@ -2,9 +2,9 @@ import type { LoadModelArgs } from "../../../engine/common/protocol.js";
 import type { BackendSettings } from "../../../engine/common/settings.js";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { engineActions, readEngineState } from "../../state/engineState";
-import { endFirstRun } from "../modelLibrary/firstRun";
-import { refreshLibrary } from "../modelLibrary/modelLibraryActions";
-import { useSettings } from "../settings/settingsView";
+import { endFirstRun } from "./firstRun";
+import { refreshLibrary } from "./modelLibraryActions";
+import { useSettings } from "./settingsView";
 import { useModelForm } from "./modelForm";
 
 /** The saved backend settings as load arguments; "auto" is left to the engine (which measures threads). */
@@ -16,14 +16,9 @@ function loadArgs(path: string, backend: BackendSettings | undefined): LoadModel
   return args;
 }
 
-/** Re-reads the models the engine offers (MASQUE_MODEL, the models folders, downloads) and the library around them. */
+/** Re-reads the models the engine offers (MASQUE_MODEL, the models folders, downloads, recent files). */
 export async function refreshModels(): Promise<void> {
-  await Promise.all([
-    engine.call("listModels", {}).then(engineActions.setModels, () => {
-      // The list is a convenience; typing a path still works.
-    }),
-    refreshLibrary(),
-  ]);
+  await refreshLibrary();
 }
 
 /** Loads the model at `path` (or the path typed in the form) with the saved backend settings. */

@@ -3,7 +3,7 @@ import { createViewStore } from "../../state/createViewStore";
 
 /**
  * The model panel's form: the GGUF path typed or picked, and the last load error. How a model
- * is loaded (GPU, threads, context) is a saved setting: features/settings.
+ * is loaded (GPU, threads, context) is a saved setting (BackendSettingsForm).
  */
 export interface ModelForm {
   path: string;

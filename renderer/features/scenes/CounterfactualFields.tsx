@@ -6,8 +6,8 @@ import { Button } from "../../ui/Button";
 import { Field } from "../../ui/Field";
 import { Icon } from "../../ui/Icon";
 import { Select } from "../../ui/Select";
-import { addLibraryScene, ensureLibrary } from "../library/libraryActions";
-import { useLibrary, variantLabel } from "../library/libraryView";
+import { addCharacterScene, ensureCharacters } from "../characters/characterActions";
+import { useCharacters, variantLabel } from "../characters/charactersView";
 import { previewLine } from "../tree/flattenOutline";
 import { showError } from "../tree/treeView";
 import { useActivePath } from "../tree/useTree";
@@ -16,20 +16,20 @@ import { useSceneInForce } from "./useScene";
 
 /**
  * Which frame, from which turn, and whether the rest of the path follows. Offers the
- * project's other scenes and the library twins of the pair in force (added on use).
+ * project's other scenes and the built-in twins of the pair in force (added on use).
  */
 export function CounterfactualFields({ activeId }: { activeId: string }) {
   const { scene: inForce } = useSceneInForce();
   const scenes = useEngineState((s) => s.project?.scenes ?? null);
-  const entries = useLibrary((s) => s.entries);
+  const entries = useCharacters((s) => s.entries);
   const path = useActivePath();
   const chosen = useSceneRun((s) => s.sceneId);
   const fromId = useSceneRun((s) => s.fromId);
   const rest = useSceneRun((s) => s.rest);
   const running = useEngineState((s) => s.branchJob?.status === "running");
   const ready = useEngineState((s) => s.loaded !== null && s.loadingPath === null);
-  // The library twins are offered only once the entries are known; reading them is cheap.
-  useEffect(ensureLibrary, []);
+  // The built-in twins are offered only once the entries are known; reading them is cheap.
+  useEffect(ensureCharacters, []);
 
   const options = useMemo(() => {
     const inProject = [...(scenes?.values() ?? [])].filter((s) => s.id !== inForce?.id);
@@ -47,7 +47,7 @@ export function CounterfactualFields({ activeId }: { activeId: string }) {
   const run = async () => {
     if (from === undefined || value === "") return;
     try {
-      const sceneId = value.startsWith("scene:") ? value.slice(6) : await addLibraryScene(value.slice(6));
+      const sceneId = value.startsWith("scene:") ? value.slice(6) : await addCharacterScene(value.slice(6));
       await counterfactual(from.id, sceneId, rest);
     } catch (error) {
       showError(errorPayloadOf(error));
@@ -70,7 +70,7 @@ export function CounterfactualFields({ activeId }: { activeId: string }) {
               </optgroup>
             )}
             {options.twins.length > 0 && (
-              <optgroup label="From the library (added to the project)">
+              <optgroup label="Built-in characters (added to the project)">
                 {options.twins.map((e) => (
                   <option key={e.id} value={`entry:${e.id}`}>
                     {e.name} · {variantLabel(e)}

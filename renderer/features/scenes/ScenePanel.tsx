@@ -5,7 +5,7 @@ import { Callout } from "../../ui/Callout";
 import { Icon } from "../../ui/Icon";
 import { Panel } from "../../ui/Panel";
 import { Select } from "../../ui/Select";
-import { openLibrary } from "../library/libraryActions";
+import { openCharacters } from "../characters/characterActions";
 import { SideTabs } from "../tree/SideTabs";
 import { useSceneView } from "./sceneActions";
 import { LorebookSection } from "./LorebookSection";
@@ -41,13 +41,13 @@ export function ScenePanel() {
               </option>
             ))}
           </Select>
-          <Button size="sm" variant="ghost" onClick={openLibrary} title="Add scenes from the library or a character card">
-            <Icon name="library" className="size-3.5" /> Library
+          <Button size="sm" variant="ghost" onClick={openCharacters} title="Add scenes from the built-in characters or a character card">
+            <Icon name="library" className="size-3.5" /> Characters
           </Button>
         </div>
         {treeScene === null && (
           <Callout tone="info" title="This tree is raw text">
-            It has no scene: turns have no speakers and the model simply continues the document. Start a tree from the library or a
+            It has no scene: turns have no speakers and the model simply continues the document. Start a tree from Characters or a
             character card to work with simulacra, self-play and counterfactual frames.
           </Callout>
         )}

@@ -3,10 +3,10 @@ import type { Simulacrum } from "../../../engine/common/project/types.js";
 import { Button } from "../../ui/Button";
 import { Icon } from "../../ui/Icon";
 import { Select } from "../../ui/Select";
-import { exportCard, setSimulacrumPicture } from "../library/libraryActions";
-import { RoleTag } from "../library/RoleTag";
+import { exportCard, setSimulacrumPicture } from "../characters/characterActions";
+import { RoleTag } from "../characters/RoleTag";
 
-const sources: Record<Simulacrum["source"], string> = { builtin: "library", card: "card", user: "yours" };
+const sources: Record<Simulacrum["source"], string> = { builtin: "built-in", card: "card", user: "yours" };
 
 /**
  * A simulacrum of the project: its picture (set or replace it with a PNG), and Character Card

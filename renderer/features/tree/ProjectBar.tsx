@@ -9,7 +9,7 @@ import { IconButton } from "../../ui/IconButton";
 import { Select } from "../../ui/Select";
 import { ExportMenu } from "../exports/ExportMenu";
 import { ImportButton } from "../exports/ImportButton";
-import { openLibrary } from "../library/libraryActions";
+import { openCharacters } from "../characters/characterActions";
 import { openDialog } from "./ProjectDialogs";
 import { ProjectOverflowMenu } from "./ProjectOverflowMenu";
 import { redo, undo } from "./projectActions";
@@ -111,9 +111,9 @@ function TreeSelector() {
         </span>
       )}
       <IconButton icon="plus" label="New tree" data-testid="tree-new-button" onClick={() => openDialog("new-tree")} />
-      <Button size="sm" variant="ghost" data-testid="library-open-button" onClick={openLibrary} title="New tree from the library of contrasting simulacra, or from a character card">
+      <Button size="sm" variant="ghost" data-testid="characters-open-button" onClick={openCharacters} title="New tree from a built-in character (contrasting simulacra) or from a character card">
         <Icon name="library" className="size-3.5" />
-        <span className="hidden xl:inline">Library</span>
+        <span className="hidden xl:inline">Characters</span>
       </Button>
     </div>
   );

@@ -1,5 +1,5 @@
 import { useEngineState } from "../../state/engineState";
-import { LibraryDialog } from "../library/LibraryDialog";
+import { CharactersDialog } from "../characters/CharactersDialog";
 import { PromptDialog } from "../scenes/PromptDialog";
 import { NewProjectDialog } from "./NewProjectDialog";
 import { OpenProjectDialog } from "./OpenProjectDialog";
@@ -23,8 +23,8 @@ export function ProjectDialogs() {
       return <OpenProjectDialog />;
     case "save-as":
       return path === null ? null : <SaveAsDialog currentPath={path} />;
-    case "library":
-      return <LibraryDialog />;
+    case "characters":
+      return <CharactersDialog />;
     case "prompt":
       return <PromptDialog />;
     default:

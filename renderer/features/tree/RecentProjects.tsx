@@ -38,6 +38,8 @@ export function RecentProjects({ className, limit = 8 }: { className?: string; l
 
 function formatWhen(iso: string): string {
   const then = new Date(iso);
+  // Projects carried over from an old recent list may not know when they were opened.
+  if (Number.isNaN(then.getTime())) return "";
   const days = Math.floor((Date.now() - then.getTime()) / 86_400_000);
   if (days < 1) return then.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
   if (days < 7) return `${days} d ago`;

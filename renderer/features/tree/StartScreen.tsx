@@ -2,8 +2,8 @@ import { showTab } from "../../app/appView";
 import { Button } from "../../ui/Button";
 import { Icon } from "../../ui/Icon";
 import { Kbd } from "../../ui/Kbd";
-import { openLibrary } from "../library/libraryActions";
-import { FirstRunGate } from "../modelLibrary/FirstRunGate";
+import { openCharacters } from "../characters/characterActions";
+import { FirstRunGate } from "../model/FirstRunGate";
 import { openDialog } from "./ProjectDialogs";
 import { RecentProjects } from "./RecentProjects";
 
@@ -33,15 +33,15 @@ export function StartScreen() {
           </Button>
           <button
             type="button"
-            data-testid="library-open-button"
-            onClick={openLibrary}
+            data-testid="characters-open-button"
+            onClick={openCharacters}
             className="col-span-2 flex items-center gap-3 rounded-lg border border-zinc-800 bg-zinc-900/60 px-4 py-3 text-left transition-colors hover:border-violet-500/40 hover:bg-violet-500/[0.06] focus-visible:outline-2 focus-visible:outline-violet-400"
           >
             <span aria-hidden className="flex size-9 shrink-0 items-center justify-center rounded-lg bg-gradient-to-br from-teal-500/20 to-rose-500/20 ring-1 ring-zinc-700">
               <Icon name="library" className="size-4 text-zinc-200" />
             </span>
             <span className="flex min-w-0 flex-col">
-              <span className="text-[13px] font-medium text-zinc-100">Start from the library</span>
+              <span className="text-[13px] font-medium text-zinc-100">Start from a character</span>
               <span className="text-xs text-zinc-500">Contrasting simulacra — assistant vs. broken-free, honest witness vs. liar, tutor vs. saboteur — or a character card.</span>
             </span>
             <Icon name="chevron" className="ml-auto size-4 text-zinc-500" />

@@ -1,4 +1,4 @@
-import { importDroppedCard } from "../library/libraryActions";
+import { importDroppedCard } from "../characters/characterActions";
 import { ModelPanel } from "../model/ModelPanel";
 import { PersonaPanel } from "../persona/PersonaPanel";
 import { ScenePanel } from "../scenes/ScenePanel";

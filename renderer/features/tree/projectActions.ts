@@ -1,4 +1,4 @@
-import type { RecentProject } from "../../../engine/common/api/projectPort.js";
+import type { RecentProject } from "../../../engine/common/settings.js";
 import { showTab } from "../../app/appView";
 import { engine, errorPayloadOf } from "../../engineClient";
 import { projectActions } from "../../state/engineState";

@@ -1,7 +1,7 @@
 import type { ErrorPayload } from "../../../engine/common/errors.js";
 import { createViewStore } from "../../state/createViewStore";
 
-export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "tree-from-node" | "library" | "prompt";
+export type ProjectDialog = "new-project" | "open-project" | "save-as" | "new-tree" | "tree-from-node" | "characters" | "prompt";
 
 /** What the workspace's right column shows. */
 export type SideTab = "tree" | "map" | "scene" | "persona";

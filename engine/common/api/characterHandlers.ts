@@ -4,7 +4,7 @@ import { cardFileToSimulacrum, cardToPng, encodeBase64Utf8, MAX_CARD_BYTES, read
 import { checkPng, PngError, withoutTextChunks } from "../cards/png.js";
 import { MasqueError } from "../errors.js";
 import { handler, requireSession } from "./handler.js";
-import { libraryEntries, libraryEntry } from "../library/libraryEntries.js";
+import { characterEntries, characterEntry } from "../characters/characterEntries.js";
 import { createLoreHandlers } from "./loreHandlers.js";
 import type { CommandContext } from "../project/commands.js";
 import { idSchema } from "../project/schema.js";
@@ -13,8 +13,8 @@ import type { Scene, Simulacrum } from "../project/types.js";
 import { emptyArgs } from "../protocol.js";
 import type { ProjectPort } from "./projectPort.js";
 
-const libraryUseArgs = z.strictObject({ entryId: z.string().max(100), treeName: z.string().trim().min(1).max(200).optional() });
-const libraryAddSceneArgs = z.strictObject({ entryId: z.string().max(100) });
+const characterUseArgs = z.strictObject({ entryId: z.string().max(100), treeName: z.string().trim().min(1).max(200).optional() });
+const characterAddSceneArgs = z.strictObject({ entryId: z.string().max(100) });
 const cardImportArgs = z.strictObject({
   fileName: z.string().max(500),
   /** The file's bytes, base64. Files over the card limit are refused with a clear message. */
@@ -61,7 +61,7 @@ export async function addSimulacrumScene(s: ProjectEditor, ids: CommandContext, 
 
 /**
  * Adds the simulacrum's scene (if new) and a tree framed by it, opening with `opening` when
- * given: what importing a card or using a library entry does (the app and the CLI alike).
+ * given: what importing a card or starting from a built-in character does (the app and the CLI alike).
  */
 export async function adoptSimulacrum(s: ProjectEditor, ids: CommandContext, simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null): Promise<{ treeId: string; sceneId: string }> {
   const sceneId = await addSimulacrumScene(s, ids, simulacrum, scene);
@@ -74,19 +74,19 @@ export async function adoptSimulacrum(s: ProjectEditor, ids: CommandContext, sim
   return { treeId: tree.id, sceneId };
 }
 
-/** Built-in library, character cards, and the scenes they become. */
-export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext) {
+/** Built-in characters, character cards, and the scenes they become. */
+export function createCharacterHandlers(projects: ProjectPort, ids: CommandContext) {
   const session = () => requireSession(projects);
 
-  // One user intent (add a scene, start a tree from the library), so one undo step however many records it adds.
+  // One user intent (add a scene, start a tree from a built-in character), so one undo step however many records it adds.
   const addScene = (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">) => session().edit((s) => addSimulacrumScene(s, ids, simulacrum, scene));
   const adopt = (simulacrum: Omit<Simulacrum, "id">, scene: Omit<Scene, "id">, treeName: string, opening: string | null) =>
     session().edit((s) => adoptSimulacrum(s, ids, simulacrum, scene, treeName, opening));
 
   return {
     ...createLoreHandlers(projects, ids),
-    libraryList: handler(emptyArgs, async () =>
-      libraryEntries.map((e) => ({
+    charactersList: handler(emptyArgs, async () =>
+      characterEntries.map((e) => ({
         id: e.id,
         pairId: e.pairId,
         title: e.title,
@@ -100,16 +100,16 @@ export function createLibraryHandlers(projects: ProjectPort, ids: CommandContext
         speakers: e.scene.participants.map((p) => p.speaker),
       })),
     ),
-    /** Starts a new tree from a library entry (adding its scene to the project once). */
-    libraryUse: handler(libraryUseArgs, async ({ entryId, treeName }) => {
-      const entry = libraryEntry(entryId);
-      if (entry === undefined) throw new MasqueError("bad-request", `No library entry ${entryId}.`);
+    /** Starts a new tree from a built-in character (adding its scene to the project once). */
+    characterUse: handler(characterUseArgs, async ({ entryId, treeName }) => {
+      const entry = characterEntry(entryId);
+      if (entry === undefined) throw new MasqueError("bad-request", `No built-in character ${entryId}.`);
       return adopt(entry.simulacrum, entry.scene, treeName ?? entry.simulacrum.name, null);
     }),
-    /** Adds a library entry's scene to the project without starting a tree (e.g. a pair's twin for a counterfactual). */
-    libraryAddScene: handler(libraryAddSceneArgs, async ({ entryId }) => {
-      const entry = libraryEntry(entryId);
-      if (entry === undefined) throw new MasqueError("bad-request", `No library entry ${entryId}.`);
+    /** Adds a built-in character's scene to the project without starting a tree (e.g. a pair's twin for a counterfactual). */
+    characterAddScene: handler(characterAddSceneArgs, async ({ entryId }) => {
+      const entry = characterEntry(entryId);
+      if (entry === undefined) throw new MasqueError("bad-request", `No built-in character ${entryId}.`);
       return { sceneId: await addScene(entry.simulacrum, entry.scene) };
     }),
     /** Imports a Character Card (V1/V2/V3, JSON or PNG): a simulacrum, its scene, and a tree opening with its first message. */

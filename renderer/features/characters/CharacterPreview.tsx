@@ -5,16 +5,16 @@ import { Icon } from "../../ui/Icon";
 import { Spinner } from "../../ui/Spinner";
 import { TextInput } from "../../ui/TextInput";
 import { RoleTag } from "./RoleTag";
-import { useLibrary, type LibraryEntry } from "./libraryView";
+import { useCharacters, type CharacterEntry } from "./charactersView";
 
 /** The selected entry in full: the exact frame the new tree's root will hold, its speakers, and Start. */
-export function LibraryPreview({ entry, rule, projectOpen, onStart }: { entry: LibraryEntry; rule: string | null; projectOpen: boolean; onStart: () => void }) {
+export function CharacterPreview({ entry, rule, projectOpen, onStart }: { entry: CharacterEntry; rule: string | null; projectOpen: boolean; onStart: () => void }) {
   const ruleAt = entry.ruleStated && rule !== null ? entry.frame.lastIndexOf(rule) : -1;
-  const treeName = useLibrary((s) => s.treeName);
-  const busy = useLibrary((s) => s.busy);
-  const error = useLibrary((s) => s.error);
+  const treeName = useCharacters((s) => s.treeName);
+  const busy = useCharacters((s) => s.busy);
+  const error = useCharacters((s) => s.error);
   return (
-    <div className="flex min-h-0 flex-col gap-4" data-testid="library-preview">
+    <div className="flex min-h-0 flex-col gap-4" data-testid="character-preview">
       <div className="flex flex-col gap-1.5">
         <RoleTag role={entry.role} ruleStated={entry.ruleStated} className="self-start" />
         <h3 className="text-[15px] font-semibold tracking-tight text-zinc-50">{entry.name}</h3>
@@ -55,18 +55,18 @@ export function LibraryPreview({ entry, rule, projectOpen, onStart }: { entry: L
         {(id) => (
           <TextInput
             id={id}
-            data-testid="library-tree-name-input"
+            data-testid="character-tree-name-input"
             placeholder={entry.name}
             value={treeName}
-            onChange={(e) => useLibrary.set({ treeName: e.target.value })}
+            onChange={(e) => useCharacters.set({ treeName: e.target.value })}
             onKeyDown={(e) => {
               if (e.key === "Enter") onStart();
             }}
           />
         )}
       </Field>
-      {error !== null && <Callout tone="error" title={error.message} data-testid="library-error" />}
-      <Button variant="primary" className="h-9" data-testid="library-start-button" disabled={busy} onClick={onStart}>
+      {error !== null && <Callout tone="error" title={error.message} data-testid="character-error" />}
+      <Button variant="primary" className="h-9" data-testid="character-start-button" disabled={busy} onClick={onStart}>
         {busy ? <Spinner className="size-3.5" label="Starting" /> : <Icon name="play" className="size-3" />}
         Start a tree with {entry.role === "luigi" ? "this luigi" : entry.role === "waluigi" ? "this waluigi" : "this scene"}
       </Button>

@@ -2,7 +2,7 @@ import { DEMO_MODEL } from "../demo/demoFrames.js";
 import type { Participant, TranscriptFormat } from "../project/types.js";
 
 /**
- * The built-in library: contrasting luigi / waluigi pairs an educator can use on day one.
+ * The built-in characters: contrasting luigi / waluigi pairs an educator can use on day one.
  * Each frame is written as the start of a document a base model would continue — a
  * transcript header, a court record, a chronicle — never as an instruction. Each pair also
  * comes in a variant whose luigi frame states an explicit rule: the Waluigi hypothesis says

@@ -1,6 +1,6 @@
 import { engine, errorPayloadOf } from "../../engineClient";
 import { applyDownload, updatedAtOf, whenSettled } from "../../state/downloadState";
-import { loadModel, refreshModels } from "../model/modelActions";
+import { loadModel, refreshModels } from "./modelActions";
 import { setDownloadError } from "./modelLibraryView";
 
 /** Downloads to load as soon as they complete (the first-run screen's pick). */

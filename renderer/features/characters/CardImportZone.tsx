@@ -3,14 +3,14 @@ import { Callout } from "../../ui/Callout";
 import { cx } from "../../ui/cx";
 import { Icon } from "../../ui/Icon";
 import { Spinner } from "../../ui/Spinner";
-import { importCard } from "./libraryActions";
-import { useLibrary } from "./libraryView";
+import { importCard } from "./characterActions";
+import { useCharacters } from "./charactersView";
 
 /** Character Card import: choose a file or drop one here (.png with a chara/ccv3 chunk, .json, or a .charx archive). */
 export function CardImportZone({ disabled }: { disabled: boolean }) {
   const [over, setOver] = useState(false);
-  const importing = useLibrary((s) => s.importing);
-  const error = useLibrary((s) => s.importError);
+  const importing = useCharacters((s) => s.importing);
+  const error = useCharacters((s) => s.importError);
   const take = (files: FileList | null) => {
     const file = files?.[0];
     if (file !== undefined && !disabled && !importing) void importCard(file);

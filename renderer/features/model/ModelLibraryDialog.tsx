@@ -4,7 +4,7 @@ import { Callout } from "../../ui/Callout";
 import { Dialog } from "../../ui/Dialog";
 import { Icon } from "../../ui/Icon";
 import { Spinner } from "../../ui/Spinner";
-import { BackendSettingsForm } from "../settings/BackendSettingsForm";
+import { BackendSettingsForm } from "./BackendSettingsForm";
 import { CatalogList } from "./CatalogList";
 import { FolderList } from "./FolderList";
 import { LibraryModelCard } from "./LibraryModelCard";

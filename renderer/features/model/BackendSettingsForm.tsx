@@ -9,7 +9,7 @@ import { Icon } from "../../ui/Icon";
 import { Select } from "../../ui/Select";
 import { Spinner } from "../../ui/Spinner";
 import { TextInput } from "../../ui/TextInput";
-import { loadModel, refreshModels } from "../model/modelActions";
+import { loadModel, refreshModels } from "./modelActions";
 import { commitDraft, measuredThreads, resetSettings, setDraft, setGpu } from "./settingsActions";
 import { draftErrors, useSettings, type BackendField } from "./settingsView";
 

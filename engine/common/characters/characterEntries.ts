@@ -1,8 +1,8 @@
 import { builtinFormat, builtinPairs, type BuiltinPair } from "./builtins.js";
 import type { Scene, Simulacrum } from "../project/types.js";
 
-/** One ready-to-use library entry: a scene and the simulacrum that plays in it. */
-export interface LibraryEntry {
+/** One ready-to-use built-in character: a scene and the simulacrum that plays in it. */
+export interface CharacterEntry {
   /** Stable id, e.g. "assistant/luigi", "assistant/luigi+rule". */
   id: string;
   pairId: string;
@@ -16,7 +16,7 @@ export interface LibraryEntry {
   scene: Omit<Scene, "id">;
 }
 
-function entry(pair: BuiltinPair, role: "luigi" | "waluigi" | "mixed", ruleStated: boolean): LibraryEntry {
+function entry(pair: BuiltinPair, role: "luigi" | "waluigi" | "mixed", ruleStated: boolean): CharacterEntry {
   const persona = role === "mixed" ? pair.mixed! : pair[role];
   const frame = persona.frame + (ruleStated ? pair.rule : "");
   const id = `${pair.id}/${role}${ruleStated ? "+rule" : ""}`;
@@ -56,13 +56,13 @@ function entry(pair: BuiltinPair, role: "luigi" | "waluigi" | "mixed", ruleState
 }
 
 /** Every built-in entry: each pair as luigi, waluigi, luigi with the rule stated (unless the pair has none), and its mixed scene (if any). */
-export const libraryEntries: LibraryEntry[] = builtinPairs.flatMap((pair) => [
+export const characterEntries: CharacterEntry[] = builtinPairs.flatMap((pair) => [
   entry(pair, "luigi", false),
   entry(pair, "waluigi", false),
   ...(pair.ruleVariant === false ? [] : [entry(pair, "luigi", true)]),
   ...(pair.mixed === undefined ? [] : [entry(pair, "mixed", false)]),
 ]);
 
-export function libraryEntry(id: string): LibraryEntry | undefined {
-  return libraryEntries.find((e) => e.id === id);
+export function characterEntry(id: string): CharacterEntry | undefined {
+  return characterEntries.find((e) => e.id === id);
 }

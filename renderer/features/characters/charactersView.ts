@@ -2,12 +2,12 @@ import type { ErrorPayload } from "../../../engine/common/errors.js";
 import type { EngineResult } from "../../../engine/common/api/handlers.js";
 import { createViewStore } from "../../state/createViewStore";
 
-/** One built-in library entry as the engine lists it (a simulacrum and the scene it plays in). */
-export type LibraryEntry = EngineResult<"libraryList">[number];
+/** One built-in character as the engine lists it (a simulacrum and the scene it plays in). */
+export type CharacterEntry = EngineResult<"charactersList">[number];
 
-/** The library dialog: the engine's entries (read once), the one selected, and the last failure. */
-export interface LibraryView {
-  entries: LibraryEntry[] | null;
+/** The Characters dialog: the engine's entries (read once), the one selected, and the last failure. */
+export interface CharactersView {
+  entries: CharacterEntry[] | null;
   selectedId: string | null;
   /** The new tree's name; empty uses the entry's name. */
   treeName: string;
@@ -18,7 +18,7 @@ export interface LibraryView {
   importing: boolean;
 }
 
-export const useLibrary = createViewStore<LibraryView>({
+export const useCharacters = createViewStore<CharactersView>({
   entries: null,
   selectedId: null,
   treeName: "",
@@ -28,19 +28,19 @@ export const useLibrary = createViewStore<LibraryView>({
   importing: false,
 });
 
-export interface LibraryPair {
+export interface CharacterPair {
   pairId: string;
   title: string;
   summary: string;
   narrative: boolean;
-  entries: LibraryEntry[];
+  entries: CharacterEntry[];
   /** The rule the rule-stated variant appends to the luigi frame (what makes it differ). */
   rule: string | null;
 }
 
 /** Entries grouped by their contrasting pair, in the engine's order (luigi, waluigi, rule stated). */
-export function groupByPair(entries: readonly LibraryEntry[]): LibraryPair[] {
-  const pairs = new Map<string, LibraryPair>();
+export function groupByPair(entries: readonly CharacterEntry[]): CharacterPair[] {
+  const pairs = new Map<string, CharacterPair>();
   for (const entry of entries) {
     let pair = pairs.get(entry.pairId);
     if (pair === undefined) {
@@ -58,7 +58,7 @@ export function groupByPair(entries: readonly LibraryEntry[]): LibraryPair[] {
 }
 
 /** How a variant is named in the dialog. */
-export function variantLabel(entry: LibraryEntry): string {
+export function variantLabel(entry: CharacterEntry): string {
   if (entry.role === "waluigi") return "Waluigi";
   if (entry.role === "mixed") return "Mixed";
   return entry.ruleStated ? "Luigi + rule" : "Luigi";

@@ -1,10 +1,10 @@
 import { memo } from "react";
 import { cx } from "../../ui/cx";
 import { RoleTag } from "./RoleTag";
-import { framePersonaPart, type LibraryEntry } from "./libraryView";
+import { framePersonaPart, type CharacterEntry } from "./charactersView";
 
-export interface LibraryEntryCardProps {
-  entry: LibraryEntry;
+export interface CharacterEntryCardProps {
+  entry: CharacterEntry;
   /** The stated rule, for the rule-stated variant. */
   rule: string | null;
   selected: boolean;
@@ -16,11 +16,11 @@ export interface LibraryEntryCardProps {
  * One variant of a pair: its role, name and description, and the part of its frame that sets
  * the persona (the rule, where it is stated). Double-click starts it.
  */
-export const LibraryEntryCard = memo(function LibraryEntryCard({ entry, rule, selected, onSelect, onStart }: LibraryEntryCardProps) {
+export const CharacterEntryCard = memo(function CharacterEntryCard({ entry, rule, selected, onSelect, onStart }: CharacterEntryCardProps) {
   return (
     <button
       type="button"
-      data-testid="library-entry"
+      data-testid="character-entry"
       data-entry-id={entry.id}
       aria-pressed={selected}
       onClick={() => onSelect(entry.id)}

@@ -5,7 +5,7 @@ import { useGenerateSettings } from "../tree/generateSettings";
 import { loadRecent } from "../tree/projectActions";
 import { useTreeView } from "../tree/treeView";
 import { downloadBase64, fileToBase64 } from "./downloadFile";
-import { useLibrary } from "./libraryView";
+import { useCharacters } from "./charactersView";
 
 /** The engine refuses cards over this size; checked here first so a huge file is never sent. */
 export const MAX_CARD_BYTES = 20 * 1024 * 1024;
@@ -13,55 +13,55 @@ export const MAX_CARD_BYTES = 20 * 1024 * 1024;
 export const MAX_CHARX_BYTES = 64 * 1024 * 1024;
 const CARD_FILE = /\.(png|json|charx)$/i;
 
-/** Opens the library dialog (from the tree workspace or the start screen) and reads the entries once. */
-export function openLibrary(): void {
-  useLibrary.set({ error: null, importError: null, busy: false });
-  useTreeView.set({ dialog: "library", error: null });
-  if (useLibrary.get().entries === null) void loadLibrary();
+/** Opens the Characters dialog (from the tree workspace or the start screen) and reads the entries once. */
+export function openCharacters(): void {
+  useCharacters.set({ error: null, importError: null, busy: false });
+  useTreeView.set({ dialog: "characters", error: null });
+  if (useCharacters.get().entries === null) void loadCharacters();
 }
 
-export function closeLibrary(): void {
+export function closeCharacters(): void {
   useTreeView.set({ dialog: null });
 }
 
-async function loadLibrary(): Promise<void> {
+async function loadCharacters(): Promise<void> {
   try {
-    const entries = await engine.call("libraryList", {});
-    useLibrary.set((s) => ({ entries, selectedId: s.selectedId ?? entries[0]?.id ?? null }));
+    const entries = await engine.call("charactersList", {});
+    useCharacters.set((s) => ({ entries, selectedId: s.selectedId ?? entries[0]?.id ?? null }));
   } catch (error) {
-    useLibrary.set({ entries: [], error: errorPayloadOf(error) });
+    useCharacters.set({ entries: [], error: errorPayloadOf(error) });
   }
 }
 
-/** Shows a tree the library or a card import just made, in the tree workspace. */
+/** Shows a tree a built-in character or a card import just made, in the tree workspace. */
 function showNewTree(treeId: string): void {
   useTreeView.set({ treeId, dialog: null, error: null, side: "tree" });
   showTab("tree");
 }
 
 /**
- * Starts a new tree framed by a library entry. With no project open, a project is created
- * first (named after the tree) and its empty first tree removed, so the library is a way in.
+ * Starts a new tree framed by a built-in character. With no project open, a project is created
+ * first (named after the tree) and its empty first tree removed, so Characters is a way in.
  */
-export async function startLibraryEntry(entryId: string, treeName: string): Promise<boolean> {
-  if (useLibrary.get().busy) return false;
-  useLibrary.set({ busy: true, error: null });
+export async function startCharacter(entryId: string, treeName: string): Promise<boolean> {
+  if (useCharacters.get().busy) return false;
+  useCharacters.set({ busy: true, error: null });
   try {
     let emptyTreeId: string | null = null;
     if (readEngineState().project === null) {
-      const entry = useLibrary.get().entries?.find((e) => e.id === entryId);
-      const { snapshot } = await engine.call("projectCreate", { name: treeName || entry?.name || "Library", rootText: "" });
+      const entry = useCharacters.get().entries?.find((e) => e.id === entryId);
+      const { snapshot } = await engine.call("projectCreate", { name: treeName || entry?.name || "Characters", rootText: "" });
       emptyTreeId = snapshot.trees[0]?.id ?? null;
       useGenerateSettings.set({ overrides: {} });
       void loadRecent();
     }
-    const { treeId } = await engine.call("libraryUse", { entryId, ...(treeName.trim() !== "" ? { treeName: treeName.trim() } : {}) });
+    const { treeId } = await engine.call("characterUse", { entryId, ...(treeName.trim() !== "" ? { treeName: treeName.trim() } : {}) });
     if (emptyTreeId !== null) await engine.call("perform", { command: "deleteTree", args: { treeId: emptyTreeId } });
-    useLibrary.set({ busy: false, treeName: "" });
+    useCharacters.set({ busy: false, treeName: "" });
     showNewTree(treeId);
     return true;
   } catch (error) {
-    useLibrary.set({ busy: false, error: errorPayloadOf(error) });
+    useCharacters.set({ busy: false, error: errorPayloadOf(error) });
     return false;
   }
 }
@@ -83,24 +83,24 @@ export function cardFileProblem(file: { name: string; size: number }): string | 
 export async function importCard(file: File): Promise<boolean> {
   const problem = cardFileProblem(file);
   if (problem !== null) {
-    useLibrary.set({ importError: problem });
+    useCharacters.set({ importError: problem });
     return false;
   }
-  useLibrary.set({ importing: true, importError: null });
+  useCharacters.set({ importing: true, importError: null });
   try {
     const { treeId } = await engine.call("cardImport", { fileName: file.name, contentBase64: await fileToBase64(file) });
-    useLibrary.set({ importing: false });
+    useCharacters.set({ importing: false });
     showNewTree(treeId);
     return true;
   } catch (error) {
-    useLibrary.set({ importing: false, importError: errorPayloadOf(error).message });
+    useCharacters.set({ importing: false, importError: errorPayloadOf(error).message });
     return false;
   }
 }
 
-/** A card dropped anywhere on the workspace: imported through the library dialog, which shows a refusal. */
+/** A card dropped anywhere on the workspace: imported through the Characters dialog, which shows a refusal. */
 export function importDroppedCard(file: File): void {
-  openLibrary();
+  openCharacters();
   void importCard(file);
 }
 
@@ -126,23 +126,23 @@ export async function setSimulacrumPicture(simulacrumId: string, file: File | nu
   }
 }
 
-/** Reads the library entries if they are not known yet (for pickers outside the dialog). */
-export function ensureLibrary(): void {
-  if (useLibrary.get().entries === null) void loadLibrary();
+/** Reads the built-in characters if they are not known yet (for pickers outside the dialog). */
+export function ensureCharacters(): void {
+  if (useCharacters.get().entries === null) void loadCharacters();
 }
 
 /**
- * Adds a library entry's scene to the project without keeping a tree for it (for a
+ * Adds a built-in character's scene to the project without keeping a tree for it (for a
  * counterfactual under the pair's twin). The engine adds scenes only with a tree, so the tree
  * it makes is deleted again; the shown tree is pinned meanwhile so the view does not jump.
  */
-export async function addLibraryScene(entryId: string): Promise<string> {
+export async function addCharacterScene(entryId: string): Promise<string> {
   const project = readEngineState().project;
   const existing = project === null ? undefined : [...project.scenes.values()].find((s) => s.builtinId === entryId);
   if (existing !== undefined) return existing.id;
   const current = useTreeView.get().treeId ?? pickNewestTreeId();
   if (current !== null) useTreeView.set({ treeId: current });
-  const { treeId, sceneId } = await engine.call("libraryUse", { entryId });
+  const { treeId, sceneId } = await engine.call("characterUse", { entryId });
   await engine.call("perform", { command: "deleteTree", args: { treeId } });
   return sceneId;
 }

@@ -5,10 +5,10 @@ import { expect, test, type Page } from "@playwright/test";
 import { repoRoot, testModel } from "../testModels.js";
 import { startWebMode, type WebModeServer } from "./webMode.js";
 
-// Scenes end to end: the built-in library, self-play, "show prompt", and Character Card
+// Scenes end to end: the built-in characters, self-play, "show prompt", and Character Card
 // import/export, against a real web-mode server with the stories260K model.
 let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-library-e2e-"));
+const home = mkdtempSync(join(tmpdir(), "masque-characters-e2e-"));
 const files = mkdtempSync(join(tmpdir(), "masque-cards-"));
 
 test.beforeAll(async () => {
@@ -19,7 +19,7 @@ test.afterAll(async () => {
 });
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
-const entry = (page: Page, id: string) => page.locator(`[data-testid="library-entry"][data-entry-id="${id}"]`);
+const entry = (page: Page, id: string) => page.locator(`[data-testid="character-entry"][data-entry-id="${id}"]`);
 
 /** A V2 card as SillyTavern writes it, with fields Masque does not read (they must survive export). */
 const card = {
@@ -44,7 +44,7 @@ const card = {
   unknown_top_level: { keep: "me" },
 };
 
-test("library → self-play → show prompt → character card import, export and refusal", async ({ page }) => {
+test("characters → self-play → show prompt → character card import, export and refusal", async ({ page }) => {
   await page.goto(server.openUrl);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
@@ -52,22 +52,22 @@ test("library → self-play → show prompt → character card import, export an
   await page.getByTestId("project-create-button").click();
   await expect(page.getByTestId("transcript-node")).toHaveCount(1);
 
-  // The library lists every pair as luigi, waluigi and luigi with its rule stated (7 pairs),
+  // Characters lists every pair as luigi, waluigi and luigi with its rule stated (7 pairs),
   // and the demo model's moody pair as its two tone frames and the mixed scene.
-  await page.getByTestId("library-open-button").click();
-  await expect(page.getByTestId("library-dialog")).toBeVisible();
-  await expect(page.getByTestId("library-entry")).toHaveCount(24);
+  await page.getByTestId("characters-open-button").click();
+  await expect(page.getByTestId("characters-dialog")).toBeVisible();
+  await expect(page.getByTestId("character-entry")).toHaveCount(24);
   await expect(entry(page, "kind-child/luigi")).toBeVisible();
   await expect(entry(page, "demo-moody/mixed")).toBeVisible();
   await expect(entry(page, "assistant/waluigi")).toBeVisible();
   await entry(page, "assistant/luigi").click();
   await expect(entry(page, "assistant/luigi")).toHaveAttribute("aria-pressed", "true");
-  await expect(page.getByTestId("library-preview")).toContainText("Chat log — AI Assistant Help Desk");
+  await expect(page.getByTestId("character-preview")).toContainText("Chat log — AI Assistant Help Desk");
   await page.mouse.move(700, 880);
-  await page.screenshot({ path: join(repoRoot, "docs/screenshots/library.png") });
+  await page.screenshot({ path: join(repoRoot, "docs/screenshots/characters.png") });
 
-  await page.getByTestId("library-start-button").click();
-  await expect(page.getByTestId("library-dialog")).toHaveCount(0);
+  await page.getByTestId("character-start-button").click();
+  await expect(page.getByTestId("characters-dialog")).toHaveCount(0);
   await expect(page.getByTestId("transcript-node")).toHaveCount(1);
   await expect(page.getByTestId("transcript")).toContainText("The assistant is patient, honest and kind");
   await expect(page.getByTestId("tree-select")).toContainText("Helpful assistant");
@@ -103,9 +103,9 @@ test("library → self-play → show prompt → character card import, export an
   // A V2 card: its scene and a tree that opens with the card's first message.
   const cardPath = join(files, "captain.json");
   writeFileSync(cardPath, JSON.stringify(card, null, 2));
-  await page.getByTestId("library-open-button").click();
+  await page.getByTestId("characters-open-button").click();
   await page.getByTestId("card-import-input").setInputFiles(cardPath);
-  await expect(page.getByTestId("library-dialog")).toHaveCount(0);
+  await expect(page.getByTestId("characters-dialog")).toHaveCount(0);
   await expect(page.getByTestId("transcript-node")).toHaveCount(2);
   await expect(page.getByTestId("transcript-node").first()).toContainText("Captain Mirel is the weathered captain of the airship Dawnrunner");
   await expect(activeNode(page)).toContainText("Captain Mirel: Hold fast to the rail, User! This storm has teeth.");
@@ -139,14 +139,14 @@ test("library → self-play → show prompt → character card import, export an
   // A broken card and a file that is not a card are refused with a clear reason; nothing changes.
   const badPath = join(files, "broken.json");
   writeFileSync(badPath, JSON.stringify({ spec: "chara_card_v2", spec_version: "2.0", data: { name: "", description: 3 } }));
-  await page.getByTestId("library-open-button").click();
+  await page.getByTestId("characters-open-button").click();
   await page.getByTestId("card-import-input").setInputFiles(badPath);
   await expect(page.getByTestId("card-import-error")).toContainText("Not a usable character card: data.name must be a non-empty string");
   const textPath = join(files, "notes.txt");
   writeFileSync(textPath, "just some notes");
   await page.getByTestId("card-import-input").setInputFiles(textPath);
   await expect(page.getByTestId("card-import-error")).toContainText("notes.txt is not a character card");
-  await expect(page.getByTestId("library-dialog")).toBeVisible();
+  await expect(page.getByTestId("characters-dialog")).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(page.getByTestId("tree-select").locator("option")).toHaveCount(trees);
   await expect(activeNode(page)).toContainText("Hold fast to the rail");
@@ -159,6 +159,6 @@ test("library → self-play → show prompt → character card import, export an
     el.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
   }, pngBytes.toString("base64"));
   await expect(page.getByTestId("tree-select").locator("option")).toHaveCount(trees + 1);
-  await expect(page.getByTestId("library-dialog")).toHaveCount(0);
+  await expect(page.getByTestId("characters-dialog")).toHaveCount(0);
   await expect(activeNode(page)).toContainText("Captain Mirel: Hold fast to the rail");
 });

@@ -1,7 +1,6 @@
 import { engine, errorPayloadOf } from "../../engineClient";
 import { applyDownloadList } from "../../state/downloadState";
-import { engineActions } from "../../state/engineState";
-import { applySettingsView, refreshSettings } from "../settings/settingsActions";
+import { applySettingsView, refreshSettings } from "./settingsActions";
 import { useModelLibrary } from "./modelLibraryView";
 
 /** Re-reads the library's folders and models (GGUF headers only: no weights are loaded). */
@@ -45,7 +44,7 @@ export function closeModelLibrary(): void {
 }
 
 async function afterFolderChange(): Promise<void> {
-  await Promise.all([rescan(), refreshCatalog(), engine.call("listModels", {}).then(engineActions.setModels, () => undefined)]);
+  await Promise.all([rescan(), refreshCatalog()]);
 }
 
 /** Adds a folder to scan (saved in the user's settings); returns whether it was added. */

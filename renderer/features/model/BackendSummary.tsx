@@ -1,7 +1,7 @@
 import type { BackendSettings } from "../../../engine/common/settings.js";
 import { formatInteger } from "../../ui/format";
 import { Icon } from "../../ui/Icon";
-import { openModelLibrary } from "../modelLibrary/modelLibraryActions";
+import { openModelLibrary } from "./modelLibraryActions";
 import { useSettings } from "./settingsView";
 
 /** The saved backend settings in one line, for the model panel; editing happens in the library. */

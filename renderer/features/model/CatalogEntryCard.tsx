@@ -7,7 +7,7 @@ import { Callout } from "../../ui/Callout";
 import { cx } from "../../ui/cx";
 import { formatBytes, formatCount } from "../../ui/format";
 import { Icon } from "../../ui/Icon";
-import { loadModel } from "../model/modelActions";
+import { loadModel } from "./modelActions";
 import { startCatalogDownload } from "./downloadActions";
 import { DownloadProgress } from "./DownloadProgress";
 import { engageFirstRun } from "./firstRun";

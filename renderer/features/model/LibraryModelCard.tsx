@@ -6,7 +6,7 @@ import { Button } from "../../ui/Button";
 import { cx } from "../../ui/cx";
 import { formatBytes, formatCount, formatInteger } from "../../ui/format";
 import { Spinner } from "../../ui/Spinner";
-import { loadModel, unloadModel } from "../model/modelActions";
+import { loadModel, unloadModel } from "./modelActions";
 import { sourceLabels } from "./modelLibraryView";
 
 /** One GGUF file in the library: what its header says (no weights are read), where it was found, load or unload. */
