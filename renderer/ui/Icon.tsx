@@ -44,6 +44,7 @@ const paths = {
   mask: "M4 6c5-2 11-2 16 0 0 7-3 12-8 12S4 13 4 6zM8.5 10.5h2M13.5 10.5h2M9.5 14.5c1.5 1 3.5 1 5 0",
   fold: "M7 4l5 5 5-5M7 20l5-5 5 5",
   unfold: "M7 9l5-5 5 5M7 15l5 5 5-5",
+  server: "M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01",
   gauge: "M4 18a8 8 0 1 1 16 0M12 18l4-6",
 } as const;
 

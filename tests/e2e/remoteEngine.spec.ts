@@ -20,12 +20,14 @@ test.afterAll(async () => {
   await llama?.kill();
 });
 
-test("connects to a llama-server endpoint and shows what it can and cannot do", async ({ page }) => {
+test("connects to a llama-server endpoint from the first-run screen and shows what it can and cannot do", async ({ page }) => {
   await page.goto(server.openUrl);
-  await skipFirstRun(page);
-  await page.getByTestId("remote-engine").locator("summary").click();
-  await page.getByTestId("remote-urls").fill(llama.url);
-  await page.getByTestId("remote-connect").click();
+  // No model on this computer: the first-run screen offers a server as one way in.
+  const firstRun = page.getByTestId("first-run-remote");
+  await expect(firstRun).toBeVisible();
+  await firstRun.getByTestId("remote-urls").fill(llama.url);
+  await firstRun.getByTestId("remote-connect").click();
+  await expect(page.getByTestId("first-run")).toHaveCount(0, { timeout: 30_000 });
   const card = page.getByTestId("remote-engine-info");
   await expect(card).toBeVisible({ timeout: 30_000 });
   await expect(card).toContainText("llama-server");

@@ -13,8 +13,9 @@ import { bySize, CatalogList } from "./CatalogList";
 import { engageFirstRun, useFirstRun } from "./firstRun";
 import { AddFolderForm } from "./FolderList";
 import { useModelLibrary } from "./modelLibraryView";
+import { RemoteEngineFields } from "./RemoteEngineForm";
 
-/** No model yet: what a base model is, and three ways to get one (download, a file, a folder). */
+/** No model yet: what a base model is, and four ways to get one (download, a file, a folder, a server). */
 export function FirstRunScreen() {
   const catalog = useModelLibrary((s) => s.catalog);
   const recommended = catalog === null ? null : (catalog.find((e) => e.recommended) ?? bySize(catalog)[0] ?? null);
@@ -30,7 +31,7 @@ export function FirstRunScreen() {
           A base model is a language model straight out of pretraining: it was never taught to chat or to obey, it only continues whatever
           document it is given. Start a document and it plays every character in it, helpful or not, and that is what Masque lets you explore.
         </p>
-        <p className="text-xs text-zinc-500">There is no model on this computer yet. Choose one of three ways in:</p>
+        <p className="text-xs text-zinc-500">There is no model on this computer yet. Choose one of four ways in:</p>
       </header>
       <LoadStatus />
       <Step icon="download" title="Download a recommended base model" hint="Saved to your Masque folder and checked after download; it loads as soon as it is ready.">
@@ -56,6 +57,11 @@ export function FirstRunScreen() {
           <FolderModels />
         </Step>
       </div>
+      <Step icon="server" title="Connect to a server" hint="A vLLM or llama-server endpoint serving a base model, on this computer or your lab's. Masque checks what it supports before you use it.">
+        <div data-testid="first-run-remote">
+          <RemoteEngineFields onConnect={engageFirstRun} />
+        </div>
+      </Step>
       <p className="text-center text-xs text-zinc-500">
         <button type="button" data-testid="first-run-skip" className="text-zinc-400 underline-offset-2 hover:text-violet-200 hover:underline" onClick={() => useFirstRun.set({ dismissed: true })}>
           Skip for now

@@ -6,6 +6,7 @@ import { Button } from "../../ui/Button";
 import { Callout } from "../../ui/Callout";
 import { Spinner } from "../../ui/Spinner";
 import { TextInput } from "../../ui/TextInput";
+import { cx } from "../../ui/cx";
 import { inputClass } from "../../ui/inputClass";
 
 /**
@@ -14,6 +15,19 @@ import { inputClass } from "../../ui/inputClass";
  * the engine reads it from MASQUE_API_KEY (web mode) or the app's encrypted store.
  */
 export function RemoteEngineForm() {
+  return (
+    <details className="group rounded-md border border-zinc-800 bg-zinc-950/40" data-testid="remote-engine">
+      <summary className="cursor-pointer select-none px-3 py-2 text-[11px] font-medium text-zinc-400">Remote engine (vLLM, llama-server)</summary>
+      <RemoteEngineFields className="px-3 pb-3" />
+    </details>
+  );
+}
+
+/**
+ * The remote engine's fields on their own (the first-run screen shows them without the
+ * fold). `onConnect` runs as a connection starts.
+ */
+export function RemoteEngineFields({ className, onConnect }: { className?: string; onConnect?: () => void }) {
   const [urls, setUrls] = useState("");
   const [serverModel, setServerModel] = useState("");
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -38,6 +52,7 @@ export function RemoteEngineForm() {
       return;
     }
     setError(null);
+    onConnect?.();
     engineActions.loadStarted(endpoints.map((e) => e.url).join(", "));
     try {
       engineActions.loadEnded(await engine.call("remoteConnect", { endpoints, ...(serverModel.trim() === "" ? {} : { serverModel: serverModel.trim() }) }));
@@ -47,10 +62,8 @@ export function RemoteEngineForm() {
     }
   };
   return (
-    <details className="group rounded-md border border-zinc-800 bg-zinc-950/40" data-testid="remote-engine">
-      <summary className="cursor-pointer select-none px-3 py-2 text-[11px] font-medium text-zinc-400">Remote engine (vLLM, llama-server)</summary>
-      <form
-        className="flex flex-col gap-2 px-3 pb-3"
+    <form
+        className={cx("flex flex-col gap-2", className)}
         onSubmit={(e) => {
           e.preventDefault();
           void connect();
@@ -93,6 +106,5 @@ export function RemoteEngineForm() {
           </Callout>
         )}
       </form>
-    </details>
   );
 }
