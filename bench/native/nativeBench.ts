@@ -148,6 +148,12 @@ export async function nativeBenchMain(argv: readonly string[]): Promise<void> {
     );
     report("rollouts", `rollouts, ${PARALLEL} sequences × ${ROLLOUT_TG} tokens`, `llama-batched-bench S_TG (npp ${ROLLOUT_PROMPT}, ntg ${ROLLOUT_TG}, B=${PARALLEL})`, rows.rollouts);
     report("scoring", `persona scoring (${scoredPerRound} scored tokens per round; ${fmt(median(evaluatedPerSecond))} evaluated tok/s)`, `llama-bench pp${PP}`, rows.scoring);
+    // Frames, cues and untracked turns must be evaluated too: this separates the engine's speed
+    // at teacher forcing from the share of the workload that is scored.
+    console.log(
+      `   of which the workload: every evaluated token (frames, cues, untracked turns, scored turns) = ` +
+        `${median(evaluatedPerSecond.map((e, i) => e / rows.scoring[i]![1])).toFixed(3)} of pp${PP}; scored tokens are ${median(rows.scoring.map(([m], i) => m / evaluatedPerSecond[i]!)).toFixed(3)} of those evaluated`,
+    );
     const single = median(rows.single.map((x) => x[0]));
     const nativeSingle = median(rows.single.map((x) => x[1]));
     console.log(
