@@ -2,21 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { repoRoot, testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { repoRoot } from "../testModels.js";
+import { webModeForFile } from "./webMode.js";
 
 // Scenes end to end: the built-in characters, self-play, "show prompt", and Character Card
 // import/export, against a real web-mode server with the stories260K model.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-characters-e2e-"));
+const web = webModeForFile("masque-characters-e2e-");
 const files = mkdtempSync(join(tmpdir(), "masque-cards-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 const entry = (page: Page, id: string) => page.locator(`[data-testid="character-entry"][data-entry-id="${id}"]`);
@@ -45,7 +37,7 @@ const card = {
 };
 
 test("characters → self-play → show prompt → character card import, export and refusal", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
   await page.getByTestId("project-name-input").fill("Simulacra");

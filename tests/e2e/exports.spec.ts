@@ -3,22 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
-import { testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { webModeForFile } from "./webMode.js";
 
 // Export and import from the project bar, against a real web-mode server with the stories260K
 // model: a small tree goes out as JSONL and CSV (real browser downloads), a loom file the test
 // writes comes in as a new tree, and a broken file is refused without changing anything.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-exports-e2e-"));
+const web = webModeForFile("masque-exports-e2e-");
 const files = mkdtempSync(join(tmpdir(), "masque-exports-files-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
 
 /** Exports with the menu and returns the downloaded file's name and text. */
 async function exportAs(page: Page, format: string, scope: "all" | "active-path"): Promise<{ name: string; text: string }> {
@@ -34,7 +25,7 @@ async function exportAs(page: Page, format: string, scope: "all" | "active-path"
 const treeOptions = (page: Page) => page.getByTestId("tree-select").locator("option");
 
 test("export a tree as JSONL and CSV, import a loom file, refuse a broken one", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
   await page.getByTestId("project-name-input").fill("Exports");

@@ -1,25 +1,16 @@
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { repoRoot, testModel } from "../testModels.js";
+import { repoRoot } from "../testModels.js";
 import type { EngineArgs, EngineMethod } from "../../engine/common/api/handlers.js";
-import { apiCall, startWebMode, type WebModeServer } from "./webMode.js";
+import { apiCall, webModeForFile } from "./webMode.js";
 
 // The attractor lab end to end: a real web-mode server with the stories260K model. Two trees
 // from the built-in kind/mean pair; experiments are created, run, cancelled, resumed and
 // charted through the UI, and a chart is exported as PNG and CSV.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-lab-e2e-"));
+const web = webModeForFile("masque-lab-e2e-");
 
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
-
-const call = <K extends EngineMethod>(method: K, args: EngineArgs<K>) => apiCall(server, method, args);
+const call = <K extends EngineMethod>(method: K, args: EngineArgs<K>) => apiCall(web.server, method, args);
 /** The open project (these tests always have one). */
 const project = async () => (await call("projectGet", {}))!;
 
@@ -53,7 +44,7 @@ test("attractor lab: run, cancel, resume, charts, exports, comparison, rollout i
   await call("characterUse", { entryId: "kind-child/luigi" });
   await call("characterUse", { entryId: "kind-child/waluigi" });
 
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-lab").click();
   await expect(page.getByTestId("tab-lab")).toHaveAttribute("aria-selected", "true");
   await expect(page.getByTestId("experiment-row")).toHaveCount(0);

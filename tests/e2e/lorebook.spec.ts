@@ -2,22 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { repoRoot, testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { repoRoot } from "../testModels.js";
+import { webModeForFile } from "./webMode.js";
 
 // Lorebooks end to end: a card's character_book reaches the prompt (the constant entry always,
 // the keyword entry only after a turn mentions its key), Show prompt says which fired and why,
 // a world-info file attaches to the scene, and a picture can be set on a simulacrum.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-lorebook-e2e-"));
+const web = webModeForFile("masque-lorebook-e2e-");
 const files = mkdtempSync(join(tmpdir(), "masque-lorebook-files-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 const CONSTANT = "Saltmarsh is a fishing village of forty houses on a tidal flat.";
@@ -61,7 +53,7 @@ async function showPrompt(page: Page) {
 }
 
 test("a card's lorebook: constant entry always, keyword entry once a turn mentions it; world info and pictures", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
   await page.getByTestId("project-name-input").fill("Lore");

@@ -1,26 +1,16 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { repoRoot, testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { repoRoot } from "../testModels.js";
+import { webModeForFile } from "./webMode.js";
 
 // Persona tracking end to end: a built-in pair from the start screen's Characters, self-play,
 // scoring the path, the ribbon of tracked turns and one turn's evidence.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-persona-e2e-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
+const web = webModeForFile("masque-persona-e2e-");
 
 const LABELS = /^(luigi|waluigi|uncertain|degenerate)$/;
 
 test("self-play the assistant pair, score the path, read the ribbon and a turn's evidence", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   // No project yet: Characters on the start screen creates one for the new tree.
   await page.getByTestId("characters-open-button").click();

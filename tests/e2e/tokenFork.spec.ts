@@ -1,25 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { testModel } from "../testModels.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { webModeForFile } from "./webMode.js";
 
 // Branching from a token, in the tree and in the playground, on the real stories260K model.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-fork-e2e-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
+const web = webModeForFile("masque-fork-e2e-");
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 
 test("fork at an alternative token: the new sibling starts with the chosen token, and its replay matches", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
   await page.getByTestId("project-name-input").fill("Forks");
@@ -71,7 +59,7 @@ test("fork at an alternative token: the new sibling starts with the chosen token
 });
 
 test("the playground forks at a token too, and sends its text to a tree", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-playground").click();
   await expect(page.getByTestId("model-info")).toContainText("stories260K.gguf", { timeout: 30_000 });
   await page.getByTestId("prompt-input").fill("Once upon a time, there was a little");
@@ -103,7 +91,7 @@ test("the playground forks at a token too, and sends its text to a tree", async 
 });
 
 test("the active node's tokens can be inspected and branched from with the keyboard", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   await expect(page.getByTestId("generate-children-button")).toBeEnabled({ timeout: 30_000 });
   // The project of the first test is open (the playground test added a tree to it); back to its

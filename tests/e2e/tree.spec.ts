@@ -1,22 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { repoRoot, testModel } from "../testModels.js";
+import { repoRoot } from "../testModels.js";
 import { writeBigProject } from "./bigProject.js";
-import { startWebMode, type WebModeServer } from "./webMode.js";
+import { webModeForFile } from "./webMode.js";
 
 // The conversation-tree workspace end to end: a real web-mode server with the stories260K
 // model, its projects in a fresh MASQUE_HOME, driven in Chromium.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-tree-e2e-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: testModel("stories"), MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
+const web = webModeForFile("masque-tree-e2e-");
+const { home } = web;
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 
@@ -34,7 +25,7 @@ async function watchBranchPreviews(page: Page): Promise<void> {
 }
 
 test("grow a tree: generate 3 branches, move with the keyboard, edit, reload, undo, replay", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   // No project yet: the playground is what a first start shows; the tree tab offers a start screen.
   await expect(page.getByTestId("prompt-input")).toBeVisible();
   await page.getByTestId("tab-tree").click();
@@ -146,7 +137,7 @@ test("grow a tree: generate 3 branches, move with the keyboard, edit, reload, un
 test("a 10,000-node project opens and its outline stays virtualised while scrolling", async ({ page }) => {
   const file = join(home, "big", "ten-thousand.masque");
   const { deepestId } = writeBigProject(file, 10_000);
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-open-dialog-button").click();
   await page.getByTestId("project-open-path-input").fill(file);

@@ -1,24 +1,13 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { skipFirstRun, startWebMode, type WebModeServer } from "./webMode.js";
+import { skipFirstRun, webModeForFile } from "./webMode.js";
 
 // "New tree from here": a node's path (or path and subtree) becomes a new tree; undo removes it.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-from-e2e-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: undefined, MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
+const web = webModeForFile("masque-from-e2e-", null);
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 
 test("new tree from a node's path, and from its subtree", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await skipFirstRun(page);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();
@@ -62,7 +51,7 @@ test("new tree from a node's path, and from its subtree", async ({ page }) => {
 });
 
 test("each transcript node is one tab stop; arrow keys move between its controls", async ({ page }) => {
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await skipFirstRun(page);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-new-button").click();

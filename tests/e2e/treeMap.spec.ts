@@ -1,21 +1,12 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { writeBigProject } from "./bigProject.js";
-import { skipFirstRun, startWebMode, type WebModeServer } from "./webMode.js";
+import { skipFirstRun, webModeForFile } from "./webMode.js";
 
 // The tree map on a 10,000-node project: one canvas, pan and zoom, click to navigate,
 // bookmarks and search hits; frame times measured while panning.
-let server: WebModeServer;
-const home = mkdtempSync(join(tmpdir(), "masque-map-e2e-"));
-
-test.beforeAll(async () => {
-  server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: undefined, MASQUE_MODELS_DIR: undefined });
-});
-test.afterAll(async () => {
-  await server.stop();
-});
+const web = webModeForFile("masque-map-e2e-", null);
+const { home } = web;
 
 const activeNode = (page: Page) => page.locator('[data-testid="transcript-node"][data-active="true"]');
 const quantile = (values: number[], q: number) => {
@@ -26,7 +17,7 @@ const quantile = (values: number[], q: number) => {
 test("a 10,000-node tree map pans and zooms smoothly, navigates on click, marks bookmarks and search hits", async ({ page }) => {
   const file = join(home, "big", "map.masque");
   const { deepestId } = writeBigProject(file, 10_000);
-  await page.goto(server.openUrl);
+  await page.goto(web.server.openUrl);
   await skipFirstRun(page);
   await page.getByTestId("tab-tree").click();
   await page.getByTestId("project-open-dialog-button").click();

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import type { Page } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { test, type Page } from "@playwright/test";
 import type { EngineArgs, EngineMethod, EngineResult } from "../../engine/common/api/handlers.js";
 import { join } from "node:path";
-import { repoRoot } from "../testModels.js";
+import { repoRoot, testModel } from "../testModels.js";
 
 /** A web-mode server (the built dist/hosts/serve.mjs) running as a real child process. */
 export interface WebModeServer {
@@ -78,4 +80,27 @@ export async function skipFirstRun(page: Page): Promise<void> {
   } catch {
     // Not shown.
   }
+}
+
+/**
+ * One web-mode server for the spec file that calls this (at its top level): a fresh
+ * MASQUE_HOME named after `prefix`, the stories260K model (or none), started before the
+ * file's tests and stopped after them.
+ */
+export function webModeForFile(prefix: string, model: "stories" | null = "stories"): { readonly home: string; readonly server: WebModeServer } {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  let server: WebModeServer | null = null;
+  test.beforeAll(async () => {
+    server = await startWebMode({ MASQUE_HOME: home, MASQUE_MODEL: model === null ? undefined : testModel(model), MASQUE_MODELS_DIR: undefined });
+  });
+  test.afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    home,
+    get server(): WebModeServer {
+      if (server === null) throw new Error("The web-mode server is not running (read it inside a test).");
+      return server;
+    },
+  };
 }
