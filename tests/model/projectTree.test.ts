@@ -1,26 +1,16 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TreeNode } from "../../engine/common/project/types.js";
-import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { readProjectFile } from "../../engine/node/projectFile.js";
 import { testModel } from "../testModels.js";
+import { fullSampling, storiesEngine } from "./storiesEngine.js";
 
-const home = mkdtempSync(join(tmpdir(), "masque-home-"));
-process.env.MASQUE_HOME = home;
-let engine: Engine;
+const env = storiesEngine("masque-home-");
+const { home, call } = env;
+const sampling = fullSampling;
 let jobs = 0;
-const call: Engine["call"] = (method, args) => engine.call(method, args);
-const sampling = { temperature: 1, topK: 0, topP: 1, minP: 0 };
 
-beforeAll(async () => {
-  engine = createEngine({ modelFolders: [] });
-  await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-});
-afterAll(() => engine.dispose());
-
-const state = () => engine.projects.current()!.state;
+const state = () => env.engine.projects.current()!.state;
 
 describe("projects with generated trees", () => {
   it("generates, records and replays 20 of 20 nodes exactly", async () => {
@@ -71,7 +61,7 @@ describe("projects with generated trees", () => {
   });
 
   it("edits, continuations, undo/redo and autosave all reach the file", async () => {
-    const s = engine.projects.current()!;
+    const s = env.engine.projects.current()!;
     const tree = [...state().trees.values()][0]!;
     const child = state().nodes.get(tree.activeId)!;
     await call("perform", { command: "editNode", args: { nodeId: child.id, text: " boy named Tim." } });
@@ -109,7 +99,7 @@ describe("projects with generated trees", () => {
   });
 
   it("reopens, saves as, and lists recent projects", async () => {
-    const first = engine.projects.current()!.path;
+    const first = env.engine.projects.current()!.path;
     const copy = join(home, "copy.masque");
     await call("projectSaveAs", { path: copy });
     const { snapshot } = await call("projectOpen", { path: first });

@@ -1,27 +1,14 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-
-import { createEngine, type Engine } from "../../engine/node/createEngine.js";
+import { describe, expect, it } from "vitest";
 import { readProjectFile } from "../../engine/node/projectFile.js";
 import { testModel } from "../testModels.js";
+import { fullSampling, storiesEngine } from "./storiesEngine.js";
 
-const home = mkdtempSync(join(tmpdir(), "masque-fork-"));
-process.env.MASQUE_HOME = home;
-let engine: Engine;
+const env = storiesEngine("masque-fork-");
+const { call } = env;
+const sampling = fullSampling;
 let jobs = 0;
-const call: Engine["call"] = (method, args) => engine.call(method, args);
-const sampling = { temperature: 1, topK: 0, topP: 1, minP: 0 };
 
-beforeAll(async () => {
-  engine = createEngine({ modelFolders: [] });
-  await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-});
-afterAll(() => engine.dispose());
-
-const state = () => engine.projects.current()!.state;
+const state = () => env.engine.projects.current()!.state;
 const tokenTexts = async (nodeId: string) => (await call("nodeTokens", { nodeId })).tokens;
 
 describe("branching from a token", () => {
@@ -81,7 +68,7 @@ describe("branching from a token", () => {
     expect((await call("replayNode", { jobId: `r${jobs++}`, nodeId: d.id })).matched).toBe(true);
 
     // The forced tokens are saved with the project.
-    const saved = await readProjectFile(engine.projects.current()!.path);
+    const saved = await readProjectFile(env.engine.projects.current()!.path);
     expect(saved.state.nodes.get(d.id)!.generation!.record.forced).toEqual(d.generation!.record.forced);
 
     // Undo removes the fork in one step.
