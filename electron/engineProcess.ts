@@ -2,9 +2,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CallReply } from "../engine/common/bridge.js";
 import { toErrorPayload } from "../engine/common/errors.js";
-import { createEngine } from "../engine/node/createEngine.js";
-import { defaultModelFolders } from "../engine/node/modelLibraryService.js";
-import { hiddenModelsFor, startEngine } from "../engine/node/startup.js";
+import { hostEngine } from "../engine/node/startup.js";
 import { isEngineRequest, type EngineMessage } from "./engineMessages.js";
 
 /**
@@ -38,8 +36,7 @@ function connectToParent(): ParentPortLike {
 
 const port = connectToParent();
 const appRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const envModel = process.env.MASQUE_MODEL || undefined;
-const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel, hiddenModels: hiddenModelsFor(appRoot, process.env.MASQUE_DEFAULT_MODEL) });
+const { engine, start } = hostEngine(appRoot, process.env, (line) => process.stdout.write(`${line}\n`));
 
 const post = (message: EngineMessage) => {
   try {
@@ -68,13 +65,7 @@ port.on("message", ({ data }) => {
   );
 });
 
-void startEngine(engine, {
-  appRoot,
-  envModel,
-  threads: process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined,
-  defaultModel: process.env.MASQUE_DEFAULT_MODEL,
-  log: (line) => process.stdout.write(`${line}\n`),
-});
+void start();
 
 // utilityProcess.kill() sends SIGTERM on POSIX: free the model before going, but never hang on it.
 process.on("SIGTERM", () => {

@@ -1,8 +1,6 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createEngine } from "../node/createEngine.js";
-import { defaultModelFolders } from "../node/modelLibraryService.js";
-import { hiddenModelsFor, startEngine } from "../node/startup.js";
+import { hostEngine } from "../node/startup.js";
 import { startWebServer } from "./webServer.js";
 
 /**
@@ -13,8 +11,7 @@ import { startWebServer } from "./webServer.js";
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const appRoot = resolve(here, "../..");
-const envModel = process.env.MASQUE_MODEL || undefined;
-const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel, hiddenModels: hiddenModelsFor(appRoot, process.env.MASQUE_DEFAULT_MODEL) });
+const { engine, start } = hostEngine(appRoot, process.env, (line) => process.stdout.write(`${line}\n`));
 const server = await startWebServer({
   engine,
   port: Number(process.env.MASQUE_PORT ?? 0),
@@ -22,13 +19,7 @@ const server = await startWebServer({
 });
 process.stdout.write(`Masque web mode (loopback only): ${server.openUrl}\nMASQUE_URL=${server.openUrl}\n`);
 
-void startEngine(engine, {
-  appRoot,
-  envModel,
-  threads: process.env.MASQUE_THREADS ? Number(process.env.MASQUE_THREADS) : undefined,
-  defaultModel: process.env.MASQUE_DEFAULT_MODEL,
-  log: (line) => process.stdout.write(`${line}\n`),
-});
+void start();
 
 let closing = false;
 const shutdown = async () => {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Engine } from "./createEngine.js";
+import { createEngine, type Engine } from "./createEngine.js";
+import { defaultModelFolders } from "./modelLibraryService.js";
 
 /** The project's own demo model, shipped in models/ (see models/masque-demo.md). */
 export const demoModelPath = (appRoot: string) => join(appRoot, "models", "masque-demo.gguf");
@@ -61,4 +62,16 @@ export async function startEngine(engine: Engine, options: StartupOptions): Prom
   } catch (error) {
     options.log(`Could not open a starting project: ${(error as Error).message}`);
   }
+}
+
+/**
+ * The engine a host process (web mode, the desktop app's engine process) runs, set up from
+ * its environment: MASQUE_MODEL, MASQUE_DEFAULT_MODEL, MASQUE_THREADS. `start` then does
+ * what every host does at start (see startEngine).
+ */
+export function hostEngine(appRoot: string, env: NodeJS.ProcessEnv, log: (line: string) => void): { engine: Engine; start: () => Promise<void> } {
+  const envModel = env.MASQUE_MODEL || undefined;
+  const engine = createEngine({ modelFolders: defaultModelFolders(appRoot), envModel, hiddenModels: hiddenModelsFor(appRoot, env.MASQUE_DEFAULT_MODEL) });
+  const threads = env.MASQUE_THREADS ? Number(env.MASQUE_THREADS) : undefined;
+  return { engine, start: () => startEngine(engine, { appRoot, envModel, threads, defaultModel: env.MASQUE_DEFAULT_MODEL, log }) };
 }
