@@ -60,7 +60,7 @@ export function analyzeRollouts(rollouts: readonly AnalysisRollout[], states: re
     ? {
         id: "hmm-evidence",
         name: "Bayesian HMM on tracker evidence, mixture emissions",
-        interval: "95% posterior interval of the population-mean switch probability (hierarchical HMM, Gibbs/FFBS): it carries the uncertainty about which turns switched, which turns only looked like another state, and how much rollouts differ",
+        interval: "95% posterior interval of the population-mean switch probability: the average, over all rollouts this condition could produce, of each rollout's own switch probability (not a pooled rate of these rollouts' turns). Hierarchical HMM, Gibbs/FFBS: it carries the uncertainty about which turns switched, which turns only looked like another state, how much rollouts differ and which rollouts happened to be drawn",
         seed,
         chains,
         warmup,
@@ -69,7 +69,7 @@ export function analyzeRollouts(rollouts: readonly AnalysisRollout[], states: re
     : {
         id: "hmm-labels",
         name: source === "ground-truth" ? "Hierarchical Dirichlet model on ground-truth labels" : "Hierarchical Dirichlet model on tracker labels (no evidence saved)",
-        interval: "95% posterior interval of the population-mean switch probability (rollout-level Dirichlet, Jeffreys prior): it never collapses to a point when a switch is unseen, and widens when rollouts differ",
+        interval: "95% posterior interval of the population-mean switch probability: the average, over all rollouts this condition could produce, of each rollout's own switch probability (rollout-level Dirichlet, Jeffreys prior). It never collapses to a point when a switch is unseen, and widens when rollouts differ",
         seed,
         chains,
         warmup,
