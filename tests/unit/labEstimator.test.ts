@@ -92,6 +92,31 @@ describe("Bayesian HMM", () => {
     expect(a.expectedCounts[1]![0]! + a.expectedCounts[0]![1]!).toBeLessThan(0.05 * 60 * 7);
   });
 
+  it("says how far the model's states agree with the thresholded labels, and warns when they part ways", () => {
+    const random = seededRandom(31);
+    const sim = simulateExperiment(design({ rollouts: 40, pWL: 0.08 }), random);
+    const analyse = (labels: (states: number[]) => number[]) =>
+      analyzeRollouts(
+        sim.map((r) => ({ labels: labels(r.states), evidence: r.evidence })),
+        ["luigi", "waluigi"],
+        5,
+        "tracker",
+        fast,
+      );
+    // Labels that are the true states: the model recovers them at AUROC .977, so agreement is high.
+    const right = analyse((states) => states);
+    expect(right.labelAgreement).toBeGreaterThan(0.85);
+    expect(right.notes.some((n) => n.text.includes("agree on only"))).toBe(false);
+    // Labels that name the other state on every turn (a tracker reading the evidence the other way).
+    const flipped = analyse((states) => states.map((s) => 1 - s));
+    expect(flipped.labelAgreement).toBeLessThan(0.15);
+    expect(Math.abs(flipped.labelAgreement! + right.labelAgreement! - 1)).toBeLessThan(1e-9);
+    expect(flipped.notes.find((n) => n.text.includes("agree on only"))?.text).toMatch(/agree on only \d+% of labelled turns/);
+    // Figures estimated from labels alone carry no agreement figure.
+    const labelsOnly = analyzeRollouts(sim.map((r) => ({ labels: r.states })), ["luigi", "waluigi"], 5, "ground-truth", fast);
+    expect(labelsOnly.labelAgreement).toBeNull();
+  });
+
   it("three states from uncalibrated evidence: each state identified by its own score, the chain recovered", () => {
     const truth = [
       [0.85, 0.1, 0.05],

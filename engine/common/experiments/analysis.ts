@@ -115,6 +115,20 @@ function summarizePosterior(post: HmmPosterior, rollouts: readonly AnalysisRollo
       }
     }
   }
+  let agree = 0;
+  let labelled = 0;
+  if (estimator.id === "hmm-evidence") {
+    for (let r = 0; r < rollouts.length; r++) {
+      const labels = rollouts[r]!.labels;
+      for (let t = 0; t < labels.length; t++) {
+        const label = labels[t]!;
+        if (label < 0) continue;
+        labelled++;
+        const at = post.offsets[r]! + t;
+        for (const path of post.paths) if (path[at] === label) agree += 1 / post.paths.length;
+      }
+    }
+  }
   const analysis: ExperimentAnalysis = {
     states: [...states],
     rollouts: rollouts.length,
@@ -131,6 +145,7 @@ function summarizePosterior(post: HmmPosterior, rollouts: readonly AnalysisRollo
     absorbing: absorbing === null ? null : { expectedStepsFromLuigi: absorbing },
     survival: posteriorSurvival(post.paths, post.offsets),
     occupancy,
+    labelAgreement: labelled === 0 ? null : agree / labelled,
     diagnostics,
     notes: [],
     ribbons: rollouts.map((r) => [...r.labels]),

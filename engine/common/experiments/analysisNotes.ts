@@ -2,6 +2,8 @@ import type { AnalysisNote, ExperimentAnalysis, LabelSource } from "./analysisTy
 
 export type { AnalysisNote } from "./analysisTypes.js";
 
+/** Below this share of labelled turns on which the model and the thresholded labels agree, the states may not mean the same. */
+const LOW_AGREEMENT = 0.6;
 
 /** Fewer expected switches than this in a cell and its interval mostly reflects the prior. */
 const FEW_EVENTS = 3;
@@ -25,6 +27,15 @@ export function analysisNotes(a: Omit<ExperimentAnalysis, "notes">, source: Labe
     notes.push({
       figure: "convergence",
       text: `The sampler's chains disagree or mix slowly (largest R-hat ${a.diagnostics.maxRhat.toFixed(2)}, smallest effective sample size ${Math.round(a.diagnostics.minEss)}): treat every figure as rough. More rollouts or more distinct frames usually help.`,
+    });
+  }
+  if (a.labelAgreement !== null && a.labelAgreement < LOW_AGREEMENT) {
+    notes.push({
+      figure: "all",
+      text:
+        `The model's states and the tracker's thresholded labels (the ribbons) agree on only ${Math.round(a.labelAgreement * 100)}% of labelled turns. ` +
+        `The two read the same evidence differently: the model learns each state's evidence from these rollouts and names a state only by the sign of its average (a ${a.states[0]} turn is one its ${a.states[0]} frame explains better than the others, on average over the state), while the labels apply the tracker's fixed thresholds turn by turn. ` +
+        `With evidence this weak they part ways: read the figures as rough, check a few turns in the tree, and prefer frames that separate the personas more clearly.`,
     });
   }
   const rare: string[] = [];

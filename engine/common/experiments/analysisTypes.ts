@@ -76,6 +76,14 @@ export interface ExperimentAnalysis {
   survival: { firstWaluigi: KaplanMeierPoint[]; returnToLuigi: KaplanMeierPoint[] };
   /** Per tracked turn: posterior share of rollouts in each state (then 0, 0 for the label view's uncertain, degenerate). */
   occupancy: number[][];
+  /**
+   * For the estimator on evidence: the posterior share of labelled turns (the thresholded
+   * labels of the ribbons) whose hidden state is the state the label names; null when the
+   * figures come from the labels themselves or no turn has a definite label. Low agreement
+   * means the model's states are not the tracker's: the model names a state only by the sign
+   * of its average evidence, the labels by the tracker's fixed per-turn thresholds.
+   */
+  labelAgreement: number | null;
   diagnostics: ConvergenceReport;
   /** Plain-language warnings where the data cannot support a figure. */
   notes: AnalysisNote[];
