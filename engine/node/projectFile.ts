@@ -86,12 +86,17 @@ export async function openProjectFile(path: string, options: StorageOptions = {}
     }
     if (damaged) {
       const backup = `${path.slice(0, -PROJECT_EXTENSION.length)}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}${PROJECT_EXTENSION}`;
+      storage.writeWholeRecordsUntilCompacted();
       try {
         await copyFile(path, backup);
         warnings.push(`The damaged original was kept as ${backup}.`);
         await storage.compact(state);
       } catch (error) {
-        // Still safe to edit: new lines start on a fresh line and readers skip damaged ones.
+        // Lines appended under an older header would be migrated a second time on the next open.
+        if (version < PROJECT_FORMAT_VERSION) {
+          throw new MasqueError("internal", `${basename(path)} is damaged and in project format ${version}, and the recovered project could not be rewritten (${(error as Error).message}); nothing was changed.`);
+        }
+        // Still safe to edit: new lines start on a fresh line, carry whole records, and readers skip damaged ones.
         warnings.push(`The recovered project could not be rewritten (${(error as Error).message}); it will be on the next save.`);
       }
     }
@@ -162,6 +167,12 @@ export class FileStorage implements ProjectStorage {
   private end: number | null = null;
   private needsNewline = false;
   private size: JournalSize;
+  /**
+   * Field sets are written against the state in memory; a reader expands them against the
+   * file. After opening a damaged file the two differ until the recovered state has been
+   * rewritten, so until then every change is written as whole records.
+   */
+  private wholeRecordsOnly = false;
 
   constructor(
     readonly path: string,
@@ -185,7 +196,7 @@ export class FileStorage implements ProjectStorage {
   async append(patch: Patch, before?: ProjectState): Promise<void> {
     this.checkLock();
     const handle = await this.appendHandle();
-    const data = Buffer.from((this.needsNewline ? "\n" : "") + encodePatch(patch, before), "utf8");
+    const data = Buffer.from((this.needsNewline ? "\n" : "") + encodePatch(patch, this.wholeRecordsOnly ? undefined : before), "utf8");
     try {
       let done = 0;
       while (done < data.length) {
@@ -210,6 +221,12 @@ export class FileStorage implements ProjectStorage {
     const text = encodeProject(state, WRITER, new Date().toISOString());
     await writeFileAtomic(this.path, text, this.openFile);
     this.size = { lines: 0, journalBytes: 0, baseBytes: Buffer.byteLength(text) };
+    this.wholeRecordsOnly = false;
+  }
+
+  /** The file on disk holds less than the state in memory (a damaged file not yet rewritten). */
+  writeWholeRecordsUntilCompacted(): void {
+    this.wholeRecordsOnly = true;
   }
 
   async close(): Promise<void> {

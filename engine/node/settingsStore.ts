@@ -128,7 +128,9 @@ export class SettingsStore {
     const parsed = version === 1 ? settingsV1Schema.safeParse(raw) : settingsSchema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ");
-      return this.setAside(".bad", `Your settings file did not validate (${issues}).`);
+      const defaults = await this.setAside(".bad", `Your settings file did not validate (${issues}).`);
+      // Version 1 kept the recent projects in their own file, which did not depend on this one.
+      return version === SETTINGS_VERSION ? defaults : { ...defaults, recentProjects: await this.legacyRecentProjects(null) };
     }
     if (parsed.data.version === 1) {
       const { lastProject, ...rest } = parsed.data;
@@ -150,8 +152,10 @@ export class SettingsStore {
     } catch {
       // Absent or unreadable: nothing to carry over.
     }
-    if (lastProject !== null && !list.some((r) => r.path === lastProject)) {
-      list.unshift({ path: lastProject, name: basename(lastProject, extname(lastProject)), openedAt: "" });
+    if (lastProject !== null) {
+      // The project version 1 reopened at start comes first, as it did there.
+      const known = list.find((r) => r.path === lastProject);
+      list = [known ?? { path: lastProject, name: basename(lastProject, extname(lastProject)), openedAt: "" }, ...list.filter((r) => r.path !== lastProject)];
     }
     return list.filter((r, i) => list.findIndex((o) => o.path === r.path) === i).slice(0, RECENT_PROJECTS_LIMIT);
   }

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,6 +8,7 @@ import { commands } from "../../engine/common/project/commands.js";
 import { applyPatch } from "../../engine/common/project/patch.js";
 import { ProjectSession } from "../../engine/common/project/session.js";
 import { PROJECT_FORMAT_VERSION, type ProjectState } from "../../engine/common/project/types.js";
+import type { OpenFile, StorageFile } from "../../engine/node/atomicWrite.js";
 import { createProjectFile, openProjectFile } from "../../engine/node/projectFile.js";
 import { newProjectState } from "../../engine/node/projectManager.js";
 import { repoRoot } from "../testModels.js";
@@ -84,7 +86,7 @@ describe("small edits of large records are journalled as field sets (format 6)",
     expect(decodeProject(sets).state.nodes).toEqual(state.nodes);
   });
 
-  it("sets aside a field set whose record is missing or whose result is invalid, keeping the other lines", () => {
+  it("skips a field set whose record is missing or whose result is invalid, keeping everything else", () => {
     const ctx = deterministicContext();
     const state = newProjectState("D", "Once", ctx);
     const rootId = [...state.trees.values()][0]!.rootId;
@@ -97,8 +99,10 @@ describe("small edits of large records are journalled as field sets (format 6)",
       line([{ kind: "node", id: rootId, fields: { note: "kept" } }]);
     const decoded = decodeProject(text);
     expect(decoded.damaged).toBe(true);
-    expect(decoded.warnings[0]).toMatch(/Lines 5, 6, 7 are damaged/);
-    expect(decoded.state.nodes.get(rootId)!.note).toBe("kept");
+    // A set that may not name kind or id makes its line unreadable; the others are skipped alone.
+    expect(decoded.warnings[0]).toMatch(/Line 7 is damaged/);
+    expect(decoded.warnings[1]).toMatch(/Lines 5, 6: a small edit of a record that is missing or damaged could not be applied/);
+    expect(decoded.state.nodes.get(rootId)).toMatchObject({ note: "kept", bookmarked: false });
   });
 
   it("reads the version-5 fixture (whole-record patches) and rewrites it in the current format before appending", async () => {
@@ -121,5 +125,76 @@ describe("small edits of large records are journalled as field sets (format 6)",
     const again = decodeProject(readFileSync(path, "utf8"));
     expect(again.state.nodes.get(hello.id)!.note).toBe("greets first!");
     expect(again.state.nodes).toEqual(session.state.nodes);
+  });
+});
+
+describe("field sets and damage", () => {
+  /** A saved project: renamed tree, two children added (their line also sets the tree's active node). */
+  async function editedProject(path: string) {
+    const ctx = deterministicContext();
+    const state = newProjectState("Sets", "Frame.", ctx);
+    const storage = await createProjectFile(path, state);
+    const session = new ProjectSession(state, path, storage, ctx, () => undefined);
+    const tree = [...state.trees.values()][0]!;
+    await session.perform("renameTree", { treeId: tree.id, name: "Renamed" });
+    await session.perform("addChildren", { parentId: tree.rootId, children: [{ text: " one" }, { text: " two" }] });
+    await storage.close();
+    return { session, tree };
+  }
+
+  it("a damaged record line costs only the edits of that record: later lines that also touch it keep their new nodes", async () => {
+    const path = join(dir, "damaged-tree.masque");
+    const { session, tree } = await editedProject(path);
+    const lines = readFileSync(path, "utf8").split("\n");
+    const journal = lines.filter((l) => l.includes('"sets"'));
+    // The add-children line carries whole nodes and a set for the tree (its active node).
+    expect(journal.some((l) => l.includes('"kind":"node"') && l.includes(`"id":"${tree.id}"`))).toBe(true);
+    const treeLine = lines.findIndex((l) => l.startsWith('{"kind":"tree"'));
+    lines[treeLine] = lines[treeLine]!.slice(0, 20);
+    const decoded = decodeProject(lines.join("\n"));
+    expect(decoded.damaged).toBe(true);
+    // Every node survives; before, each line with a set on the lost tree was dropped whole.
+    expect([...decoded.state.nodes.values()].map((n) => n.text).sort()).toEqual([...session.state.nodes.values()].map((n) => n.text).sort());
+    expect(decoded.warnings.join(" ")).toMatch(/could not be applied and was skipped; the rest of/);
+    expect(decoded.state.trees.size).toBe(1);
+  });
+
+  it("applies a line's deletions, then its whole records, then its field sets (the documented order)", () => {
+    const ctx = deterministicContext();
+    const state = newProjectState("Order", "Frame.", ctx);
+    const text = encodeProject(state, "t", "-");
+    const root = [...state.nodes.values()][0]!;
+    const line = JSON.stringify({ kind: "patch", puts: [{ ...root, note: "from the put" }], dels: [], sets: [{ kind: "node", id: root.id, fields: { tags: ["from the set"] } }] });
+    const decoded = decodeProject(`${text.trimEnd()}\n${line}\n`);
+    expect(decoded.warnings).toEqual([]);
+    expect(decoded.state.nodes.get(root.id)).toMatchObject({ note: "from the put", tags: ["from the set"] });
+    // A set on a record the same line deletes names nothing: skipped, the deletion stands.
+    const child = JSON.stringify({ kind: "patch", puts: [], dels: [{ kind: "node", id: root.id }], sets: [{ kind: "node", id: root.id, fields: { note: "x" } }] });
+    expect(decodeProject(`${text.trimEnd()}\n${child}\n`).state.nodes.has(root.id)).toBe(false);
+  });
+
+  it("while a recovered project could not be rewritten, changes are written as whole records (the file lacks what memory has)", async () => {
+    const path = join(dir, "damaged-unwritable.masque");
+    await editedProject(path);
+    const lines = readFileSync(path, "utf8").split("\n");
+    const treeLine = lines.findIndex((l) => l.startsWith('{"kind":"tree"'));
+    lines.splice(treeLine, 1);
+    writeFileSync(path, lines.join("\n"));
+    // Compaction's temporary file cannot be written (a full disk); appends still can.
+    const noCompaction: OpenFile = async (file, flags) => {
+      if (flags === "w") throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      return (await open(file, flags)) as unknown as StorageFile;
+    };
+    const opened = await openProjectFile(path, { open: noCompaction });
+    expect(opened.warnings.join(" ")).toMatch(/could not be rewritten/);
+    const ctx = deterministicContext();
+    const session = new ProjectSession(opened.state, path, opened.storage, { newId: () => `n${ctx.newId()}`, now: ctx.now }, () => undefined);
+    const recovered = [...opened.state.trees.values()][0]!;
+    await session.perform("renameTree", { treeId: recovered.id, name: "Kept" });
+    expect(readFileSync(path, "utf8").trimEnd().split("\n").at(-1)).not.toContain('"sets"');
+    await opened.storage.close();
+    const reopened = await openProjectFile(path);
+    expect([...reopened.state.trees.values()].map((t) => t.name)).toContain("Kept");
+    await reopened.storage.close();
   });
 });

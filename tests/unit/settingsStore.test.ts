@@ -102,12 +102,26 @@ describe("settings store", () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it("sets aside a version 1 file that does not validate", async () => {
+  it("sets aside a version 1 file that does not validate, keeping the recent projects of its own file", async () => {
     writeFileSync(file, JSON.stringify({ version: 1, modelFolders: [], recentModels: [], backend: defaultSettings().backend, lastProject: "not/absolute" }));
     const store = new SettingsStore(file);
-    expect(await store.get()).toEqual(defaultSettings());
+    expect((await store.get()).modelFolders).toEqual(defaultSettings().modelFolders);
     expect(store.warnings[0]).toMatch(/did not validate \(lastProject: must be an absolute path/);
     expect(existsSync(`${file}.bad`)).toBe(true);
+    // Version 1 kept them in recent-projects.json, which did not depend on settings.json.
+    expect((await store.get()).recentProjects).toEqual([]);
+    copyFileSync(join(repoRoot, "tests/fixtures/settings-v1/recent-projects.json"), join(dir, "recent-projects.json"));
+    writeFileSync(file, JSON.stringify({ version: 1, modelFolders: 3 }));
+    expect((await new SettingsStore(file).get()).recentProjects.map((r) => r.name)).toEqual(["Tutor", "Old"]);
+  });
+
+  it("puts version 1's last project first even when the old list had it further down", async () => {
+    copyFileSync(join(repoRoot, "tests/fixtures/settings-v1/recent-projects.json"), join(dir, "recent-projects.json"));
+    const v1 = JSON.parse(readFileSync(join(repoRoot, "tests/fixtures/settings-v1/settings.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...v1, lastProject: "/home/ada/Masque/Old.masque" }));
+    const recent = (await new SettingsStore(file).get()).recentProjects;
+    expect(recent.map((r) => r.name)).toEqual(["Old", "Tutor"]);
+    expect(recent[0]!.openedAt).toBe("2026-01-05T08:00:00.000Z");
   });
 
   it("keeps recent models newest first, one per path, at most the limit", async () => {

@@ -85,6 +85,8 @@ export function decodeProject(text: string, options: DecodeOptions = {}): Decode
   let patchLines = 0;
   let journalBytes = 0;
   const bad: number[] = [];
+  /** Lines kept except for a field set whose record was missing or would be invalid. */
+  const partial: number[] = [];
   for (let i = 1; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, "");
     if (raw.trim() === "") continue;
@@ -103,33 +105,41 @@ export function decodeProject(text: string, options: DecodeOptions = {}): Decode
     const line = parsed.data;
     if (line.kind === "patch") {
       state ??= build();
-      const sets: ReturnType<typeof expandLineSets> | null = line.sets === undefined ? null : expandLineSets(state, line.sets);
-      if (sets === null || sets.ok) state = applyPatch(state, { puts: [...(line.puts as ProjectRecord[]), ...(sets?.records ?? [])], dels: line.dels }).state;
-      else bad.push(i + 1);
+      // Deletions and whole records first, then the field sets on what that leaves. A set that
+      // names a missing record or makes an invalid one is skipped alone: the rest of the line
+      // (often new nodes beside a set for the tree's active node) is kept.
+      state = applyPatch(state, { puts: line.puts as ProjectRecord[], dels: line.dels }).state;
+      if (line.sets !== undefined) {
+        const sets = expandLineSets(state, line.sets);
+        if (sets.records.length > 0) state = applyPatch(state, { puts: sets.records, dels: [] }).state;
+        if (sets.skipped > 0) partial.push(i + 1);
+      }
       patchLines++;
     } else if (state === null) records.push(line as ProjectRecord);
     else state = applyPatch(state, { puts: [line as ProjectRecord], dels: [] }).state;
   }
   if (bad.length > 0) warnings.push(damagedLinesWarning(bad, lines.length));
+  if (partial.length > 0) {
+    const named = partial.slice(0, NAMED_LINES).join(", ") + (partial.length > NAMED_LINES ? ` and ${partial.length - NAMED_LINES} more` : "");
+    warnings.push(`${partial.length === 1 ? "Line" : "Lines"} ${named}: a small edit of a record that is missing or damaged could not be applied and was skipped; the rest of ${partial.length === 1 ? "that line was" : "those lines were"} kept.`);
+  }
   state ??= build();
   // A later patch that changed project settings carries the whole record, the real one.
   const metaLost = rebuilt !== null && state.meta === rebuilt;
   if (metaLost) warnings.push("The project record (name and settings) was damaged and has been rebuilt with default settings; every other record was kept.");
   const checked = checkIntegrity(state, warnings);
-  return { state: checked.state, warnings, damaged: bad.length > 0 || checked.repaired || metaLost, patchLines, journalBytes, version: header.data.version };
+  return { state: checked.state, warnings, damaged: bad.length > 0 || partial.length > 0 || checked.repaired || metaLost, patchLines, journalBytes, version: header.data.version };
 }
 
-/** A line's field sets as whole records, each validated; not ok (the line is damaged) if any record is missing or invalid. */
-function expandLineSets(state: ProjectState, sets: readonly FieldSet[]): { ok: true; records: ProjectRecord[] } | { ok: false } {
+/** A line's field sets as whole records, each validated; a set whose record is missing or would be invalid is skipped (counted). */
+function expandLineSets(state: ProjectState, sets: readonly FieldSet[]): { records: ProjectRecord[]; skipped: number } {
   const { records, missing } = expandSets(state, sets);
-  if (missing.length > 0) return { ok: false };
   const valid: ProjectRecord[] = [];
   for (const record of records) {
     const parsed = recordSchema.safeParse(record);
-    if (!parsed.success) return { ok: false };
-    valid.push(parsed.data as ProjectRecord);
+    if (parsed.success) valid.push(parsed.data as ProjectRecord);
   }
-  return { ok: true, records: valid };
+  return { records: valid, skipped: missing.length + records.length - valid.length };
 }
 
 /** UTF-8 length without encoding a copy (engine/common has no Buffer). */
