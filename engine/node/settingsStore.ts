@@ -45,7 +45,7 @@ export class SettingsStore {
     return this.loadWarnings;
   }
 
-  /** The settings (read from disk once, then kept in memory). */
+  /** The settings (read from disk once, then kept in memory; every change re-reads the file). */
   get(): Promise<Settings> {
     return this.lock.run(() => this.load());
   }
@@ -62,7 +62,7 @@ export class SettingsStore {
    */
   reset(): Promise<Settings> {
     return this.lock.run(async () => {
-      const { recentProjects } = await this.load();
+      const { recentProjects } = await this.reload();
       this.loadWarnings = [];
       return this.save({ ...defaultSettings(), recentProjects });
     });
@@ -84,8 +84,19 @@ export class SettingsStore {
     }));
   }
 
+  /**
+   * Every change starts from the file as it is now, not as it was first read: another
+   * process on the same data folder (a second window, web mode beside the app) may have
+   * saved since, and its recent projects and models must not be overwritten.
+   */
   private mutate(change: (settings: Settings) => Settings): Promise<Settings> {
-    return this.lock.run(async () => this.save(settingsSchema.parse(change(await this.load()))));
+    return this.lock.run(async () => this.save(settingsSchema.parse(change(await this.reload()))));
+  }
+
+  /** The file as it is now (unless it was unusable: then the defaults in use stay). */
+  private reload(): Promise<Settings> {
+    if (this.loadWarnings.length === 0) this.current = null;
+    return this.load();
   }
 
   private async save(settings: Settings): Promise<Settings> {

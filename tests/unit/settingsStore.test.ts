@@ -115,6 +115,17 @@ describe("settings store", () => {
     expect((await new SettingsStore(file).get()).recentProjects.map((r) => r.name)).toEqual(["Tutor", "Old"]);
   });
 
+  it("two processes on one settings file keep each other's recent projects", async () => {
+    const app = new SettingsStore(file);
+    const web = new SettingsStore(file);
+    await app.rememberProject({ path: "/p/first.masque", name: "first" });
+    expect((await web.get()).recentProjects.map((r) => r.name)).toEqual(["first"]);
+    await app.rememberProject({ path: "/p/second.masque", name: "second" });
+    // The web-mode store read the file before "second" was saved; its change must not drop it.
+    await web.rememberProject({ path: "/p/third.masque", name: "third" });
+    expect((await new SettingsStore(file).get()).recentProjects.map((r) => r.name)).toEqual(["third", "second", "first"]);
+  });
+
   it("puts version 1's last project first even when the old list had it further down", async () => {
     copyFileSync(join(repoRoot, "tests/fixtures/settings-v1/recent-projects.json"), join(dir, "recent-projects.json"));
     const v1 = JSON.parse(readFileSync(join(repoRoot, "tests/fixtures/settings-v1/settings.json"), "utf8")) as Record<string, unknown>;
