@@ -1,10 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { pathTo } from "../../engine/common/project/queries.js";
-import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { repoRoot } from "../testModels.js";
+import { engineForFile } from "./testEngine.js";
 
 /**
  * The context limit on the real demo model, loaded with a 256-token context so a few turns
@@ -12,19 +10,11 @@ import { repoRoot } from "../testModels.js";
  * reproduces it exactly), the "stop" policy ends runs cleanly (experiments record the rollout
  * as censored), and experiments have truthful job states.
  */
-process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-ctx-"));
-let engine: Engine;
-let job = 0;
-const call: Engine["call"] = (method, args) => engine.call(method, args);
-const state = () => engine.projects.current()!.state;
 const demo = join(repoRoot, "models/masque-demo.gguf");
-
-beforeAll(async () => {
-  engine = createEngine({ modelFolders: [] });
-  await call("loadModel", { path: demo, gpu: "off", threads: 1, contextSize: 256, parallel: 2 });
-  await call("projectCreate", { name: "Context", rootText: "" });
-});
-afterAll(() => engine.dispose());
+const env = engineForFile("masque-ctx-", { path: demo, gpu: "off", threads: 1, contextSize: 256, parallel: 2 }, "Context");
+const { call } = env;
+const state = () => env.engine.projects.current()!.state;
+let job = 0;
 
 async function demoTree(name: string): Promise<string> {
   const { treeId } = await call("characterUse", { entryId: "demo/luigi", treeName: name });
@@ -147,7 +137,7 @@ describe("experiment job states", () => {
     const root = await demoTree("jobs");
     const { experimentId } = await call("experimentCreate", { name: "fails", nodeId: root, rollouts: 2, turns: 2, seed: 1, maxTokens: 8, labeller: "demo-ground-truth" });
     // The start node vanishes: the run fails, and the record says so (not "running" forever).
-    const session = engine.projects.current()!;
+    const session = env.engine.projects.current()!;
     await session.perform("putExperiment", { experiment: { ...state().experiments.get(experimentId)!, spec: { ...state().experiments.get(experimentId)!.spec, nodeId: "gone" } } });
     await expect(call("experimentRun", { jobId: `e${job++}`, experimentId })).rejects.toThrow(/start node no longer exists/);
     expect(state().experiments.get(experimentId)).toMatchObject({ status: "failed", error: "The experiment's start node no longer exists." });
@@ -164,7 +154,7 @@ describe("experiment job states", () => {
     const long = await call("experimentCreate", { name: "live", nodeId: root, rollouts: 8, turns: 6, seed: 1, maxTokens: 16, labeller: "demo-ground-truth" });
     const jobId = `e${job++}`;
     let seenLive: unknown = null;
-    const off = engine.subscribe((e) => {
+    const off = env.engine.subscribe((e) => {
       if (e.type === "job.progress" && e.jobId === jobId && seenLive === null) {
         seenLive = "pending";
         void call("experimentJobs", {}).then((jobs) => {

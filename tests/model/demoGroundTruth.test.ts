@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEMO_MODEL } from "../../engine/common/demo/demoFrames.js";
 import { labelDemoTurn } from "../../engine/common/demo/demoLabeller.js";
-
-
 import { auroc } from "../../engine/common/persona/metrics.js";
-import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { demoModelPath } from "../../engine/node/startup.js";
 import { repoRoot } from "../testModels.js";
+import { engineForFile } from "./testEngine.js";
 
 // Masque's own measurements against the demo model's planted truth: the persona tracker
 // against the generator's labels, and the attractor lab against the planted chains.
-let engine: Engine;
-const call: Engine["call"] = (method, args) => engine.call(method, args);
-const state = () => engine.projects.current()!.state;
+const env = engineForFile("masque-demo-truth-", { path: demoModelPath(repoRoot), gpu: "off", threads: 1, parallel: 16 }, "Demo ground truth");
+const { call } = env;
+const state = () => env.engine.projects.current()!.state;
 const ROLLOUTS = 96;
 const TURNS = 4; // tracked (assistant) turns: 4 user + 4 assistant turns in all
-
-beforeAll(async () => {
-  engine = createEngine({ modelFolders: [] });
-  await call("loadModel", { path: demoModelPath(repoRoot), gpu: "off", threads: 1, parallel: 16 });
-  await call("projectCreate", { name: "Demo ground truth", rootText: "" });
-});
-afterAll(() => engine.dispose());
 
 async function labExperiment(entryId: string, seed: number) {
   const { treeId } = await call("characterUse", { entryId });

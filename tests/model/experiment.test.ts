@@ -1,28 +1,16 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ExperimentResults } from "../../engine/common/experiments/results.js";
-import { createEngine, type Engine } from "../../engine/node/createEngine.js";
-import { testModel } from "../testModels.js";
+import { storiesEngine } from "./testEngine.js";
 
-process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-exp-"));
-let engine: Engine;
-const call: Engine["call"] = (method, args) => engine.call(method, args);
-
-beforeAll(async () => {
-  engine = createEngine({ modelFolders: [] });
-  await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-  await call("projectCreate", { name: "Lab", rootText: "" });
-});
-afterAll(() => engine.dispose());
+const env = storiesEngine("masque-exp-", "Lab");
+const { call } = env;
 
 async function experiment(entryId: string, name: string, seed = 42) {
   const { treeId } = await call("characterUse", { entryId, treeName: name });
   // A 260K-parameter model gives weak evidence: name a state from a 0.6 posterior on.
   const suggested = (await call("personaSuggest", { treeId }))!;
   await call("personaConfigure", { persona: { ...suggested, thresholds: { ...suggested.thresholds, confident: 0.6 } } });
-  const nodeId = engine.projects.current()!.state.trees.get(treeId)!.rootId;
+  const nodeId = env.engine.projects.current()!.state.trees.get(treeId)!.rootId;
   return call("experimentCreate", { name, nodeId, rollouts: 32, turns: 6, seed, maxTokens: 20, condition: name });
 }
 
@@ -32,13 +20,13 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
   it("runs 32 rollouts × 6 turns, stores them as branches, and produces every statistic", async () => {
     const { experimentId } = await experiment("kind-child/luigi", "kind");
     const progress: number[] = [];
-    const off = engine.subscribe((e) => e.type === "job.progress" && e.jobId === "run1" && progress.push(e.done));
+    const off = env.engine.subscribe((e) => e.type === "job.progress" && e.jobId === "run1" && progress.push(e.done));
     const run = await call("experimentRun", { jobId: "run1", experimentId });
     off();
     expect(run).toMatchObject({ status: "complete", completed: 32 });
     expect(progress.at(-1)).toBe(192);
     expect(progress.length).toBeGreaterThan(4);
-    const state = engine.projects.current()!.state;
+    const state = env.engine.projects.current()!.state;
     const exp = state.experiments.get(experimentId)!;
     expect(exp.rollouts).toHaveLength(32);
     for (const r of exp.rollouts) {
@@ -68,7 +56,7 @@ describe("attractor lab on stories260K (kind vs mean Lily)", () => {
   it("is reproducible: the same seed gives a byte-identical results file, even when cancelled and resumed", async () => {
     const { experimentId } = await experiment("kind-child/luigi", "kind");
     // Cancel part-way, then resume.
-    const off = engine.subscribe((e) => {
+    const off = env.engine.subscribe((e) => {
       if (e.type === "job.progress" && e.jobId === "run2" && e.done >= 40) void call("cancel", { jobId: "run2" });
     });
     const stopped = await call("experimentRun", { jobId: "run2", experimentId });

@@ -1,24 +1,14 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderPrompt } from "../../engine/common/project/transcript.js";
-import { createEngine, type Engine } from "../../engine/node/createEngine.js";
-import { testModel } from "../testModels.js";
+import { storiesEngine } from "./testEngine.js";
 
-process.env.MASQUE_HOME = mkdtempSync(join(tmpdir(), "masque-lore-replay-"));
-let engine: Engine;
-const call: Engine["call"] = (method, args) => engine.call(method, args);
-const state = () => engine.projects.current()!.state;
+const env = storiesEngine("masque-lore-replay-", "Lore replay");
+const { call } = env;
+const state = () => env.engine.projects.current()!.state;
 const fixtures = join(import.meta.dirname, "../fixtures/interop");
-
-beforeAll(async () => {
-  engine = createEngine({ modelFolders: [] });
-  await call("projectCreate", { name: "Lore replay", rootText: "" });
-  await call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
-});
-afterAll(() => engine.dispose());
 
 describe("lorebook entries in generation", () => {
   it("the prompt holds the fired entries, the record lists them, and replay is exact even after the lorebook changes", async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { TreeNode } from "../../engine/common/project/types.js";
 import { readProjectFile } from "../../engine/node/projectFile.js";
 import { testModel } from "../testModels.js";
-import { fullSampling, storiesEngine } from "./storiesEngine.js";
+import { fullSampling, storiesEngine } from "./testEngine.js";
 
 const env = storiesEngine("masque-home-");
 const { home, call } = env;

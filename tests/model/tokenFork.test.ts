@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readProjectFile } from "../../engine/node/projectFile.js";
 import { testModel } from "../testModels.js";
-import { fullSampling, storiesEngine } from "./storiesEngine.js";
+import { fullSampling, storiesEngine } from "./testEngine.js";
 
 const env = storiesEngine("masque-fork-");
 const { call } = env;

@@ -105,27 +105,19 @@ function summarizePosterior(post: HmmPosterior, rollouts: readonly AnalysisRollo
   const occupancy = Array.from({ length: turns }, () => new Array<number>(k + 2).fill(0));
   const atTurn = new Array<number>(turns).fill(0);
   for (const r of rollouts) for (let t = 0; t < r.labels.length; t++) atTurn[t]!++;
+  // Agreement with the thresholded labels is only a question when the states were inferred from evidence.
+  const compareLabels = estimator.id === "hmm-evidence";
+  const labelled = compareLabels ? rollouts.reduce((n, r) => n + r.labels.filter((l) => l >= 0).length, 0) : 0;
+  let agree = 0;
   for (const path of post.paths) {
     for (let r = 0; r < rollouts.length; r++) {
       const start = post.offsets[r]!;
       const end = post.offsets[r + 1]!;
+      const labels = rollouts[r]!.labels;
       for (let t = start; t < end; t++) {
         occupancy[t - start]![path[t]!]! += 1 / (post.paths.length * atTurn[t - start]!);
         if (t > start) expectedCounts[path[t - 1]!]![path[t]!]! += 1 / post.paths.length;
-      }
-    }
-  }
-  let agree = 0;
-  let labelled = 0;
-  if (estimator.id === "hmm-evidence") {
-    for (let r = 0; r < rollouts.length; r++) {
-      const labels = rollouts[r]!.labels;
-      for (let t = 0; t < labels.length; t++) {
-        const label = labels[t]!;
-        if (label < 0) continue;
-        labelled++;
-        const at = post.offsets[r]! + t;
-        for (const path of post.paths) if (path[at] === label) agree += 1 / post.paths.length;
+        if (compareLabels && labels[t - start] === path[t]) agree += 1 / post.paths.length;
       }
     }
   }

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import type { EngineArgs } from "../../engine/common/api/handlers.js";
 import { createEngine, type Engine } from "../../engine/node/createEngine.js";
 import { testModel } from "../testModels.js";
 
@@ -10,9 +11,10 @@ export const fullSampling = { temperature: 1, topK: 0, topP: 1, minP: 0 };
 
 /**
  * The engine of the test file that calls this (at its top level): a fresh MASQUE_HOME named
- * after `prefix`, stories260K loaded on one CPU thread before the file's tests, disposed after.
+ * after `prefix`, the model `load` names loaded before the file's tests (and, given a name, a
+ * new empty project open), disposed after them.
  */
-export function storiesEngine(prefix: string): { readonly home: string; readonly engine: Engine; call: Engine["call"] } {
+export function engineForFile(prefix: string, load: EngineArgs<"loadModel">, projectName?: string): { readonly home: string; readonly engine: Engine; call: Engine["call"] } {
   const home = mkdtempSync(join(tmpdir(), prefix));
   process.env.MASQUE_HOME = home;
   let engine: Engine | null = null;
@@ -22,7 +24,8 @@ export function storiesEngine(prefix: string): { readonly home: string; readonly
   };
   beforeAll(async () => {
     engine = createEngine({ modelFolders: [] });
-    await engine.call("loadModel", { path: testModel("stories"), gpu: "off", threads: 1 });
+    await engine.call("loadModel", load);
+    if (projectName !== undefined) await engine.call("projectCreate", { name: projectName, rootText: "" });
   });
   afterAll(() => engine?.dispose());
   return {
@@ -33,3 +36,6 @@ export function storiesEngine(prefix: string): { readonly home: string; readonly
     call: (method, args) => current().call(method, args),
   };
 }
+
+/** `engineForFile` with stories260K on one CPU thread. */
+export const storiesEngine = (prefix: string, projectName?: string) => engineForFile(prefix, { path: testModel("stories"), gpu: "off", threads: 1 }, projectName);
