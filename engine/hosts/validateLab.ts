@@ -1,14 +1,15 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
-import { formatValidationTable, validateDesign, validationGrid } from "../common/experiments/labValidation.js";
+import { formatValidationTable, targetMisses, validateDesign, validationGrid } from "../common/experiments/labValidation.js";
 import type { DesignResult } from "../common/experiments/labSimulation.js";
 
 /**
  * `npm run validate:lab`: the lab's estimator against simulated experiments with known
  * truth over the published grid (docs in README), with the old label-counting estimator
  * beside it. Targets: 95% intervals cover in 93–97% of experiments, a symmetric truth is
- * called asymmetric in at most 6%. Options: --experiments, --seed, --warmup, --draws,
+ * called asymmetric in at most 6%, each judged with its Monte Carlo error (targetMisses);
+ * exits with status 1 when a design misses. Options: --experiments, --seed, --warmup, --draws,
  * --chains, --only (a substring of design names), --jobs (designs run in parallel worker
  * threads; each design has its own seed, so the table does not depend on --jobs).
  */
@@ -33,8 +34,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       // 80 experiments per design: a coverage near 95% then has a Monte Carlo standard error
-      // of 2.4 points; a published run that must show every design within 93–97% needs far
-      // more (about 1000 per design), which --jobs makes practical on a many-core machine.
+      // of 2.4 points, so the target check (Wilson interval reaching the band) has little power
+      // against cautious intervals; the published run uses 400 (±1.1 points).
       experiments: { type: "string", default: "80" },
       seed: { type: "string", default: "1" },
       warmup: { type: "string", default: "150" },
@@ -81,14 +82,14 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: Math.min(jobs, selected.length) }, worker));
   }
   const ordered = selected.map((index) => results.get(index)!);
-  const targets = ordered.every((r) => {
-    const c = r.hmm.coverage;
-    const inBand = (x: number) => x >= 0.93 && x <= 0.97;
-    return inBand(c.pLW) && inBand(c.pWL) && inBand(c.delta) && (r.design.pLW !== r.design.pWL || r.hmm.asymmetryDeclared <= 0.06);
-  });
+  const checks = ordered.map(targetMisses);
+  const missed = checks.filter((c) => c.misses.length > 0).length;
+  const figures = checks.reduce((n, c) => n + c.figures, 0);
+  const inside = checks.reduce((n, c) => n + c.strictlyInside, 0);
   console.log(`\nLab estimator validation: ${experiments} simulated experiments per design, seed ${values.seed}, MCMC ${options.chains} chains × (${options.warmup} warm-up + ${options.draws} draws)`);
   console.log("coverage = share of 95% intervals containing the truth (target 93–97%); false asym = share of symmetric-truth experiments whose Δ interval excludes 0 (target ≤ 6%)\n");
   console.log(formatValidationTable(ordered));
-  console.log(`\nMonte Carlo standard error of a coverage near 95%: ±${(100 * Math.sqrt((0.95 * 0.05) / experiments)).toFixed(1)} points.`);
-  console.log(`Every design within the targets: ${targets ? "yes" : "no"}. (${((Date.now() - started) / 60000).toFixed(1)} min)`);
+  console.log(`\nMonte Carlo standard error of a coverage near 95%: ±${(100 * Math.sqrt((0.95 * 0.05) / experiments)).toFixed(1)} points. "met": every figure's 95% Wilson interval over the ${experiments} experiments reaches the target band.`);
+  console.log(`Designs meeting the targets: ${ordered.length - missed} of ${ordered.length}; figures whose point value is inside the band: ${inside} of ${figures}. (${((Date.now() - started) / 60000).toFixed(1)} min)`);
+  if (missed > 0) process.exitCode = 1;
 }
