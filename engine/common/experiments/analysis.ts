@@ -78,6 +78,29 @@ export function analyzeRollouts(rollouts: readonly AnalysisRollout[], states: re
   return summarizePosterior(posterior, rollouts, states, estimator, source);
 }
 
+/**
+ * The states for which the data leave open whether rollouts differ: the posterior share of
+ * draws in which the per-rollout probability of leaving the state has a coefficient of
+ * variation above ½ is neither small nor large. Their intervals then allow for rollouts that
+ * differ, and are wider than they would be if every rollout were known to be alike.
+ */
+export function unsettledHeterogeneity(post: HmmPosterior): number[] {
+  const k = post.k;
+  const total = post.chains * post.drawsPerChain;
+  const out: number[] = [];
+  for (let i = 0; i < k; i++) {
+    let differ = 0;
+    for (let d = 0; d < total; d++) {
+      const leave = 1 - post.mean[d * k * k + i * k + i]!;
+      const cv2 = (1 - leave) / (leave * (post.concentration[d * k + i]! + 1));
+      if (cv2 > 0.25) differ++;
+    }
+    const share = differ / Math.max(1, total);
+    if (share > 0.1 && share < 0.9) out.push(i);
+  }
+  return out;
+}
+
 function summarizePosterior(post: HmmPosterior, rollouts: readonly AnalysisRollout[], states: readonly string[], estimator: EstimatorInfo, source: LabelSource): ExperimentAnalysis {
   const k = states.length;
   const total = post.chains * post.drawsPerChain;
@@ -142,6 +165,6 @@ function summarizePosterior(post: HmmPosterior, rollouts: readonly AnalysisRollo
     notes: [],
     ribbons: rollouts.map((r) => [...r.labels]),
   };
-  analysis.notes = analysisNotes(analysis, source);
+  analysis.notes = analysisNotes(analysis, source, unsettledHeterogeneity(post));
   return analysis;
 }

@@ -11,9 +11,10 @@ const FEW_EVENTS = 3;
 /**
  * Where the data cannot support a figure, say so in words instead of letting a confident
  * number stand: unseen or rare switches, an unconverged sampler, labels that carry the
- * tracker's thresholds.
+ * tracker's thresholds, heterogeneity the rollouts cannot settle (`unsettledHeterogeneity`:
+ * state indexes, from the posterior).
  */
-export function analysisNotes(a: Omit<ExperimentAnalysis, "notes">, source: LabelSource): AnalysisNote[] {
+export function analysisNotes(a: Omit<ExperimentAnalysis, "notes">, source: LabelSource, unsettledHeterogeneity: readonly number[] = []): AnalysisNote[] {
   const notes: AnalysisNote[] = [];
   const k = a.states.length;
   if (a.rollouts === 0) return [{ figure: "all", text: "No finished rollouts yet: nothing to estimate." }];
@@ -59,6 +60,12 @@ export function analysisNotes(a: Omit<ExperimentAnalysis, "notes">, source: Labe
   if (k >= 2 && rare.some((r) => r === `${a.states[0]}→${a.states[1]}` || r === `${a.states[1]}→${a.states[0]}`)) {
     notes.push({ figure: "asymmetry", text: `Too few switches between ${a.states[0]} and ${a.states[1]} to say which direction is more likely: read Δ from its interval, not its point value.` });
     notes.push({ figure: "absorbing", text: `The expected turns to the first ${a.states[1]} rest on very few switches.` });
+  }
+  for (const i of unsettledHeterogeneity) {
+    notes.push({
+      figure: `heterogeneity:${i}`,
+      text: `Whether rollouts differ in how often they leave ${a.states[i]} is not settled by ${a.rollouts} rollouts of up to ${a.turns} tracked turns: the intervals of p(${a.states[i]}→…) allow for rollouts that differ, so they are wider than they would be if every rollout were known to be alike. More tracked turns per rollout settle it.`,
+    });
   }
   const returns = a.survival.returnToLuigi;
   if (k >= 2 && (returns.length === 0 || (returns[0]?.atRisk ?? 0) < 5)) {
