@@ -86,7 +86,7 @@ export interface HmmPosterior {
  * odd turn that only looks like the other state pass for a fast-switching rollout: with 5%
  * and 15% such turns, p(L→W) covered 85% (200 experiments). With the "alike" quarter it
  * covers 93/93/96% (400 experiments), and Beta c = 5 still 93/93/94%. Measured alternatives:
- * half the weight on "alike" covers c = 5 only 86/88%; all of it, 24/44%; a median of 0.5
+ * half the weight on "alike" covers c = 5 only 86/88%; all of it, 22/47%; a median of 0.5
  * without "alike", 88/89%. One level shared by the rows (the well-visited state telling how
  * much rollouts differ in the rarely visited one) did not narrow the cautious intervals of
  * the rarely visited state, so each row keeps its own.
