@@ -90,11 +90,7 @@ export function unsettledHeterogeneity(post: HmmPosterior): number[] {
   const out: number[] = [];
   for (let i = 0; i < k; i++) {
     let differ = 0;
-    for (let d = 0; d < total; d++) {
-      const leave = 1 - post.mean[d * k * k + i * k + i]!;
-      const cv2 = (1 - leave) / (leave * (post.concentration[d * k + i]! + 1));
-      if (cv2 > 0.25) differ++;
-    }
+    for (let d = 0; d < total; d++) if (post.variation[d * k + i]! > 0.5) differ++;
     const share = differ / Math.max(1, total);
     if (share > 0.1 && share < 0.9) out.push(i);
   }

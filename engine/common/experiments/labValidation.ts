@@ -1,5 +1,6 @@
 import { labelCountingEstimate } from "../stats/labelCounting.js";
 import { seededRandom } from "../stats/random.js";
+import { normalQuantile } from "../stats/special.js";
 import { analyzeRollouts, type AnalysisOptions } from "./analysis.js";
 import { ScoreTally, simulateExperiment, type DesignResult, type SimulationDesign } from "./labSimulation.js";
 
@@ -63,7 +64,7 @@ export const FALSE_ASYMMETRY_MAX = 0.06;
 /** Wilson score interval (95%) of a proportion `share` observed in `n` trials. */
 export function wilsonInterval(share: number, n: number): { lower: number; upper: number } {
   if (n <= 0) return { lower: 0, upper: 1 };
-  const z = 1.959963984540054;
+  const z = normalQuantile(0.975);
   const z2 = (z * z) / n;
   const centre = (share + z2 / 2) / (1 + z2);
   const half = (z * Math.sqrt((share * (1 - share)) / n + z2 / (4 * n))) / (1 + z2);

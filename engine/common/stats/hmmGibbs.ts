@@ -63,6 +63,8 @@ export interface HmmPosterior {
   initial: Float64Array;
   /** Row concentrations c_i (large: rollouts alike; small: rollouts differ), d·K + i. */
   concentration: Float64Array;
+  /** Coefficient of variation of the per-rollout probability of leaving state i, d·K + i (what the heterogeneity prior is on). */
+  variation: Float64Array;
   /** Emission mixing W: the probability that a turn in state i looks like state j, d·K² + i·K + j (identity without evidence). */
   mixing: Float64Array;
   /** Sampled hidden paths of a subset of draws: each is one state per turn, rollouts concatenated. */
@@ -137,6 +139,7 @@ export function fitHmmGibbs(rollouts: readonly (readonly HmmObservation[])[], k:
     mean: new Float64Array(total * k * k),
     initial: new Float64Array(total * k),
     concentration: new Float64Array(total * k),
+    variation: new Float64Array(total * k),
     mixing: new Float64Array(total * k * k),
     paths: [],
     offsets: data.offsets,
@@ -151,6 +154,7 @@ export function fitHmmGibbs(rollouts: readonly (readonly HmmObservation[])[], k:
       out.mean.set(state.m, d * k * k);
       out.initial.set(state.pi0, d * k);
       out.concentration.set(state.c, d * k);
+      out.variation.set(state.cv, d * k);
       out.mixing.set(state.mixing, d * k * k);
       if (d % pathEvery === 0) out.paths.push(Int8Array.from(state.z));
     }
@@ -232,7 +236,7 @@ class ChainState {
   readonly m: Float64Array;
   readonly c: Float64Array;
   /** Per row: coefficient of variation of the per-rollout leaving probability (c follows from it and m). */
-  private readonly cv: Float64Array;
+  readonly cv: Float64Array;
   readonly pi0: Float64Array;
   readonly z: Int8Array;
   /** Emission mixing W (row s: which look a turn in state s has), K × K. */
